@@ -1,0 +1,6 @@
+//! rapport: a personal-networking memory over a folder of Markdown notes.
+//!
+//! Data flows one way: files on disk → `vault` (pure model) → `index`
+//! (tantivy) → answers (`followup`, `topics`, queries) → `cli` rendering.
+
+pub mod vault;

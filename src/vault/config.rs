@@ -1,0 +1,102 @@
+//! `.rapport/config.toml`: optional, committed with the vault. Unknown keys are an
+//! error naming the key. Pure: takes the text, returns values.
+
+use serde::Deserialize;
+
+use crate::vault::cadence::Cadence;
+
+/// The parsed configuration with defaults applied.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub default_cadence: Option<Cadence>,
+    pub ignore: Vec<String>,
+    pub window_days: i64,
+    pub cold_after: Option<Cadence>,
+    pub people_dir: String,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            default_cadence: None,
+            ignore: Vec::new(),
+            window_days: 14,
+            cold_after: None,
+            people_dir: "people".into(),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    default_cadence: Option<String>,
+    #[serde(default)]
+    ignore: Vec<String>,
+    window_days: Option<i64>,
+    cold_after: Option<String>,
+    people_dir: Option<String>,
+}
+
+/// A config file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct ConfigError {
+    pub message: String,
+    pub line: Option<usize>,
+}
+
+impl Config {
+    /// Parse the text of `config.toml`.
+    pub fn parse(text: &str) -> Result<Config, ConfigError> {
+        let raw: Raw = toml::from_str(text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
+            ConfigError {
+                message: e.message().trim().to_string(),
+                line,
+            }
+        })?;
+        let span = |field: &str, v: Option<String>| -> Result<Option<Cadence>, ConfigError> {
+            match v {
+                None => Ok(None),
+                Some(s) => Cadence::parse(&s).map(Some).map_err(|e| ConfigError {
+                    message: format!("{field}: {e}"),
+                    line: None,
+                }),
+            }
+        };
+        let window_days = raw.window_days.unwrap_or(14);
+        if !(0..=3660).contains(&window_days) {
+            return Err(ConfigError {
+                message: format!("window_days: {window_days} is out of range 0..=3660"),
+                line: None,
+            });
+        }
+        Ok(Config {
+            default_cadence: span("default_cadence", raw.default_cadence)?,
+            ignore: raw.ignore,
+            window_days,
+            cold_after: span("cold_after", raw.cold_after)?,
+            people_dir: raw.people_dir.unwrap_or_else(|| "people".into()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Config;
+
+    #[test]
+    fn parses_known_keys_and_rejects_unknown() {
+        let c = Config::parse("default_cadence = \"3mo\"\nignore = [\"templates/\"]\nwindow_days = 7\n")
+            .expect("valid");
+        assert_eq!(c.window_days, 7);
+        assert!(c.default_cadence.is_some());
+        let e = Config::parse("cadense = \"1w\"\n").expect_err("unknown key");
+        assert!(e.message.contains("cadense"), "{}", e.message);
+        assert_eq!(e.line, Some(1));
+        assert!(Config::parse("default_cadence = \"often\"").is_err());
+    }
+}

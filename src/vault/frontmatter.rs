@@ -1,0 +1,273 @@
+//! The YAML front matter: split off by hand (first line `---`, closed by `---`
+//! or `...`), then read leniently into `Facts`. A bad field is reported and
+//! ignored; the rest of the front matter still counts.
+
+use std::collections::BTreeMap;
+
+use serde_yaml::Value;
+
+use crate::vault::cadence::{Birthday, Cadence, parse_date};
+use crate::vault::note::{Facts, Problem, Severity};
+
+/// Where the front matter is, if any.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Split<'a> {
+    None,
+    Unclosed,
+    Block {
+        yaml: &'a str,
+        /// 1-based line of the first YAML line in the file.
+        yaml_line: usize,
+        body: &'a str,
+        body_line: usize,
+    },
+}
+
+fn is_fence(line: &str, closing: bool) -> bool {
+    let l = line.trim_end_matches(['\r', '\n', ' ', '\t']);
+    l == "---" || (closing && l == "...")
+}
+
+/// Split `text` into front matter and body.
+pub fn split(text: &str) -> Split<'_> {
+    let first_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    if !is_fence(&text[..first_end], false) || text.is_empty() {
+        return Split::None;
+    }
+    let mut pos = first_end;
+    let mut line_no = 2;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i + 1);
+        if is_fence(&text[pos..end], true) {
+            return Split::Block {
+                yaml: &text[first_end..pos],
+                yaml_line: 2,
+                body: &text[end..],
+                body_line: line_no + 1,
+            };
+        }
+        pos = end;
+        line_no += 1;
+    }
+    Split::Unclosed
+}
+
+/// What the front matter says.
+#[derive(Debug, Default)]
+pub struct FrontMatter {
+    pub name: Option<String>,
+    pub facts: Facts,
+    pub problems: Vec<Problem>,
+    pub extra_text: String,
+}
+
+/// 1-based file line of the key `key:` in the YAML block, if found.
+fn key_line(yaml: &str, yaml_line: usize, key: &str) -> Option<usize> {
+    yaml.lines().position(|l| {
+        l.strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with(':'))
+    })
+    .map(|i| i + yaml_line)
+}
+
+fn scalar(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.trim().to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Tagged(t) => scalar(&t.value),
+        Value::Null | Value::Sequence(_) | Value::Mapping(_) => None,
+    }
+    .filter(|s| !s.is_empty())
+}
+
+/// A list field: a YAML list, a single string, or a comma-separated string.
+fn list(v: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut push = |s: &str| {
+        for part in s.split(',') {
+            let p = part.trim();
+            if !p.is_empty() {
+                out.push(p.to_string());
+            }
+        }
+    };
+    match v {
+        Value::Sequence(items) => {
+            for i in items {
+                if let Some(s) = scalar(i) {
+                    push(&s);
+                }
+            }
+        }
+        other => {
+            if let Some(s) = scalar(other) {
+                push(&s);
+            }
+        }
+    }
+    out
+}
+
+fn to_json(v: &Value, depth: usize) -> serde_json::Value {
+    if depth > 32 {
+        return serde_json::Value::Null;
+    }
+    match v {
+        Value::Null => serde_json::Value::Null,
+        Value::Bool(b) => serde_json::Value::Bool(*b),
+        Value::Number(n) => serde_json::to_value(n).unwrap_or(serde_json::Value::Null),
+        Value::String(s) => serde_json::Value::String(s.clone()),
+        Value::Sequence(s) => s.iter().map(|x| to_json(x, depth + 1)).collect(),
+        Value::Mapping(m) => serde_json::Value::Object(
+            m.iter()
+                .filter_map(|(k, v)| Some((scalar(k)?, to_json(v, depth + 1))))
+                .collect(),
+        ),
+        Value::Tagged(t) => to_json(&t.value, depth + 1),
+    }
+}
+
+fn flatten_text(v: &serde_json::Value, out: &mut String) {
+    match v {
+        serde_json::Value::String(s) => {
+            out.push_str(s);
+            out.push('\n');
+        }
+        serde_json::Value::Number(n) => {
+            out.push_str(&n.to_string());
+            out.push('\n');
+        }
+        serde_json::Value::Array(a) => a.iter().for_each(|x| flatten_text(x, out)),
+        serde_json::Value::Object(o) => o.values().for_each(|x| flatten_text(x, out)),
+        _ => {}
+    }
+}
+
+/// Parse the YAML block. `file_text` is the whole note, for quoting lines.
+pub fn parse(yaml: &str, yaml_line: usize, file_text: &str) -> FrontMatter {
+    let mut fm = FrontMatter::default();
+    if yaml.trim().is_empty() {
+        return fm;
+    }
+    let value: Value = match serde_yaml::from_str(yaml) {
+        Ok(v) => v,
+        Err(e) => {
+            let (line, col) = e
+                .location()
+                .map_or((yaml_line, None), |l| (l.line() + yaml_line - 1, Some(l.column())));
+            let msg = e.to_string();
+            // serde's message ends with " at line X column Y"; the location is shown separately
+            let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+            fm.problems.push(
+                Problem::new(Severity::Error, "yaml", format!("invalid YAML: {msg}"))
+                    .at(line, col, file_text),
+            );
+            // keep the raw text searchable
+            fm.extra_text = yaml.to_string();
+            return fm;
+        }
+    };
+    let map = match value {
+        Value::Mapping(m) => m,
+        Value::Null => return fm,
+        _ => {
+            fm.problems.push(
+                Problem::new(
+                    Severity::Error,
+                    "yaml",
+                    "front matter is not a mapping of keys to values",
+                )
+                .at(yaml_line, Some(1), file_text),
+            );
+            fm.extra_text = yaml.to_string();
+            return fm;
+        }
+    };
+    let mut extra = BTreeMap::new();
+    let f = &mut fm.facts;
+    for (k, v) in &map {
+        let Some(key) = scalar(k) else { continue };
+        let line = || key_line(yaml, yaml_line, &key).unwrap_or(yaml_line);
+        let mut bad = |code: &str, msg: String| {
+            fm.problems.push(
+                Problem::new(Severity::Error, code, format!("{key}: {msg}; field ignored"))
+                    .at(line(), Some(1), file_text),
+            );
+        };
+        match key.as_str() {
+            "name" => fm.name = scalar(v),
+            "aliases" | "alias" => f.aliases.extend(list(v)),
+            "tags" | "tag" => f.tags.extend(
+                list(v)
+                    .into_iter()
+                    .map(|t| t.trim_start_matches('#').to_string())
+                    .filter(|t| !t.is_empty()),
+            ),
+            "interests" => f.interests.extend(list(v)),
+            "training" => f.training.extend(list(v)),
+            "field" => f.field.extend(list(v)),
+            "company" => f.company = scalar(v),
+            "role" => f.role = scalar(v),
+            "location" => f.location = scalar(v),
+            "email" => f.email = scalar(v),
+            "met" => f.met = scalar(v),
+            "status" => f.status = scalar(v),
+            "last_contact" | "next_contact" => {
+                let Some(s) = scalar(v) else { continue };
+                match parse_date(&s) {
+                    Ok(d) if key == "last_contact" => f.last_contact = Some(d),
+                    Ok(d) => f.next_contact = Some(d),
+                    Err(e) => bad("date", e),
+                }
+            }
+            "birthday" => {
+                let Some(s) = scalar(v) else { continue };
+                match Birthday::parse(&s) {
+                    Ok(b) => f.birthday = Some(b.to_string()),
+                    Err(e) => bad("date", e),
+                }
+            }
+            "cadence" => {
+                let Some(s) = scalar(v) else { continue };
+                match Cadence::parse(&s) {
+                    Ok(c) => f.cadence = Some(c.to_string()),
+                    Err(e) => bad("cadence", e),
+                }
+            }
+            _ => {
+                let j = to_json(v, 0);
+                flatten_text(&j, &mut fm.extra_text);
+                extra.insert(key, j);
+            }
+        }
+    }
+    fm.facts.extra = extra;
+    fm
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Split, split};
+
+    #[test]
+    fn split_table() {
+        assert_eq!(split("no front matter"), Split::None);
+        assert_eq!(split(""), Split::None);
+        assert_eq!(split("--- \nname: a\n"), Split::Unclosed);
+        assert_eq!(
+            split("---\nname: a\n---\nbody\n"),
+            Split::Block { yaml: "name: a\n", yaml_line: 2, body: "body\n", body_line: 4 }
+        );
+        assert_eq!(
+            split("---\r\nname: a\r\n...\r\nbody"),
+            Split::Block { yaml: "name: a\r\n", yaml_line: 2, body: "body", body_line: 4 }
+        );
+        assert_eq!(
+            split("---\n---\n"),
+            Split::Block { yaml: "", yaml_line: 2, body: "", body_line: 3 }
+        );
+        // a thematic break later in the text is not front matter
+        assert_eq!(split("text\n---\n"), Split::None);
+    }
+}

@@ -1,0 +1,10 @@
+//! The domain, pure: notes, contacts, dates, names and which files are notes.
+//! Must not import tantivy, clap, notify, or touch the file system.
+
+pub mod body;
+pub mod cadence;
+pub mod config;
+pub mod frontmatter;
+pub mod names;
+pub mod note;
+pub mod rules;

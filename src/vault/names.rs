@@ -1,0 +1,117 @@
+//! Folding of names and words (case, accents, ß/ss) and lookup of a contact by
+//! name, alias, file stem or unambiguous prefix. Pure: imports nothing outside std
+//! and unicode-normalization.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Fold a string for comparison: lowercase, accents stripped, `ß` → `ss`, NFC/NFD
+/// treated alike, inner whitespace collapsed to one space.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut last_space = true;
+    for c in s.nfd() {
+        if unicode_normalization::char::is_combining_mark(c) {
+            continue;
+        }
+        if c.is_whitespace() {
+            if !last_space {
+                out.push(' ');
+                last_space = true;
+            }
+            continue;
+        }
+        last_space = false;
+        match c {
+            'ß' | 'ẞ' => out.push_str("ss"),
+            'æ' | 'Æ' => out.push_str("ae"),
+            'œ' | 'Œ' => out.push_str("oe"),
+            'ø' | 'Ø' => out.push('o'),
+            'ł' | 'Ł' => out.push('l'),
+            'đ' | 'Đ' => out.push('d'),
+            _ => out.extend(c.to_lowercase()),
+        }
+    }
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+/// One way a contact can be named: its name, an alias, or its file stem.
+#[derive(Debug, Clone)]
+pub struct NameKey {
+    pub folded: String,
+    pub index: usize,
+}
+
+/// The outcome of resolving a user-typed NAME against the vault's contacts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    Found(usize),
+    Ambiguous(Vec<usize>),
+    NotFound,
+}
+
+/// Resolve `query` against `(index, [name, aliases..., stem])` candidates.
+/// Exact (folded) matches on any key win; otherwise a unique prefix match.
+pub fn resolve<'a, I>(query: &str, candidates: I) -> Resolution
+where
+    I: IntoIterator<Item = (usize, Vec<&'a str>)>,
+{
+    let q = fold(query);
+    if q.is_empty() {
+        return Resolution::NotFound;
+    }
+    let mut exact: Vec<usize> = Vec::new();
+    let mut prefix: Vec<usize> = Vec::new();
+    for (idx, keys) in candidates {
+        let folded: Vec<String> = keys.iter().map(|k| fold(k)).collect();
+        if folded.iter().any(|k| *k == q) {
+            exact.push(idx);
+        } else if folded
+            .iter()
+            .any(|k| k.starts_with(&q) || k.split(' ').any(|w| w.starts_with(&q)))
+        {
+            prefix.push(idx);
+        }
+    }
+    exact.dedup();
+    prefix.dedup();
+    match (exact.len(), prefix.len()) {
+        (1, _) => Resolution::Found(exact[0]),
+        (n, _) if n > 1 => Resolution::Ambiguous(exact),
+        (0, 1) => Resolution::Found(prefix[0]),
+        (0, n) if n > 1 => Resolution::Ambiguous(prefix),
+        _ => Resolution::NotFound,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Resolution, fold, resolve};
+
+    #[test]
+    fn folds_case_accents_and_sharp_s() {
+        assert_eq!(fold("Müller"), "muller");
+        assert_eq!(fold("MÜLLER"), "muller");
+        assert_eq!(fold("Straße"), "strasse");
+        assert_eq!(fold("José  Núñez"), "jose nunez");
+        // NFD input folds like NFC input
+        assert_eq!(fold("Mu\u{308}ller"), "muller");
+    }
+
+    #[test]
+    fn resolves_exact_alias_prefix_and_ambiguity() {
+        let c = vec![
+            (0, vec!["Anna Schmidt", "Anni", "anna-schmidt"]),
+            (1, vec!["Anna Berg", "anna-berg"]),
+            (2, vec!["Jonas Weber", "jonas"]),
+        ];
+        assert_eq!(resolve("anni", c.clone()), Resolution::Found(0));
+        assert_eq!(resolve("jon", c.clone()), Resolution::Found(2));
+        assert_eq!(resolve("anna", c.clone()), Resolution::Ambiguous(vec![0, 1]));
+        assert_eq!(resolve("weber", c.clone()), Resolution::Found(2));
+        assert_eq!(resolve("zed", c.clone()), Resolution::NotFound);
+        assert_eq!(resolve("ANNA SCHMIDT", c), Resolution::Found(0));
+    }
+}

@@ -1,0 +1,408 @@
+//! The note model: what one Markdown file says, as plain values. A `Note` is
+//! built by `parse_note` from the file's bytes; nothing here touches the disk.
+
+use std::collections::BTreeMap;
+
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+
+use crate::vault::body;
+use crate::vault::cadence::{Birthday, Cadence};
+use crate::vault::frontmatter;
+
+/// Notes larger than this are indexed only up to this many bytes.
+pub const MAX_INDEXED_BYTES: usize = 16 * 1024 * 1024;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// Something wrong in a note, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub severity: Severity,
+    pub code: String,
+    pub message: String,
+    /// The offending source line, for `check`'s caret display.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+impl Problem {
+    pub fn new(severity: Severity, code: &str, message: impl Into<String>) -> Problem {
+        Problem {
+            line: None,
+            column: None,
+            severity,
+            code: code.to_string(),
+            message: message.into(),
+            source: None,
+        }
+    }
+    pub fn at(mut self, line: usize, column: Option<usize>, text: &str) -> Problem {
+        self.line = Some(line);
+        self.column = column;
+        self.source = text.lines().nth(line.saturating_sub(1)).map(|l| {
+            let mut l = l.trim_end_matches('\r').to_string();
+            if l.len() > 200 {
+                let mut cut = 200;
+                while !l.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                l.truncate(cut);
+            }
+            l
+        });
+        self
+    }
+}
+
+/// The facts of a contact from its front matter. Unparsable values are left
+/// out (and reported as problems); unknown keys are kept in `extra`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Facts {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub field: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub interests: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub training: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birthday: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub met: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_contact: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_contact: Option<Date>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cadence: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub extra: BTreeMap<String, serde_json::Value>,
+}
+
+impl Facts {
+    pub fn birthday(&self) -> Option<Birthday> {
+        self.birthday.as_deref().and_then(|b| Birthday::parse(b).ok())
+    }
+    pub fn cadence(&self) -> Option<Cadence> {
+        self.cadence.as_deref().and_then(|c| Cadence::parse(c).ok())
+    }
+    /// `archived` or `paused` contacts take no part in `due`.
+    pub fn is_inactive(&self) -> bool {
+        matches!(
+            self.status.as_deref().map(|s| s.trim().to_lowercase()).as_deref(),
+            Some("archived" | "paused")
+        )
+    }
+}
+
+/// A dated line: a list item or heading starting with `YYYY-MM-DD`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogEntry {
+    pub date: Date,
+    pub text: String,
+    pub line: usize,
+}
+
+/// An unchecked task `- [ ]`, with its due date when the text starts with one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenItem {
+    pub text: String,
+    pub due: Option<Date>,
+    pub line: usize,
+}
+
+/// A `[[Target]]` or `[[Target|label]]` link.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WikiLink {
+    pub target: String,
+    pub line: usize,
+}
+
+/// Everything `rapport` knows about one note, without its full text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Note {
+    pub path: String,
+    pub name: String,
+    pub is_contact: bool,
+    pub facts: Facts,
+    pub log: Vec<LogEntry>,
+    pub open: Vec<OpenItem>,
+    pub done: usize,
+    pub links: Vec<WikiLink>,
+    pub problems: Vec<Problem>,
+}
+
+impl Note {
+    /// The file stem: `people/anna-schmidt.md` → `anna-schmidt`.
+    pub fn stem(&self) -> &str {
+        let file = self.path.rsplit('/').next().unwrap_or(&self.path);
+        file.strip_suffix(".md").unwrap_or(file)
+    }
+
+    /// Name, aliases and stem: every key a link or NAME can use.
+    pub fn keys(&self) -> Vec<&str> {
+        let mut k = vec![self.name.as_str()];
+        k.extend(self.facts.aliases.iter().map(String::as_str));
+        k.push(self.stem());
+        k
+    }
+
+    /// The latest past contact: `last_contact` or a log entry dated on or before today.
+    pub fn last_contact(&self, today: Date) -> Option<Date> {
+        let from_log = self.log.iter().map(|e| e.date).filter(|d| *d <= today).max();
+        match (self.facts.last_contact, from_log) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// The most recent past log entry, as a talking point.
+    pub fn last_log(&self, today: Date) -> Option<&LogEntry> {
+        self.log
+            .iter()
+            .filter(|e| e.date <= today)
+            .max_by_key(|e| (e.date, std::cmp::Reverse(e.line)))
+    }
+}
+
+/// A parsed note plus the text to index.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    pub note: Note,
+    /// The Markdown body (after front matter), or the whole text without one.
+    pub body: String,
+    /// Line number (1-based) of the body's first line in the file.
+    pub body_line: usize,
+    /// Unknown front-matter values and unparsable front matter, as text.
+    pub extra_text: String,
+}
+
+/// Parse a note from its path (vault-relative) and raw bytes.
+pub fn parse_note(path: &str, bytes: &[u8]) -> Parsed {
+    let mut problems = Vec::new();
+    let stem = {
+        let file = path.rsplit('/').next().unwrap_or(path);
+        file.strip_suffix(".md").unwrap_or(file).to_string()
+    };
+    let probe = &bytes[..bytes.len().min(8192)];
+    if probe.contains(&0) {
+        problems.push(Problem::new(
+            Severity::Error,
+            "binary",
+            "binary file (contains NUL bytes); not indexed as text",
+        ));
+        return Parsed {
+            note: Note {
+                path: path.to_string(),
+                name: stem,
+                is_contact: false,
+                facts: Facts::default(),
+                log: vec![],
+                open: vec![],
+                done: 0,
+                links: vec![],
+                problems,
+            },
+            body: String::new(),
+            body_line: 1,
+            extra_text: String::new(),
+        };
+    }
+    let mut slice = bytes;
+    if slice.len() > MAX_INDEXED_BYTES {
+        problems.push(Problem::new(
+            Severity::Warning,
+            "size",
+            format!(
+                "note is {} MiB; only the first {} MiB are indexed",
+                bytes.len() / (1024 * 1024),
+                MAX_INDEXED_BYTES / (1024 * 1024)
+            ),
+        ));
+        slice = &bytes[..MAX_INDEXED_BYTES];
+    }
+    let text: std::borrow::Cow<'_, str> = match std::str::from_utf8(slice) {
+        Ok(t) => t.into(),
+        Err(e) if slice.len() < bytes.len() && e.error_len().is_none() => {
+            // truncated in the middle of a character: not an encoding error
+            String::from_utf8_lossy(&slice[..e.valid_up_to()]).into_owned().into()
+        }
+        Err(e) => {
+            let valid = &slice[..e.valid_up_to()];
+            let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
+            let col = valid.len() - valid.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1) + 1;
+            let lossy = String::from_utf8_lossy(slice).into_owned();
+            problems.push(
+                Problem::new(
+                    Severity::Error,
+                    "encoding",
+                    "invalid UTF-8; undecodable bytes are replaced by U+FFFD",
+                )
+                .at(line, Some(col), &lossy),
+            );
+            lossy.into()
+        }
+    };
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    body::conflict_markers(text, &mut problems);
+
+    let split = frontmatter::split(text);
+    let mut facts = Facts::default();
+    let mut name = None;
+    let mut extra_text = String::new();
+    let is_contact;
+    let (body_text, body_line) = match split {
+        frontmatter::Split::None => {
+            is_contact = false;
+            (text, 1)
+        }
+        frontmatter::Split::Unclosed => {
+            is_contact = false;
+            problems.push(
+                Problem::new(
+                    Severity::Error,
+                    "yaml",
+                    "front matter starts with --- but is never closed by --- or ...",
+                )
+                .at(1, Some(1), text),
+            );
+            (text, 1)
+        }
+        frontmatter::Split::Block { yaml, yaml_line, body, body_line } => {
+            is_contact = true;
+            let fm = frontmatter::parse(yaml, yaml_line, text);
+            facts = fm.facts;
+            name = fm.name;
+            extra_text = fm.extra_text;
+            problems.extend(fm.problems);
+            (body, body_line)
+        }
+    };
+    let parsed_body = body::parse(body_text, body_line);
+    let name = name
+        .filter(|n| !n.trim().is_empty())
+        .or(parsed_body.first_heading.clone())
+        .unwrap_or(stem);
+    Parsed {
+        note: Note {
+            path: path.to_string(),
+            name,
+            is_contact,
+            facts,
+            log: parsed_body.log,
+            open: parsed_body.open,
+            done: parsed_body.done,
+            links: parsed_body.links,
+            problems,
+        },
+        body: body_text.to_string(),
+        body_line,
+        extra_text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use jiff::civil::date;
+
+    use super::{Severity, parse_note};
+
+    const ANNA: &str = "---\nname: Anna Schmidt\naliases: [Anni]\ntags: \"#kiel, mentor\"\nfield: coaching\ninterests: [sailing, Stoizismus]\ntraining: NLP practitioner\nbirthday: --03-14\nlast_contact: 2026-10-12\ncadence: 6w\nfavourite_book: Getting to Yes\n---\n# Anna\n\n## Log\n- 2026-10-12 Coffee: talked about [[Jonas Weber|Jonas]].\n- 2026-11-20 Call\n\n## Open\n- [ ] send \"Getting to Yes\"\n- [ ] 2026-12-05 introduce her to [[Jonas Weber]]\n- [x] done thing\n";
+
+    #[test]
+    fn parses_a_full_contact() {
+        let p = parse_note("people/anna.md", ANNA.as_bytes());
+        let n = &p.note;
+        assert!(n.is_contact);
+        assert_eq!(n.name, "Anna Schmidt");
+        assert_eq!(n.facts.aliases, vec!["Anni"]);
+        assert_eq!(n.facts.tags, vec!["kiel", "mentor"]);
+        assert_eq!(n.facts.interests, vec!["sailing", "Stoizismus"]);
+        assert_eq!(n.facts.last_contact, Some(date(2026, 10, 12)));
+        assert_eq!(n.facts.extra.len(), 1);
+        assert_eq!(n.log.len(), 2);
+        assert_eq!(n.log[0].line, 16);
+        assert_eq!(n.open.len(), 2);
+        assert_eq!(n.open[1].due, Some(date(2026, 12, 5)));
+        assert_eq!(n.done, 1);
+        assert_eq!(n.links.len(), 2);
+        assert_eq!(n.links[0].target, "Jonas Weber");
+        assert_eq!(n.last_contact(date(2026, 11, 26)), Some(date(2026, 11, 20)));
+        assert_eq!(n.last_contact(date(2026, 11, 1)), Some(date(2026, 10, 12)));
+        assert!(n.problems.is_empty(), "{:?}", n.problems);
+        assert!(p.extra_text.contains("Getting to Yes"));
+    }
+
+    #[test]
+    fn bad_yaml_keeps_the_body_and_reports_line() {
+        let p = parse_note("x.md", b"---\nname: [unclosed\ntags: a\n---\n# Heading\nbody text\n");
+        assert_eq!(p.note.name, "Heading");
+        assert_eq!(p.note.problems[0].code, "yaml");
+        assert!(p.note.problems[0].line.is_some());
+        assert!(p.body.contains("body text"));
+    }
+
+    #[test]
+    fn bad_fields_are_reported_and_ignored() {
+        let p = parse_note(
+            "x.md",
+            b"---\nname: X\nlast_contact: 2026-13-01\ncadence: often\nbirthday: 1985-02-30\n---\n",
+        );
+        let codes: Vec<_> = p.note.problems.iter().map(|p| p.code.as_str()).collect();
+        assert_eq!(codes, vec!["date", "cadence", "date"]);
+        assert_eq!(p.note.problems[0].line, Some(3));
+        assert_eq!(p.note.facts.last_contact, None);
+        assert_eq!(p.note.name, "X");
+    }
+
+    #[test]
+    fn bad_bytes() {
+        let p = parse_note("b.md", b"abc\0def");
+        assert_eq!(p.note.problems[0].code, "binary");
+        let p = parse_note("u.md", b"line one\nbad \xff byte\n");
+        assert_eq!(p.note.problems[0].code, "encoding");
+        assert_eq!(p.note.problems[0].line, Some(2));
+        assert!(p.body.contains("byte"));
+        let p = parse_note("e.md", b"");
+        assert!(!p.note.is_contact);
+        assert_eq!(p.note.name, "e");
+        let p = parse_note(
+            "c.md",
+            b"# C\n<<<<<<< HEAD\na\n=======\nb\n>>>>>>> branch\n",
+        );
+        assert_eq!(p.note.problems[0].code, "conflict");
+        assert_eq!(p.note.problems[0].severity, Severity::Error);
+        assert_eq!(p.note.problems[0].line, Some(2));
+    }
+
+    #[test]
+    fn crlf_and_no_front_matter() {
+        let p = parse_note("a.md", b"---\r\nname: A\r\n---\r\n- 2026-01-02 met\r\n");
+        assert_eq!(p.note.name, "A");
+        assert_eq!(p.note.log[0].date, date(2026, 1, 2));
+        let p = parse_note("plain.md", b"Just text about sailing.\n");
+        assert!(!p.note.is_contact);
+        assert_eq!(p.note.name, "plain");
+    }
+}
