@@ -4,3 +4,6 @@
 //! (tantivy) → answers (`followup`, `topics`, queries) → `cli` rendering.
 
 pub mod vault;
+pub mod index;
+pub mod followup;
+pub mod topics;

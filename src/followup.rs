@@ -1,0 +1,353 @@
+//! §3 follow-up rules as pure functions of (notes, today, window, config):
+//! when each contact is due, birthdays in the window, open items, cold contacts.
+//! Imports no tantivy, clap or file system.
+
+use std::cmp::Ordering;
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::vault::cadence::Cadence;
+use crate::vault::note::Note;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Overdue,
+    Due,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reason {
+    NextContact,
+    Cadence,
+    DefaultCadence,
+    NeverContacted,
+}
+
+/// When a contact is next due, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct NextDue {
+    pub due: Date,
+    pub reason: Reason,
+}
+
+/// The §3 rule for one contact: `None` when it has no follow-up rule.
+pub fn next_due(note: &Note, today: Date, default_cadence: Option<Cadence>) -> Option<NextDue> {
+    let last = note.last_contact(today);
+    if let Some(next) = note.facts.next_contact
+        && last.is_none_or(|l| next > l)
+    {
+        return Some(NextDue {
+            due: next,
+            reason: Reason::NextContact,
+        });
+    }
+    let (cadence, reason) = match (note.facts.cadence(), default_cadence) {
+        (Some(c), _) => (c, Reason::Cadence),
+        (None, Some(c)) => (c, Reason::DefaultCadence),
+        (None, None) => return None,
+    };
+    match last {
+        Some(l) => cadence.after(l).map(|due| NextDue { due, reason }),
+        None => Some(NextDue {
+            due: today,
+            reason: Reason::NeverContacted,
+        }),
+    }
+}
+
+fn days_between(from: Date, to: Date) -> i64 {
+    (to.to_jiff_epoch_days() - from.to_jiff_epoch_days()).into()
+}
+
+trait EpochDays {
+    fn to_jiff_epoch_days(self) -> i32;
+}
+
+impl EpochDays for Date {
+    fn to_jiff_epoch_days(self) -> i32 {
+        // days since 1970-01-01, exact for the civil calendar
+        let y = i32::from(self.year()) - i32::from(self.month() <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i32::from(self.month());
+        let mp = (m + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + i32::from(self.day()) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+}
+
+/// A follow-up in the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct FollowUp {
+    pub path: String,
+    pub name: String,
+    pub due: Date,
+    pub days: i64,
+    pub status: Status,
+    pub reason: Reason,
+    pub last_contact: Option<Date>,
+    /// The latest log line, something to talk about.
+    #[serde(skip)]
+    pub talking_point: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BirthdayItem {
+    pub path: String,
+    pub name: String,
+    pub date: Date,
+    pub days: i64,
+    pub age: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OpenEntry {
+    pub path: String,
+    pub name: String,
+    pub text: String,
+    pub due: Option<Date>,
+    pub line: usize,
+    #[serde(skip)]
+    pub days: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ColdEntry {
+    pub path: String,
+    pub name: String,
+    pub last_contact: Option<Date>,
+}
+
+/// The `due` answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct DueReport {
+    pub today: Date,
+    pub cold: Vec<ColdEntry>,
+    pub followups: Vec<FollowUp>,
+    pub birthdays: Vec<BirthdayItem>,
+    pub open: Vec<OpenEntry>,
+}
+
+impl DueReport {
+    pub fn is_empty(&self) -> bool {
+        self.cold.is_empty()
+            && self.followups.is_empty()
+            && self.birthdays.is_empty()
+            && self.open.is_empty()
+    }
+}
+
+/// What `due` was asked.
+#[derive(Debug, Clone, Copy)]
+pub struct DueOptions {
+    pub today: Date,
+    pub days: i64,
+    pub all_open: bool,
+    pub cold: Option<Cadence>,
+    pub default_cadence: Option<Cadence>,
+}
+
+/// Apply §3 to every active contact.
+pub fn due(notes: &[Note], o: &DueOptions) -> DueReport {
+    let today = o.today;
+    let horizon = today.saturating_add(jiff::Span::new().days(o.days.clamp(0, 100_000)));
+    let mut r = DueReport {
+        today,
+        cold: vec![],
+        followups: vec![],
+        birthdays: vec![],
+        open: vec![],
+    };
+    for n in notes.iter().filter(|n| n.is_contact && !n.facts.is_inactive()) {
+        let last = n.last_contact(today);
+        let rule = next_due(n, today, o.default_cadence);
+        if let Some(nd) = rule
+            && nd.due <= horizon
+        {
+            r.followups.push(FollowUp {
+                path: n.path.clone(),
+                name: n.name.clone(),
+                due: nd.due,
+                days: days_between(today, nd.due),
+                status: if nd.due < today { Status::Overdue } else { Status::Due },
+                reason: nd.reason,
+                last_contact: last,
+                talking_point: n.last_log(today).map(|e| format!("{} {}", e.date, e.text)),
+            });
+        }
+        if rule.is_none()
+            && let Some(span) = o.cold
+        {
+            let threshold = span.before(today);
+            if last.is_none() || threshold.is_some_and(|t| last.is_some_and(|l| l < t)) {
+                r.cold.push(ColdEntry {
+                    path: n.path.clone(),
+                    name: n.name.clone(),
+                    last_contact: last,
+                });
+            }
+        }
+        if let Some(b) = n.facts.birthday()
+            && let Some(next) = b.next_on_or_after(today)
+            && next <= horizon
+        {
+            r.birthdays.push(BirthdayItem {
+                path: n.path.clone(),
+                name: n.name.clone(),
+                date: next,
+                days: days_between(today, next),
+                age: b.year.map(|y| i64::from(next.year()) - i64::from(y)),
+            });
+        }
+        for item in &n.open {
+            let listed = o.all_open || item.due.is_some_and(|d| d <= horizon);
+            if listed {
+                r.open.push(OpenEntry {
+                    path: n.path.clone(),
+                    name: n.name.clone(),
+                    text: item.text.clone(),
+                    due: item.due,
+                    line: item.line,
+                    days: item.due.map(|d| days_between(today, d)),
+                });
+            }
+        }
+    }
+    r.followups.sort_by(|a, b| {
+        (a.status != Status::Overdue)
+            .cmp(&(b.status != Status::Overdue))
+            .then(a.due.cmp(&b.due))
+            .then_with(|| a.name.cmp(&b.name))
+            .then_with(|| a.path.cmp(&b.path))
+    });
+    r.birthdays
+        .sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.name.cmp(&b.name)));
+    r.open.sort_by(|a, b| {
+        match (a.due, b.due) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => Ordering::Equal,
+        }
+        .then_with(|| a.name.cmp(&b.name))
+        .then(a.line.cmp(&b.line))
+    });
+    r.cold.sort_by(|a, b| a.last_contact.cmp(&b.last_contact).then_with(|| a.name.cmp(&b.name)));
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use jiff::civil::{Date, date};
+
+    use super::{DueOptions, Reason, Status, due, next_due};
+    use crate::vault::cadence::Cadence;
+    use crate::vault::note::{Note, parse_note};
+
+    fn note(front: &str, body: &str) -> Note {
+        let name = if front.contains("name:") { "" } else { "name: X\n" };
+        parse_note("p/x.md", format!("---\n{name}{front}---\n{body}").as_bytes()).note
+    }
+
+    const TODAY: Date = date(2026, 11, 26);
+
+    #[test]
+    fn next_due_table() {
+        let c = |s: &str| Cadence::parse(s).ok();
+        // (case, front matter, body, default cadence, expected)
+        let rows: Vec<(&str, &str, &str, Option<Cadence>, Option<(Date, Reason)>)> = vec![
+            ("no rule", "", "", None, None),
+            ("next_contact", "next_contact: 2026-12-01\n", "", None, Some((date(2026, 12, 1), Reason::NextContact))),
+            ("next wins over cadence", "next_contact: 2026-12-01\ncadence: 1w\nlast_contact: 2026-11-20\n", "", None, Some((date(2026, 12, 1), Reason::NextContact))),
+            ("stale next_contact falls back to cadence", "next_contact: 2026-11-01\ncadence: 2w\n", "- 2026-11-10 call\n", None, Some((date(2026, 11, 24), Reason::Cadence))),
+            ("stale next_contact, no cadence: no rule", "next_contact: 2026-11-01\nlast_contact: 2026-11-05\n", "", None, None),
+            ("next equal to last is stale", "next_contact: 2026-11-05\nlast_contact: 2026-11-05\ncadence: 10d\n", "", None, Some((date(2026, 11, 15), Reason::Cadence))),
+            ("log date after front matter date", "last_contact: 2026-10-01\ncadence: 6w\n", "- 2026-11-01 lunch\n", None, Some((date(2026, 12, 13), Reason::Cadence))),
+            ("future log entry is not a contact", "last_contact: 2026-10-01\ncadence: 6w\n", "- 2026-12-24 planned dinner\n", None, Some((date(2026, 11, 12), Reason::Cadence))),
+            ("month-end cadence clamps", "last_contact: 2026-01-31\ncadence: 1mo\n", "", None, Some((date(2026, 2, 28), Reason::Cadence))),
+            ("never contacted", "cadence: 3mo\n", "", None, Some((TODAY, Reason::NeverContacted))),
+            ("default cadence", "last_contact: 2026-09-01\n", "", c("3mo"), Some((date(2026, 12, 1), Reason::DefaultCadence))),
+            ("own cadence beats default", "last_contact: 2026-09-01\ncadence: 1y\n", "", c("3mo"), Some((date(2027, 9, 1), Reason::Cadence))),
+            ("bad cadence ignored", "last_contact: 2026-09-01\ncadence: often\n", "", None, None),
+            ("heading log entry counts", "cadence: 10d\n", "## 2026-11-20 Workshop\n", None, Some((date(2026, 11, 30), Reason::Cadence))),
+            ("task date is not a contact", "cadence: 10d\nlast_contact: 2026-11-01\n", "- [ ] 2026-11-20 call\n", None, Some((date(2026, 11, 11), Reason::Cadence))),
+        ];
+        for (case, front, body, dc, want) in rows {
+            let got = next_due(&note(front, body), TODAY, dc).map(|n| (n.due, n.reason));
+            assert_eq!(got, want, "{case}");
+        }
+    }
+
+    fn opts(days: i64) -> DueOptions {
+        DueOptions { today: TODAY, days, all_open: false, cold: None, default_cadence: None }
+    }
+
+    #[test]
+    fn window_boundaries_status_and_order() {
+        let notes = vec![
+            note("name: B\nnext_contact: 2026-12-10\n", ""),  // exactly today+14: due
+            note("name: C\nnext_contact: 2026-12-11\n", ""),  // today+15: not listed
+            note("name: A\nnext_contact: 2026-11-25\n", ""),  // overdue by one day
+            note("name: D\nnext_contact: 2026-11-26\n", ""),  // today: due, days 0
+            note("name: E\nnext_contact: 2026-11-20\nstatus: archived\n", ""),
+            note("name: F\nnext_contact: 2026-11-20\nstatus: Paused\n", ""),
+        ];
+        let r = due(&notes, &opts(14));
+        let got: Vec<(&str, Status, i64)> =
+            r.followups.iter().map(|f| (f.name.as_str(), f.status, f.days)).collect();
+        assert_eq!(got, vec![("A", Status::Overdue, -1), ("D", Status::Due, 0), ("B", Status::Due, 14)]);
+    }
+
+    #[test]
+    fn birthdays_and_feb_29() {
+        let notes = vec![
+            note("name: Leap\nbirthday: 2000-02-29\n", ""),
+            note("name: NoYear\nbirthday: --12-01\n", ""),
+            note("name: Far\nbirthday: 1990-06-01\n", ""),
+        ];
+        let mut o = opts(14);
+        o.today = date(2027, 2, 20);
+        let r = due(&notes, &o);
+        assert_eq!(r.birthdays.len(), 1);
+        assert_eq!(r.birthdays[0].date, date(2027, 2, 28));
+        assert_eq!(r.birthdays[0].age, Some(27));
+        let r = due(&notes, &opts(14));
+        assert_eq!(r.birthdays.len(), 1);
+        assert_eq!(r.birthdays[0].name, "NoYear");
+        assert_eq!(r.birthdays[0].age, None);
+        assert_eq!(r.birthdays[0].days, 5);
+    }
+
+    #[test]
+    fn open_items_and_cold() {
+        let notes = vec![
+            note("name: A\nlast_contact: 2025-01-01\n", "- [ ] 2026-11-01 overdue task\n- [ ] 2027-06-01 far task\n- [ ] undated\n- [x] 2026-11-01 done\n"),
+            note("name: B\n", ""),
+            note("name: C\nlast_contact: 2026-11-01\n", ""),
+            note("name: D\nlast_contact: 2020-01-01\ncadence: 1y\n", ""),
+        ];
+        let r = due(&notes, &opts(14));
+        assert_eq!(r.open.len(), 1);
+        assert_eq!(r.open[0].text, "2026-11-01 overdue task");
+        let mut o = opts(14);
+        o.all_open = true;
+        o.cold = Cadence::parse("6mo").ok();
+        let r = due(&notes, &o);
+        assert_eq!(r.open.len(), 3);
+        assert_eq!(r.open[2].due, None);
+        let cold: Vec<&str> = r.cold.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(cold, vec!["B", "A"]);
+    }
+
+    #[test]
+    fn epoch_days_agree_with_jiff() {
+        for (a, b) in [(date(2026, 11, 26), date(2027, 3, 1)), (date(1999, 12, 31), date(2000, 3, 1))] {
+            let span = a.until(b).expect("span").get_days();
+            assert_eq!(super::days_between(a, b), i64::from(span));
+        }
+    }
+}

@@ -1,0 +1,207 @@
+//! The index adapter: the only module that imports tantivy. Opens the index
+//! under `<vault>/.rapport/`, keeps it in line with the vault, answers queries.
+
+pub mod diff;
+pub mod query;
+pub mod scan;
+pub mod schema;
+pub mod state;
+pub mod store;
+pub mod sync;
+
+use std::path::{Path, PathBuf};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use tantivy::{Index, IndexReader};
+
+use crate::index::diff::diff;
+use crate::index::scan::{Scan, ScanProblem, scan};
+use crate::index::schema::Fields;
+use crate::index::state::State;
+use crate::index::store::{IndexError, Paths, Result, WriteLock};
+use crate::index::sync::{Progress, Report, Writer, hash_bytes};
+use crate::vault::rules::NoteRules;
+
+/// How a command wants the index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SyncMode {
+    /// Bring the index in line with the vault first (the default).
+    Sync,
+    /// Use the index as it is (`--no-sync`), building it only if there is none.
+    NoSync,
+    /// Throw the index away and build it anew (`index --rebuild`).
+    Rebuild,
+}
+
+/// A read view of the committed index.
+pub struct IndexView {
+    pub fields: Fields,
+    pub root: PathBuf,
+    pub(crate) index: Index,
+    pub(crate) reader: IndexReader,
+}
+
+/// The outcome of opening: the view, what the sync did, and what the walk found.
+pub struct Opened {
+    pub view: IndexView,
+    pub report: Option<Report>,
+    pub scan_problems: Vec<ScanProblem>,
+    /// Another process holds the writer and changes were pending: the index
+    /// was used as it is.
+    pub busy: bool,
+}
+
+/// How long a reader waits for a writer that is applying pending changes.
+const BUSY_WAIT: Duration = Duration::from_millis(1500);
+/// How long to wait for another process that is building the first index.
+const BUILD_WAIT: Duration = Duration::from_secs(300);
+
+fn view(root: &Path, fields: &Fields, index: Index) -> Result<IndexView> {
+    let dir = root.join(".rapport").join("index");
+    let reader = store::reader(&index, &dir)?;
+    Ok(IndexView {
+        fields: fields.clone(),
+        root: root.to_path_buf(),
+        index,
+        reader,
+    })
+}
+
+/// Are the changes in the diff only stat changes (same content)?
+fn only_stat_changes(root: &Path, scan: &Scan, state: &State) -> bool {
+    let d = diff(&scan.entries, &state.entries);
+    if !d.added.is_empty() || !d.removed.is_empty() {
+        return false;
+    }
+    d.changed.iter().all(|e| {
+        let known = state
+            .entries
+            .binary_search_by(|k| k.rel.as_str().cmp(&e.rel))
+            .ok()
+            .map(|i| state.entries[i].hash);
+        match (std::fs::read(root.join(&e.rel)), known) {
+            (Ok(b), Some(h)) => hash_bytes(&b) == h,
+            _ => false,
+        }
+    })
+}
+
+/// Sync with the write lock held.
+fn write_sync(
+    paths: &Paths,
+    fields: &Fields,
+    rules: &NoteRules,
+    lock: WriteLock,
+    rebuild: bool,
+    progress: &dyn Progress,
+) -> Result<(Index, Report, Vec<ScanProblem>)> {
+    let s = scan(&paths.root, rules);
+    let (mut w, built) = Writer::open(paths, fields, lock, rebuild, &s, progress)?;
+    let report = match built {
+        Some(r) => r,
+        None => w.sync(&s, progress)?,
+    };
+    let index = w.index().clone();
+    w.finish()?;
+    Ok((index, report, s.problems))
+}
+
+/// Open the vault's index in `mode`, syncing as needed. Never fails because
+/// another process holds the writer: it waits briefly, then reads as is.
+pub fn open(root: &Path, rules: &NoteRules, mode: SyncMode, progress: &dyn Progress) -> Result<Opened> {
+    let paths = Paths::new(root);
+    let fields = Fields::new();
+    let deadline = Instant::now() + BUILD_WAIT;
+    let busy_deadline = Instant::now() + BUSY_WAIT;
+    loop {
+        if mode == SyncMode::Rebuild {
+            return match WriteLock::try_acquire(&paths)? {
+                Some(lock) => {
+                    let (index, report, problems) =
+                        write_sync(&paths, &fields, rules, lock, true, progress)?;
+                    Ok(Opened {
+                        view: view(root, &fields, index)?,
+                        report: Some(report),
+                        scan_problems: problems,
+                        busy: false,
+                    })
+                }
+                None => Err(IndexError::Busy { path: paths.index.clone() }),
+            };
+        }
+        let existing = store::open_existing(&paths);
+        if mode == SyncMode::NoSync {
+            if let Some((index, _)) = existing {
+                return Ok(Opened {
+                    view: view(root, &fields, index)?,
+                    report: None,
+                    scan_problems: vec![],
+                    busy: false,
+                });
+            }
+            // an index whose state cache is stale is still readable
+            if let Ok(index) = store::open_index(&paths.index) {
+                return Ok(Opened {
+                    view: view(root, &fields, index)?,
+                    report: None,
+                    scan_problems: vec![],
+                    busy: false,
+                });
+            }
+        }
+        let s = scan(root, rules);
+        if let Some((index, state)) = existing {
+            if diff(&s.entries, &state.entries).is_empty() {
+                return Ok(Opened {
+                    view: view(root, &fields, index)?,
+                    report: None,
+                    scan_problems: s.problems,
+                    busy: false,
+                });
+            }
+            if let Some(lock) = WriteLock::try_acquire(&paths)? {
+                let (index, report, problems) =
+                    write_sync(&paths, &fields, rules, lock, false, progress)?;
+                return Ok(Opened {
+                    view: view(root, &fields, index)?,
+                    report: Some(report),
+                    scan_problems: problems,
+                    busy: false,
+                });
+            }
+            // Someone else writes (a running watch, or a parallel command):
+            // content-identical files need no writer; real changes get a moment.
+            if only_stat_changes(root, &s, &state) || Instant::now() >= busy_deadline {
+                let busy = Instant::now() >= busy_deadline;
+                return Ok(Opened {
+                    view: view(root, &fields, index)?,
+                    report: None,
+                    scan_problems: s.problems,
+                    busy,
+                });
+            }
+        } else if let Some(lock) = WriteLock::try_acquire(&paths)? {
+            let (index, report, problems) = write_sync(&paths, &fields, rules, lock, false, progress)?;
+            return Ok(Opened {
+                view: view(root, &fields, index)?,
+                report: Some(report),
+                scan_problems: problems,
+                busy: false,
+            });
+        } else if Instant::now() >= deadline {
+            return Err(IndexError::Busy { path: paths.index.clone() });
+        } else if Instant::now() >= busy_deadline
+            && let Ok(index) = store::open_index(&paths.index)
+        {
+            // a writer holds the lock and the cache is behind: read what is committed
+            return Ok(Opened {
+                view: view(root, &fields, index)?,
+                report: None,
+                scan_problems: s.problems,
+                busy: true,
+            });
+        }
+        thread::sleep(Duration::from_millis(40));
+    }
+}

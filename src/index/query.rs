@@ -1,0 +1,413 @@
+//! Queries over the index: full-text search with field prefixes, topic matching
+//! with field weights, the telling terms of a text, snippets with line numbers,
+//! and reading back every note's parsed model.
+
+use std::collections::HashMap;
+use std::fs;
+use std::ops::Range;
+
+use serde::Serialize;
+use tantivy::collector::TopDocs;
+use tantivy::query::{
+    BooleanQuery, BoostQuery, EnableScoring, Occur, Query, QueryParser, TermQuery,
+};
+use tantivy::query_grammar::{Delimiter, UserInputAst, UserInputLeaf, UserInputLiteral};
+use tantivy::schema::{Field, IndexRecordOption, TantivyDocument, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter,
+    TextAnalyzer,
+};
+use tantivy::{DocAddress, Searcher, Term};
+
+use crate::index::IndexView;
+use crate::index::schema::Group;
+use crate::index::store::{IndexError, Result, tv_err};
+use crate::vault::note::{MAX_INDEXED_BYTES, Note};
+
+/// One search hit.
+#[derive(Debug, Clone, Serialize)]
+pub struct Hit {
+    pub path: String,
+    pub name: String,
+    pub score: f32,
+    pub line: Option<usize>,
+    pub snippet: String,
+    /// Byte ranges of `snippet` to highlight.
+    #[serde(skip)]
+    pub highlights: Vec<Range<usize>>,
+}
+
+/// One contact ranked for a topic.
+#[derive(Debug, Clone, Serialize)]
+pub struct TopicMatch {
+    pub path: String,
+    pub name: String,
+    pub score: f32,
+    pub fields: Vec<&'static str>,
+    pub snippet: String,
+    #[serde(skip)]
+    pub highlights: Vec<Range<usize>>,
+    #[serde(skip)]
+    pub line: Option<usize>,
+}
+
+/// Weights of §4: interests most, then training and field, then tags, role,
+/// company, then the body.
+pub const TOPIC_WEIGHTS: [(Group, f32); 7] = [
+    (Group::Interests, 8.0),
+    (Group::Training, 4.0),
+    (Group::Field, 4.0),
+    (Group::Tags, 2.0),
+    (Group::Role, 2.0),
+    (Group::Company, 2.0),
+    (Group::Body, 1.0),
+];
+
+fn has_terms(q: &dyn Query, f: Field) -> bool {
+    let mut any = false;
+    q.query_terms(&mut |t, _| any |= t.field() == f);
+    any
+}
+
+fn query_err(e: impl std::fmt::Display) -> IndexError {
+    IndexError::Query(e.to_string())
+}
+
+impl IndexView {
+    fn dir(&self) -> std::path::PathBuf {
+        self.root.join(".rapport").join("index")
+    }
+
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    /// Every note's parsed model, in path order.
+    pub fn notes(&self) -> Result<Vec<Note>> {
+        let searcher = self.searcher();
+        let dir = self.dir();
+        let mut out = Vec::new();
+        for seg in searcher.segment_readers() {
+            let store = seg
+                .get_store_reader(64)
+                .map_err(|e| tv_err(&dir)(e.into()))?;
+            for doc in store.iter::<TantivyDocument>(seg.alive_bitset()) {
+                let doc = doc.map_err(tv_err(&dir))?;
+                if let Some(meta) = doc.get_first(self.fields.meta).and_then(|v| v.as_str())
+                    && let Ok(note) = serde_json::from_str::<Note>(meta)
+                {
+                    out.push(note);
+                }
+            }
+        }
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(out)
+    }
+
+    fn note_of(&self, searcher: &Searcher, addr: DocAddress) -> Result<Note> {
+        let doc: TantivyDocument = searcher.doc(addr).map_err(tv_err(&self.dir()))?;
+        let meta = doc
+            .get_first(self.fields.meta)
+            .and_then(|v| v.as_str())
+            .unwrap_or("{}");
+        serde_json::from_str(meta).map_err(query_err)
+    }
+
+    fn field_name(&self, f: Field) -> String {
+        self.fields.schema.get_field_name(f).to_string()
+    }
+
+    /// Rewrite a parsed user query so that every word is looked up in the
+    /// folded and both stemmed fields of the groups it names (or all groups).
+    fn expand(&self, ast: UserInputAst) -> std::result::Result<UserInputAst, String> {
+        Ok(match ast {
+            UserInputAst::Clause(cs) => UserInputAst::Clause(
+                cs.into_iter()
+                    .map(|(o, a)| self.expand(a).map(|a| (o, a)))
+                    .collect::<std::result::Result<_, _>>()?,
+            ),
+            UserInputAst::Boost(a, b) => UserInputAst::Boost(Box::new(self.expand(*a)?), b),
+            UserInputAst::Leaf(leaf) => match *leaf {
+                UserInputLeaf::Literal(lit) => self.expand_literal(lit)?,
+                UserInputLeaf::All => UserInputAst::Leaf(Box::new(UserInputLeaf::All)),
+                _ => return Err("ranges, sets, regexes and exists queries are not supported".into()),
+            },
+        })
+    }
+
+    fn expand_literal(&self, lit: UserInputLiteral) -> std::result::Result<UserInputAst, String> {
+        let groups: Vec<Group> = match &lit.field_name {
+            Some(f) => vec![Group::parse(f).ok_or_else(|| {
+                let names: Vec<&str> = Group::ALL.iter().map(|g| g.as_str()).collect();
+                format!("unknown field {f:?}; use one of {}", names.join(", "))
+            })?],
+            None => Group::ALL.to_vec(),
+        };
+        let exact = lit.delimiter != Delimiter::None || lit.prefix || lit.slop > 0;
+        let mut clauses = Vec::new();
+        for g in groups {
+            let v = self.fields.group(g);
+            let mut targets = vec![v.folded];
+            if !exact {
+                targets.push(v.de);
+                targets.push(v.en);
+            }
+            for f in targets {
+                let mut l = lit.clone();
+                l.field_name = Some(self.field_name(f));
+                clauses.push((
+                    Some(tantivy::query_grammar::Occur::Should),
+                    UserInputAst::Leaf(Box::new(UserInputLeaf::Literal(l))),
+                ));
+            }
+        }
+        Ok(UserInputAst::Clause(clauses))
+    }
+
+    fn parser(&self) -> QueryParser {
+        let mut all = Vec::new();
+        for (_, v) in self.fields.groups() {
+            all.extend([v.folded, v.de, v.en]);
+        }
+        let mut p = QueryParser::new(
+            self.fields.schema.clone(),
+            all,
+            self.index.tokenizers().clone(),
+        );
+        p.set_conjunction_by_default();
+        for (g, boost) in [
+            (Group::Name, 3.0),
+            (Group::Aliases, 2.5),
+            (Group::Interests, 2.0),
+            (Group::Training, 1.5),
+            (Group::Field, 1.5),
+            (Group::Tags, 1.5),
+        ] {
+            let v = self.fields.group(g);
+            for f in [v.folded, v.de, v.en] {
+                p.set_field_boost(f, boost);
+            }
+        }
+        p
+    }
+
+    /// Full-text search in tantivy's query syntax; all words must match
+    /// (use `OR` for either).
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>> {
+        let ast = tantivy::query_grammar::parse_query(query)
+            .map_err(|_| IndexError::Query(format!("cannot parse query {query:?}")))?;
+        let ast = self.expand(ast).map_err(IndexError::Query)?;
+        let q = self
+            .parser()
+            .build_query_from_user_input_ast(ast)
+            .map_err(|e| IndexError::Query(format!("bad query {query:?}: {e}")))?;
+        let searcher = self.searcher();
+        let top = searcher
+            .search(&q, &TopDocs::with_limit(limit.max(1)).order_by_score())
+            .map_err(tv_err(&self.dir()))?;
+        let gens = self.snippet_generators(&searcher, q.as_ref());
+        let mut hits = Vec::new();
+        for (score, addr) in top {
+            let note = self.note_of(&searcher, addr)?;
+            let (snippet, highlights, line) = self.snippet(&gens, &note.path);
+            hits.push(Hit {
+                path: note.path,
+                name: note.name,
+                score,
+                line,
+                snippet,
+                highlights,
+            });
+        }
+        Ok(hits)
+    }
+
+    fn snippet_generators(&self, searcher: &Searcher, q: &dyn Query) -> Vec<SnippetGenerator> {
+        let mut order = vec![Group::Body];
+        order.extend(Group::ALL.into_iter().filter(|g| *g != Group::Body));
+        let mut gens = Vec::new();
+        for g in order {
+            let v = self.fields.group(g);
+            for f in [v.folded, v.en, v.de] {
+                if has_terms(q, f)
+                    && let Ok(mut sg) = SnippetGenerator::create(searcher, q, f)
+                {
+                    sg.set_max_num_chars(160);
+                    gens.push(sg);
+                }
+            }
+        }
+        gens
+    }
+
+    /// A snippet of the note's current text around the first match, and the
+    /// line of that match.
+    fn snippet(&self, gens: &[SnippetGenerator], rel: &str) -> (String, Vec<Range<usize>>, Option<usize>) {
+        let Ok(bytes) = fs::read(self.root.join(rel)) else {
+            return (String::new(), vec![], None);
+        };
+        let bytes = &bytes[..bytes.len().min(MAX_INDEXED_BYTES)];
+        let text = String::from_utf8_lossy(bytes);
+        for g in gens {
+            let s = g.snippet(&text);
+            if s.is_empty() || s.highlighted().is_empty() {
+                continue;
+            }
+            let start = s.fragment_range().start + s.highlighted()[0].start;
+            let line = text[..start.min(text.len())].matches('\n').count() + 1;
+            let frag: String = s
+                .fragment()
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect();
+            return (frag, s.highlighted().to_vec(), Some(line));
+        }
+        (String::new(), vec![], None)
+    }
+
+    fn analyze(&self, field: Field, word: &str) -> Vec<String> {
+        let Ok(mut a) = self.index.tokenizer_for_field(field) else {
+            return vec![];
+        };
+        let mut out = Vec::new();
+        let mut s = a.token_stream(word);
+        while s.advance() {
+            out.push(s.token().text.clone());
+        }
+        out
+    }
+
+    fn group_query(&self, g: Group, words: &[String]) -> Box<dyn Query> {
+        let v = self.fields.group(g);
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for f in [v.folded, v.de, v.en] {
+            for w in words {
+                for t in self.analyze(f, w) {
+                    clauses.push((
+                        Occur::Should,
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(f, &t),
+                            IndexRecordOption::WithFreqs,
+                        )),
+                    ));
+                }
+            }
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// Rank contacts for a topic (one or more words), weighting where they match.
+    pub fn match_topics(&self, words: &[String], limit: usize) -> Result<Vec<TopicMatch>> {
+        let searcher = self.searcher();
+        let dir = self.dir();
+        let groups: Vec<(Group, f32, Box<dyn Query>)> = TOPIC_WEIGHTS
+            .iter()
+            .map(|(g, w)| (*g, *w, self.group_query(*g, words)))
+            .collect();
+        let any: Vec<(Occur, Box<dyn Query>)> = groups
+            .iter()
+            .map(|(_, w, q)| {
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(q.box_clone(), *w)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        let contact: Box<dyn Query> = Box::new(TermQuery::new(
+            Term::from_field_text(self.fields.kind, "contact"),
+            IndexRecordOption::Basic,
+        ));
+        let q = BooleanQuery::new(vec![
+            (Occur::Must, Box::new(BooleanQuery::new(any)) as Box<dyn Query>),
+            (Occur::Must, contact),
+        ]);
+        let top = searcher
+            .search(&q, &TopDocs::with_limit(limit.max(1)).order_by_score())
+            .map_err(tv_err(&dir))?;
+        let enable = EnableScoring::disabled_from_searcher(&searcher);
+        let weights = groups
+            .iter()
+            .map(|(g, _, q)| q.weight(enable).map(|w| (*g, w)))
+            .collect::<tantivy::Result<Vec<_>>>()
+            .map_err(tv_err(&dir))?;
+        let gens = self.snippet_generators(&searcher, &q);
+        let body_gens: Vec<SnippetGenerator> = {
+            let v = self.fields.group(Group::Body);
+            [v.folded, v.en, v.de]
+                .into_iter()
+                .filter(|f| has_terms(&q, *f))
+                .filter_map(|f| SnippetGenerator::create(&searcher, &q, f).ok())
+                .collect()
+        };
+        let mut out = Vec::new();
+        for (score, addr) in top {
+            let seg = searcher.segment_reader(addr.segment_ord);
+            let mut fields = Vec::new();
+            for (g, w) in &weights {
+                let mut sc = w.scorer(seg, 1.0).map_err(tv_err(&dir))?;
+                if sc.doc() == addr.doc_id || sc.seek(addr.doc_id) == addr.doc_id {
+                    fields.push(g.as_str());
+                }
+            }
+            let note = self.note_of(&searcher, addr)?;
+            let (mut snippet, mut highlights, mut line) = self.snippet(&body_gens, &note.path);
+            if snippet.is_empty() {
+                (snippet, highlights, line) = self.snippet(&gens, &note.path);
+            }
+            out.push(TopicMatch {
+                path: note.path,
+                name: note.name,
+                score,
+                fields,
+                snippet,
+                highlights,
+                line,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The most telling words of a text for this vault: frequent in the text,
+    /// rare in the notes, stop words left out (German and English).
+    pub fn telling_terms(&self, text: &str, max: usize) -> Vec<String> {
+        let mut builder = TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(40))
+            .filter(LowerCaser)
+            .dynamic();
+        for lang in [Language::English, Language::German] {
+            if let Some(sw) = StopWordFilter::new(lang) {
+                builder = builder.filter_dynamic(sw);
+            }
+        }
+        let mut a = builder.filter_dynamic(AsciiFoldingFilter).build();
+        let mut tf: HashMap<String, usize> = HashMap::new();
+        let mut s = a.token_stream(text);
+        while s.advance() {
+            let t = &s.token().text;
+            if t.chars().count() >= 3 && !t.chars().all(|c| c.is_ascii_digit()) {
+                *tf.entry(t.clone()).or_default() += 1;
+            }
+        }
+        let searcher = self.searcher();
+        let n = searcher.num_docs().max(1) as f64;
+        let mut scored: Vec<(f64, String)> = Vec::new();
+        let v = self.fields.group(Group::Body);
+        let iv = self.fields.group(Group::Interests);
+        for (word, count) in tf {
+            let mut df = 0u64;
+            for f in [v.folded, v.en, v.de, iv.folded, iv.en, iv.de] {
+                for t in self.analyze(f, &word) {
+                    df = df.max(searcher.doc_freq(&Term::from_field_text(f, &t)).unwrap_or(0));
+                }
+            }
+            if df == 0 {
+                continue;
+            }
+            let idf = (1.0 + n / (df as f64)).ln();
+            scored.push(((count as f64).sqrt() * idf, word));
+        }
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        scored.into_iter().take(max).map(|(_, w)| w).collect()
+    }
+}

@@ -1,0 +1,448 @@
+//! Apply what changed on disk to the index: read and hash only files whose stat
+//! changed, parse on both cores while tantivy indexes, one commit per sync.
+//! `sync` (every read command), `index --rebuild` and `watch` all come here.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::Serialize;
+use tantivy::schema::TantivyDocument;
+use tantivy::{Index, IndexWriter, Term};
+
+use crate::index::diff::{Diff, Known, diff};
+use crate::index::scan::{Entry, Scan, Stat};
+use crate::index::schema::{Fields, Group, pretokenize};
+use crate::index::state::State;
+use crate::index::store::{self, IndexError, Paths, Result, WriteLock, tv_err};
+use crate::vault::note::{Parsed, Problem, Severity, parse_note};
+
+/// What one sync did.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Report {
+    pub notes: usize,
+    pub added: usize,
+    pub updated: usize,
+    pub removed: usize,
+    pub errors: usize,
+    #[serde(skip)]
+    pub rebuilt: bool,
+    /// Each applied change, in path order: ("added"|"updated"|"removed", path).
+    #[serde(skip)]
+    pub changes: Vec<(&'static str, String)>,
+}
+
+/// Something told about progress (a progress bar in the CLI).
+pub trait Progress: Sync {
+    fn start(&self, total: usize);
+    fn inc(&self);
+    fn finish(&self);
+}
+
+/// No progress display.
+pub struct NoProgress;
+impl Progress for NoProgress {
+    fn start(&self, _: usize) {}
+    fn inc(&self) {}
+    fn finish(&self) {}
+}
+
+pub fn hash_bytes(b: &[u8]) -> u64 {
+    let h = blake3::hash(b);
+    let mut first = [0u8; 8];
+    first.copy_from_slice(&h.as_bytes()[..8]);
+    u64::from_le_bytes(first)
+}
+
+fn now_ns() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX))
+}
+
+/// A stat taken this close to now may hide a later edit in the same clock
+/// tick (git's "racily clean" problem): such files are re-hashed next time.
+const RACY_NS: i64 = 2_000_000_000;
+
+fn settled(stat: Stat, scan_start: i64) -> Option<Stat> {
+    (stat.mtime_ns < scan_start - RACY_NS && stat.ctime_ns < scan_start - RACY_NS).then_some(stat)
+}
+
+/// Build the index document of a parsed note.
+pub fn note_doc(fields: &Fields, parsed: &Parsed, hash: u64) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    let n = &parsed.note;
+    doc.add_text(fields.path, &n.path);
+    doc.add_u64(fields.hash, hash);
+    doc.add_text(fields.kind, if n.is_contact { "contact" } else { "note" });
+    doc.add_text(
+        fields.meta,
+        serde_json::to_string(n).unwrap_or_else(|_| String::from("{}")),
+    );
+    let f = &n.facts;
+    let mut add = |g: Group, text: &str| {
+        if text.is_empty() {
+            return;
+        }
+        let v = fields.group(g);
+        let [a, b, c] = pretokenize(text);
+        doc.add_pre_tokenized_text(v.folded, a);
+        doc.add_pre_tokenized_text(v.de, b);
+        doc.add_pre_tokenized_text(v.en, c);
+    };
+    add(Group::Name, &n.name);
+    add(Group::Aliases, &f.aliases.join("\n"));
+    add(Group::Tags, &f.tags.join("\n"));
+    add(Group::Interests, &f.interests.join("\n"));
+    add(Group::Training, &f.training.join("\n"));
+    add(Group::Field, &f.field.join("\n"));
+    add(Group::Role, f.role.as_deref().unwrap_or(""));
+    add(Group::Company, f.company.as_deref().unwrap_or(""));
+    add(Group::Location, f.location.as_deref().unwrap_or(""));
+    add(Group::Body, &parsed.body);
+    let mut extra = parsed.extra_text.clone();
+    for s in [&f.email, &f.met, &f.status].into_iter().flatten() {
+        extra.push('\n');
+        extra.push_str(s);
+    }
+    add(Group::Extra, &extra);
+    doc
+}
+
+/// Read one note for indexing: `(hash, parsed)`. A file that cannot be read is
+/// indexed by name with the problem, so `check` can report it.
+pub fn read_note(root: &Path, rel: &str) -> (u64, Parsed) {
+    match fs::read(root.join(rel)) {
+        Ok(bytes) => (hash_bytes(&bytes), parse_note(rel, &bytes)),
+        Err(e) => {
+            let mut p = parse_note(rel, b"");
+            p.note.problems.push(Problem::new(
+                Severity::Error,
+                "io",
+                format!("cannot read: {}", e.kind()),
+            ));
+            (0, p)
+        }
+    }
+}
+
+fn has_errors(p: &Parsed) -> bool {
+    p.note.problems.iter().any(|p| p.severity == Severity::Error)
+}
+
+/// Holds the write lock and applies changes.
+pub struct Writer {
+    paths: Paths,
+    fields: Fields,
+    index: Index,
+    writer: Option<IndexWriter>,
+    state: BTreeMap<String, (Option<Stat>, u64, bool)>,
+    opstamp: u64,
+    _lock: WriteLock,
+}
+
+struct Work<'a> {
+    entry: &'a Entry,
+    kind: &'static str,
+}
+
+impl Writer {
+    /// Open for writing, building the index from `scan` when there is none
+    /// usable (or `rebuild` is asked). Returns the report of that build.
+    pub fn open(
+        paths: &Paths,
+        fields: &Fields,
+        lock: WriteLock,
+        rebuild: bool,
+        scan: &Scan,
+        progress: &dyn Progress,
+    ) -> Result<(Writer, Option<Report>)> {
+        store::clean_leftovers(paths);
+        if !rebuild && let Some((index, state)) = store::open_existing(paths) {
+            let map = state
+                .entries
+                .into_iter()
+                .map(|k| (k.rel, (k.stat, k.hash, k.errors)))
+                .collect();
+            return Ok((
+                Writer {
+                    paths: paths.clone(),
+                    fields: fields.clone(),
+                    index,
+                    writer: None,
+                    state: map,
+                    opstamp: state.opstamp,
+                    _lock: lock,
+                },
+                None,
+            ));
+        }
+        let (dir, index) = store::create_new(paths, fields)?;
+        let mut w = Writer {
+            paths: paths.clone(),
+            fields: fields.clone(),
+            index,
+            writer: None,
+            state: BTreeMap::new(),
+            opstamp: 0,
+            _lock: lock,
+        };
+        let mut report = w.apply(scan, true, progress, &dir)?;
+        // release the writer on the temp folder before moving it
+        if let Some(iw) = w.writer.take() {
+            iw.wait_merging_threads().map_err(tv_err(&dir))?;
+        }
+        store::swap_in(paths, &dir)?;
+        w.index = store::open_index(&paths.index)?;
+        report.rebuilt = true;
+        Ok((w, Some(report)))
+    }
+
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
+    fn known(&self) -> Vec<Known> {
+        self.state
+            .iter()
+            .map(|(rel, (stat, hash, errors))| Known {
+                rel: rel.clone(),
+                stat: *stat,
+                hash: *hash,
+                errors: *errors,
+            })
+            .collect()
+    }
+
+    fn index_writer(&mut self, dir: &Path, threads: usize) -> Result<&IndexWriter> {
+        if self.writer.is_none() {
+            let heap = 60_000_000 * threads;
+            let w: IndexWriter = self
+                .index
+                .writer_with_num_threads(threads, heap)
+                .map_err(|e| match e {
+                    tantivy::TantivyError::LockFailure(..) => IndexError::Busy {
+                        path: dir.to_path_buf(),
+                    },
+                    e => IndexError::Tantivy {
+                        path: dir.to_path_buf(),
+                        source: e,
+                    },
+                })?;
+            self.writer = Some(w);
+        }
+        self.writer
+            .as_ref()
+            .ok_or_else(|| IndexError::Query("index writer unavailable".into()))
+    }
+
+    /// Bring the index in line with a full scan of the vault.
+    pub fn sync(&mut self, scan: &Scan, progress: &dyn Progress) -> Result<Report> {
+        let dir = self.paths.index.clone();
+        self.apply(scan, false, progress, &dir)
+    }
+
+    /// Bring the index in line for just these paths (from watch events); each is
+    /// stat'ed again, so events are only hints.
+    pub fn sync_paths(
+        &mut self,
+        disk: Vec<Entry>,
+        gone: Vec<String>,
+        progress: &dyn Progress,
+    ) -> Result<Report> {
+        // Build a partial scan over exactly the touched paths and diff it
+        // against the matching part of the state.
+        let mut rels: Vec<String> = disk.iter().map(|e| e.rel.clone()).collect();
+        rels.extend(gone);
+        rels.sort();
+        rels.dedup();
+        let known: Vec<Known> = rels
+            .iter()
+            .filter_map(|r| {
+                self.state.get(r).map(|(stat, hash, errors)| Known {
+                    rel: r.clone(),
+                    stat: *stat,
+                    hash: *hash,
+                    errors: *errors,
+                })
+            })
+            .collect();
+        let mut disk = disk;
+        disk.sort_by(|a, b| a.rel.cmp(&b.rel));
+        disk.dedup_by(|a, b| a.rel == b.rel);
+        let d = diff(&disk, &known);
+        let dir = self.paths.index.clone();
+        self.apply_diff(d, progress, &dir)
+    }
+
+    fn apply(
+        &mut self,
+        scan: &Scan,
+        fresh: bool,
+        progress: &dyn Progress,
+        dir: &Path,
+    ) -> Result<Report> {
+        let d = if fresh {
+            Diff {
+                added: scan.entries.clone(),
+                ..Diff::default()
+            }
+        } else {
+            diff(&scan.entries, &self.known())
+        };
+        let mut r = self.apply_diff(d, progress, dir)?;
+        r.errors += scan.problems.iter().filter(|p| p.problem.severity == Severity::Error).count();
+        Ok(r)
+    }
+
+    fn apply_diff(&mut self, d: Diff, progress: &dyn Progress, dir: &Path) -> Result<Report> {
+        let scan_start = now_ns();
+        let mut report = Report::default();
+        let mut work: Vec<Work<'_>> = Vec::with_capacity(d.added.len() + d.changed.len());
+        work.extend(d.added.iter().map(|e| Work { entry: e, kind: "added" }));
+        work.extend(d.changed.iter().map(|e| Work { entry: e, kind: "updated" }));
+        let mut dirty = !d.removed.is_empty();
+
+        // Phase 1 (parallel): read and hash; parse only what really changed.
+        struct Done {
+            rel: String,
+            stat: Stat,
+            hash: u64,
+            kind: &'static str,
+            parsed: Option<Parsed>,
+        }
+        let root = self.paths.root.clone();
+        let results: Mutex<Vec<Done>> = Mutex::new(Vec::with_capacity(work.len()));
+        let next = AtomicUsize::new(0);
+        let state = &self.state;
+        let threads = if work.len() > 64 { 2 } else { 1 };
+        if work.len() > 300 {
+            progress.start(work.len());
+        }
+        std::thread::scope(|s| {
+            for _ in 0..threads {
+                s.spawn(|| {
+                    let mut local = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(w) = work.get(i) else { break };
+                        let (hash, parsed) = read_note(&root, &w.entry.rel);
+                        let same = hash != 0
+                            && state.get(&w.entry.rel).is_some_and(|(_, h, _)| *h == hash);
+                        local.push(Done {
+                            rel: w.entry.rel.clone(),
+                            stat: w.entry.stat,
+                            hash,
+                            kind: w.kind,
+                            parsed: (!same).then_some(parsed),
+                        });
+                        progress.inc();
+                    }
+                    if let Ok(mut r) = results.lock() {
+                        r.append(&mut local);
+                    }
+                });
+            }
+        });
+        progress.finish();
+        let mut results = results.into_inner().unwrap_or_default();
+        results.sort_by(|a, b| a.rel.cmp(&b.rel));
+
+        let to_index: Vec<&Done> = results.iter().filter(|d| d.parsed.is_some()).collect();
+        if !to_index.is_empty() || dirty {
+            let threads = if to_index.len() > 1000 { 2 } else { 1 };
+            let fields = self.fields.clone();
+            let w = self.index_writer(dir, threads)?;
+            for rel in &d.removed {
+                w.delete_term(Term::from_field_text(fields.path, rel));
+            }
+            for done in &to_index {
+                if done.kind == "updated" {
+                    w.delete_term(Term::from_field_text(fields.path, &done.rel));
+                }
+            }
+            // Phase 2: documents to tantivy (its own threads do the indexing).
+            let next = AtomicUsize::new(0);
+            let failed: Mutex<Option<tantivy::TantivyError>> = Mutex::new(None);
+            std::thread::scope(|s| {
+                for _ in 0..threads {
+                    s.spawn(|| {
+                        loop {
+                            let i = next.fetch_add(1, Ordering::Relaxed);
+                            let Some(done) = to_index.get(i) else { break };
+                            let Some(parsed) = &done.parsed else { continue };
+                            let doc = note_doc(&fields, parsed, done.hash);
+                            if let Err(e) = w.add_document(doc)
+                                && let Ok(mut f) = failed.lock()
+                            {
+                                *f = Some(e);
+                            }
+                        }
+                    });
+                }
+            });
+            if let Some(e) = failed.into_inner().ok().flatten() {
+                return Err(tv_err(dir)(e));
+            }
+            dirty = true;
+        }
+        for rel in &d.removed {
+            self.state.remove(rel);
+            report.removed += 1;
+            report.changes.push(("removed", rel.clone()));
+        }
+        for done in &results {
+            if done.parsed.is_some() {
+                if done.kind == "added" {
+                    report.added += 1;
+                } else {
+                    report.updated += 1;
+                }
+                report.changes.push((done.kind, done.rel.clone()));
+            }
+            let errors = match &done.parsed {
+                Some(p) => has_errors(p),
+                None => self.state.get(&done.rel).is_some_and(|(_, _, e)| *e),
+            };
+            self.state.insert(
+                done.rel.clone(),
+                (settled(done.stat, scan_start), done.hash, errors),
+            );
+        }
+        report.changes.sort_by(|a, b| a.1.cmp(&b.1));
+        if dirty {
+            let w = self
+                .writer
+                .as_mut()
+                .ok_or_else(|| IndexError::Query("index writer unavailable".into()))?;
+            self.opstamp = w.commit().map_err(tv_err(dir))?;
+        }
+        if dirty || !results.is_empty() {
+            self.save_state(dir)?;
+        }
+        report.notes = self.state.len();
+        report.errors = self.state.values().filter(|(_, _, e)| *e).count();
+        Ok(report)
+    }
+
+    fn save_state(&self, dir: &Path) -> Result<()> {
+        State {
+            opstamp: self.opstamp,
+            entries: self.known(),
+        }
+        .save(dir)
+        .map_err(store::io_err(dir))
+    }
+
+    /// Let background merges finish (short-lived processes call this before exit).
+    pub fn finish(mut self) -> Result<()> {
+        if let Some(w) = self.writer.take() {
+            let dir = self.paths.index.clone();
+            w.wait_merging_threads().map_err(tv_err(&dir))?;
+        }
+        Ok(())
+    }
+}
