@@ -162,7 +162,10 @@ pub fn due(notes: &[Note], o: &DueOptions) -> DueReport {
         birthdays: vec![],
         open: vec![],
     };
-    for n in notes.iter().filter(|n| n.is_contact && !n.facts.is_inactive()) {
+    for n in notes
+        .iter()
+        .filter(|n| n.is_contact && !n.facts.is_inactive())
+    {
         let last = n.last_contact(today);
         let rule = next_due(n, today, o.default_cadence);
         if let Some(nd) = rule
@@ -173,7 +176,11 @@ pub fn due(notes: &[Note], o: &DueOptions) -> DueReport {
                 name: n.name.clone(),
                 due: nd.due,
                 days: days_between(today, nd.due),
-                status: if nd.due < today { Status::Overdue } else { Status::Due },
+                status: if nd.due < today {
+                    Status::Overdue
+                } else {
+                    Status::Due
+                },
                 reason: nd.reason,
                 last_contact: last,
                 talking_point: n.last_log(today).map(|e| format!("{} {}", e.date, e.text)),
@@ -236,7 +243,11 @@ pub fn due(notes: &[Note], o: &DueOptions) -> DueReport {
         .then_with(|| a.name.cmp(&b.name))
         .then(a.line.cmp(&b.line))
     });
-    r.cold.sort_by(|a, b| a.last_contact.cmp(&b.last_contact).then_with(|| a.name.cmp(&b.name)));
+    r.cold.sort_by(|a, b| {
+        a.last_contact
+            .cmp(&b.last_contact)
+            .then_with(|| a.name.cmp(&b.name))
+    });
     r
 }
 
@@ -249,8 +260,16 @@ mod tests {
     use crate::vault::note::{Note, parse_note};
 
     fn note(front: &str, body: &str) -> Note {
-        let name = if front.contains("name:") { "" } else { "name: X\n" };
-        parse_note("p/x.md", format!("---\n{name}{front}---\n{body}").as_bytes()).note
+        let name = if front.contains("name:") {
+            ""
+        } else {
+            "name: X\n"
+        };
+        parse_note(
+            "p/x.md",
+            format!("---\n{name}{front}---\n{body}").as_bytes(),
+        )
+        .note
     }
 
     const TODAY: Date = date(2026, 11, 26);
@@ -259,22 +278,113 @@ mod tests {
     fn next_due_table() {
         let c = |s: &str| Cadence::parse(s).ok();
         // (case, front matter, body, default cadence, expected)
-        let rows: Vec<(&str, &str, &str, Option<Cadence>, Option<(Date, Reason)>)> = vec![
+        type Row<'a> = (
+            &'a str,
+            &'a str,
+            &'a str,
+            Option<Cadence>,
+            Option<(Date, Reason)>,
+        );
+        let rows: Vec<Row<'_>> = vec![
             ("no rule", "", "", None, None),
-            ("next_contact", "next_contact: 2026-12-01\n", "", None, Some((date(2026, 12, 1), Reason::NextContact))),
-            ("next wins over cadence", "next_contact: 2026-12-01\ncadence: 1w\nlast_contact: 2026-11-20\n", "", None, Some((date(2026, 12, 1), Reason::NextContact))),
-            ("stale next_contact falls back to cadence", "next_contact: 2026-11-01\ncadence: 2w\n", "- 2026-11-10 call\n", None, Some((date(2026, 11, 24), Reason::Cadence))),
-            ("stale next_contact, no cadence: no rule", "next_contact: 2026-11-01\nlast_contact: 2026-11-05\n", "", None, None),
-            ("next equal to last is stale", "next_contact: 2026-11-05\nlast_contact: 2026-11-05\ncadence: 10d\n", "", None, Some((date(2026, 11, 15), Reason::Cadence))),
-            ("log date after front matter date", "last_contact: 2026-10-01\ncadence: 6w\n", "- 2026-11-01 lunch\n", None, Some((date(2026, 12, 13), Reason::Cadence))),
-            ("future log entry is not a contact", "last_contact: 2026-10-01\ncadence: 6w\n", "- 2026-12-24 planned dinner\n", None, Some((date(2026, 11, 12), Reason::Cadence))),
-            ("month-end cadence clamps", "last_contact: 2026-01-31\ncadence: 1mo\n", "", None, Some((date(2026, 2, 28), Reason::Cadence))),
-            ("never contacted", "cadence: 3mo\n", "", None, Some((TODAY, Reason::NeverContacted))),
-            ("default cadence", "last_contact: 2026-09-01\n", "", c("3mo"), Some((date(2026, 12, 1), Reason::DefaultCadence))),
-            ("own cadence beats default", "last_contact: 2026-09-01\ncadence: 1y\n", "", c("3mo"), Some((date(2027, 9, 1), Reason::Cadence))),
-            ("bad cadence ignored", "last_contact: 2026-09-01\ncadence: often\n", "", None, None),
-            ("heading log entry counts", "cadence: 10d\n", "## 2026-11-20 Workshop\n", None, Some((date(2026, 11, 30), Reason::Cadence))),
-            ("task date is not a contact", "cadence: 10d\nlast_contact: 2026-11-01\n", "- [ ] 2026-11-20 call\n", None, Some((date(2026, 11, 11), Reason::Cadence))),
+            (
+                "next_contact",
+                "next_contact: 2026-12-01\n",
+                "",
+                None,
+                Some((date(2026, 12, 1), Reason::NextContact)),
+            ),
+            (
+                "next wins over cadence",
+                "next_contact: 2026-12-01\ncadence: 1w\nlast_contact: 2026-11-20\n",
+                "",
+                None,
+                Some((date(2026, 12, 1), Reason::NextContact)),
+            ),
+            (
+                "stale next_contact falls back to cadence",
+                "next_contact: 2026-11-01\ncadence: 2w\n",
+                "- 2026-11-10 call\n",
+                None,
+                Some((date(2026, 11, 24), Reason::Cadence)),
+            ),
+            (
+                "stale next_contact, no cadence: no rule",
+                "next_contact: 2026-11-01\nlast_contact: 2026-11-05\n",
+                "",
+                None,
+                None,
+            ),
+            (
+                "next equal to last is stale",
+                "next_contact: 2026-11-05\nlast_contact: 2026-11-05\ncadence: 10d\n",
+                "",
+                None,
+                Some((date(2026, 11, 15), Reason::Cadence)),
+            ),
+            (
+                "log date after front matter date",
+                "last_contact: 2026-10-01\ncadence: 6w\n",
+                "- 2026-11-01 lunch\n",
+                None,
+                Some((date(2026, 12, 13), Reason::Cadence)),
+            ),
+            (
+                "future log entry is not a contact",
+                "last_contact: 2026-10-01\ncadence: 6w\n",
+                "- 2026-12-24 planned dinner\n",
+                None,
+                Some((date(2026, 11, 12), Reason::Cadence)),
+            ),
+            (
+                "month-end cadence clamps",
+                "last_contact: 2026-01-31\ncadence: 1mo\n",
+                "",
+                None,
+                Some((date(2026, 2, 28), Reason::Cadence)),
+            ),
+            (
+                "never contacted",
+                "cadence: 3mo\n",
+                "",
+                None,
+                Some((TODAY, Reason::NeverContacted)),
+            ),
+            (
+                "default cadence",
+                "last_contact: 2026-09-01\n",
+                "",
+                c("3mo"),
+                Some((date(2026, 12, 1), Reason::DefaultCadence)),
+            ),
+            (
+                "own cadence beats default",
+                "last_contact: 2026-09-01\ncadence: 1y\n",
+                "",
+                c("3mo"),
+                Some((date(2027, 9, 1), Reason::Cadence)),
+            ),
+            (
+                "bad cadence ignored",
+                "last_contact: 2026-09-01\ncadence: often\n",
+                "",
+                None,
+                None,
+            ),
+            (
+                "heading log entry counts",
+                "cadence: 10d\n",
+                "## 2026-11-20 Workshop\n",
+                None,
+                Some((date(2026, 11, 30), Reason::Cadence)),
+            ),
+            (
+                "task date is not a contact",
+                "cadence: 10d\nlast_contact: 2026-11-01\n",
+                "- [ ] 2026-11-20 call\n",
+                None,
+                Some((date(2026, 11, 11), Reason::Cadence)),
+            ),
         ];
         for (case, front, body, dc, want) in rows {
             let got = next_due(&note(front, body), TODAY, dc).map(|n| (n.due, n.reason));
@@ -283,23 +393,39 @@ mod tests {
     }
 
     fn opts(days: i64) -> DueOptions {
-        DueOptions { today: TODAY, days, all_open: false, cold: None, default_cadence: None }
+        DueOptions {
+            today: TODAY,
+            days,
+            all_open: false,
+            cold: None,
+            default_cadence: None,
+        }
     }
 
     #[test]
     fn window_boundaries_status_and_order() {
         let notes = vec![
-            note("name: B\nnext_contact: 2026-12-10\n", ""),  // exactly today+14: due
-            note("name: C\nnext_contact: 2026-12-11\n", ""),  // today+15: not listed
-            note("name: A\nnext_contact: 2026-11-25\n", ""),  // overdue by one day
-            note("name: D\nnext_contact: 2026-11-26\n", ""),  // today: due, days 0
+            note("name: B\nnext_contact: 2026-12-10\n", ""), // exactly today+14: due
+            note("name: C\nnext_contact: 2026-12-11\n", ""), // today+15: not listed
+            note("name: A\nnext_contact: 2026-11-25\n", ""), // overdue by one day
+            note("name: D\nnext_contact: 2026-11-26\n", ""), // today: due, days 0
             note("name: E\nnext_contact: 2026-11-20\nstatus: archived\n", ""),
             note("name: F\nnext_contact: 2026-11-20\nstatus: Paused\n", ""),
         ];
         let r = due(&notes, &opts(14));
-        let got: Vec<(&str, Status, i64)> =
-            r.followups.iter().map(|f| (f.name.as_str(), f.status, f.days)).collect();
-        assert_eq!(got, vec![("A", Status::Overdue, -1), ("D", Status::Due, 0), ("B", Status::Due, 14)]);
+        let got: Vec<(&str, Status, i64)> = r
+            .followups
+            .iter()
+            .map(|f| (f.name.as_str(), f.status, f.days))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("A", Status::Overdue, -1),
+                ("D", Status::Due, 0),
+                ("B", Status::Due, 14)
+            ]
+        );
     }
 
     #[test]
@@ -325,7 +451,10 @@ mod tests {
     #[test]
     fn open_items_and_cold() {
         let notes = vec![
-            note("name: A\nlast_contact: 2025-01-01\n", "- [ ] 2026-11-01 overdue task\n- [ ] 2027-06-01 far task\n- [ ] undated\n- [x] 2026-11-01 done\n"),
+            note(
+                "name: A\nlast_contact: 2025-01-01\n",
+                "- [ ] 2026-11-01 overdue task\n- [ ] 2027-06-01 far task\n- [ ] undated\n- [x] 2026-11-01 done\n",
+            ),
             note("name: B\n", ""),
             note("name: C\nlast_contact: 2026-11-01\n", ""),
             note("name: D\nlast_contact: 2020-01-01\ncadence: 1y\n", ""),
@@ -345,7 +474,10 @@ mod tests {
 
     #[test]
     fn epoch_days_agree_with_jiff() {
-        for (a, b) in [(date(2026, 11, 26), date(2027, 3, 1)), (date(1999, 12, 31), date(2000, 3, 1))] {
+        for (a, b) in [
+            (date(2026, 11, 26), date(2027, 3, 1)),
+            (date(1999, 12, 31), date(2000, 3, 1)),
+        ] {
             let span = a.until(b).expect("span").get_days();
             assert_eq!(super::days_between(a, b), i64::from(span));
         }

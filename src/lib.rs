@@ -3,7 +3,9 @@
 //! Data flows one way: files on disk → `vault` (pure model) → `index`
 //! (tantivy) → answers (`followup`, `topics`, queries) → `cli` rendering.
 
-pub mod vault;
-pub mod index;
+pub mod cli;
 pub mod followup;
+pub mod index;
+pub mod session;
 pub mod topics;
+pub mod vault;

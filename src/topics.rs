@@ -35,10 +35,13 @@ fn values(n: &Note) -> impl Iterator<Item = (Kind, &str)> {
         .chain(f.tags.iter().map(|v| (Kind::Tag, v.as_str())))
 }
 
+/// Spellings seen (with counts) and the contacts carrying one topic value.
+type TopicGroup = (BTreeMap<String, usize>, Vec<String>);
+
 /// Every topic value with its contacts, most common first.
 pub fn topics(notes: &[Note]) -> Vec<Topic> {
     // (kind, folded) -> (spellings with counts, contact names)
-    let mut groups: BTreeMap<(Kind, String), (BTreeMap<String, usize>, Vec<String>)> = BTreeMap::new();
+    let mut groups: BTreeMap<(Kind, String), TopicGroup> = BTreeMap::new();
     for n in notes.iter().filter(|n| n.is_contact) {
         let mut seen = HashSet::new();
         for (kind, v) in values(n) {
@@ -146,7 +149,9 @@ pub fn intros(notes: &[Note], limit: usize) -> Vec<Pair> {
             if k.is_empty() || !seen.insert(k.clone()) {
                 continue;
             }
-            let g = groups.entry(k).or_insert_with(|| (v.trim().to_string(), Vec::new()));
+            let g = groups
+                .entry(k)
+                .or_insert_with(|| (v.trim().to_string(), Vec::new()));
             g.1.push(i);
         }
     }
@@ -180,8 +185,16 @@ pub fn intros(notes: &[Note], limit: usize) -> Vec<Pair> {
                 path: notes[k].path.clone(),
                 name: notes[k].name.clone(),
             };
-            let (a, b) = if notes[i].name <= notes[j].name { (i, j) } else { (j, i) };
-            Pair { a: p(a), b: p(b), shared: s }
+            let (a, b) = if notes[i].name <= notes[j].name {
+                (i, j)
+            } else {
+                (j, i)
+            };
+            Pair {
+                a: p(a),
+                b: p(b),
+                shared: s,
+            }
         })
         .collect()
 }
@@ -198,9 +211,18 @@ mod tests {
     #[test]
     fn topics_group_case_and_accents() {
         let notes = vec![
-            n("a.md", "---\nname: A\ninterests: [Segeln, Stoizismus]\n---\n"),
-            n("b.md", "---\nname: B\ninterests: [segeln]\nfield: coaching\n---\n"),
-            n("c.md", "---\nname: C\ninterests: [Café]\ntags: [cafe]\n---\n"),
+            n(
+                "a.md",
+                "---\nname: A\ninterests: [Segeln, Stoizismus]\n---\n",
+            ),
+            n(
+                "b.md",
+                "---\nname: B\ninterests: [segeln]\nfield: coaching\n---\n",
+            ),
+            n(
+                "c.md",
+                "---\nname: C\ninterests: [Café]\ntags: [cafe]\n---\n",
+            ),
             n("d.md", "no front matter, interests: [Segeln]\n"),
         ];
         let t = topics(&notes);
@@ -213,18 +235,33 @@ mod tests {
     #[test]
     fn intros_skip_linked_and_rank_by_shared() {
         let notes = vec![
-            n("a.md", "---\nname: A\ninterests: [chess, sailing]\nfield: law\n---\n"),
+            n(
+                "a.md",
+                "---\nname: A\ninterests: [chess, sailing]\nfield: law\n---\n",
+            ),
             n("b.md", "---\nname: B\ninterests: [Chess, Sailing]\n---\n"),
-            n("c.md", "---\nname: C\ninterests: [chess]\nfield: Law\n---\nSee [[a]].\n"),
-            n("d.md", "---\nname: D\ninterests: [chess]\nstatus: archived\n---\n"),
+            n(
+                "c.md",
+                "---\nname: C\ninterests: [chess]\nfield: Law\n---\nSee [[a]].\n",
+            ),
+            n(
+                "d.md",
+                "---\nname: D\ninterests: [chess]\nstatus: archived\n---\n",
+            ),
         ];
         let p = intros(&notes, 10);
-        let got: Vec<(String, String, Vec<String>)> =
-            p.iter().map(|p| (p.a.name.clone(), p.b.name.clone(), p.shared.clone())).collect();
+        let got: Vec<(String, String, Vec<String>)> = p
+            .iter()
+            .map(|p| (p.a.name.clone(), p.b.name.clone(), p.shared.clone()))
+            .collect();
         assert_eq!(
             got,
             vec![
-                ("A".into(), "B".into(), vec!["chess".into(), "sailing".into()]),
+                (
+                    "A".into(),
+                    "B".into(),
+                    vec!["chess".into(), "sailing".into()]
+                ),
                 ("B".into(), "C".into(), vec!["chess".into()]),
             ]
         );

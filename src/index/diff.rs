@@ -75,12 +75,21 @@ mod tests {
     use crate::index::scan::{Entry, Stat};
 
     fn e(rel: &str, m: i64) -> Entry {
-        Entry { rel: rel.into(), stat: Stat { mtime_ns: m, ..Stat::default() } }
+        Entry {
+            rel: rel.into(),
+            stat: Stat {
+                mtime_ns: m,
+                ..Stat::default()
+            },
+        }
     }
     fn k(rel: &str, m: Option<i64>) -> Known {
         Known {
             rel: rel.into(),
-            stat: m.map(|m| Stat { mtime_ns: m, ..Stat::default() }),
+            stat: m.map(|m| Stat {
+                mtime_ns: m,
+                ..Stat::default()
+            }),
             hash: 0,
             errors: false,
         }
@@ -90,7 +99,10 @@ mod tests {
     fn table() {
         let d = diff(&[], &[]);
         assert!(d.is_empty());
-        let d = diff(&[e("a", 1), e("b", 1), e("d", 2)], &[k("a", Some(1)), k("c", Some(1)), k("d", Some(1))]);
+        let d = diff(
+            &[e("a", 1), e("b", 1), e("d", 2)],
+            &[k("a", Some(1)), k("c", Some(1)), k("d", Some(1))],
+        );
         assert_eq!(d.unchanged, 1);
         assert_eq!(d.added, vec![e("b", 1)]);
         assert_eq!(d.removed, vec!["c".to_string()]);

@@ -45,11 +45,24 @@ pub struct IndexView {
 /// The outcome of opening: the view, what the sync did, and what the walk found.
 pub struct Opened {
     pub view: IndexView,
-    pub report: Option<Report>,
+    /// What the sync did; counts only when nothing had to change.
+    pub report: Report,
     pub scan_problems: Vec<ScanProblem>,
     /// Another process holds the writer and changes were pending: the index
     /// was used as it is.
     pub busy: bool,
+}
+
+fn state_report(state: Option<&State>, problems: &[ScanProblem]) -> Report {
+    let scan_errors = problems
+        .iter()
+        .filter(|p| p.problem.severity == crate::vault::note::Severity::Error)
+        .count();
+    Report {
+        notes: state.map_or(0, |s| s.entries.len()),
+        errors: state.map_or(0, |s| s.entries.iter().filter(|k| k.errors).count()) + scan_errors,
+        ..Report::default()
+    }
 }
 
 /// How long a reader waits for a writer that is applying pending changes.
@@ -109,7 +122,12 @@ fn write_sync(
 
 /// Open the vault's index in `mode`, syncing as needed. Never fails because
 /// another process holds the writer: it waits briefly, then reads as is.
-pub fn open(root: &Path, rules: &NoteRules, mode: SyncMode, progress: &dyn Progress) -> Result<Opened> {
+pub fn open(
+    root: &Path,
+    rules: &NoteRules,
+    mode: SyncMode,
+    progress: &dyn Progress,
+) -> Result<Opened> {
     let paths = Paths::new(root);
     let fields = Fields::new();
     let deadline = Instant::now() + BUILD_WAIT;
@@ -122,20 +140,22 @@ pub fn open(root: &Path, rules: &NoteRules, mode: SyncMode, progress: &dyn Progr
                         write_sync(&paths, &fields, rules, lock, true, progress)?;
                     Ok(Opened {
                         view: view(root, &fields, index)?,
-                        report: Some(report),
+                        report,
                         scan_problems: problems,
                         busy: false,
                     })
                 }
-                None => Err(IndexError::Busy { path: paths.index.clone() }),
+                None => Err(IndexError::Busy {
+                    path: paths.index.clone(),
+                }),
             };
         }
         let existing = store::open_existing(&paths);
         if mode == SyncMode::NoSync {
-            if let Some((index, _)) = existing {
+            if let Some((index, state)) = existing {
                 return Ok(Opened {
                     view: view(root, &fields, index)?,
-                    report: None,
+                    report: state_report(Some(&state), &[]),
                     scan_problems: vec![],
                     busy: false,
                 });
@@ -144,7 +164,7 @@ pub fn open(root: &Path, rules: &NoteRules, mode: SyncMode, progress: &dyn Progr
             if let Ok(index) = store::open_index(&paths.index) {
                 return Ok(Opened {
                     view: view(root, &fields, index)?,
-                    report: None,
+                    report: state_report(None, &[]),
                     scan_problems: vec![],
                     busy: false,
                 });
@@ -154,8 +174,8 @@ pub fn open(root: &Path, rules: &NoteRules, mode: SyncMode, progress: &dyn Progr
         if let Some((index, state)) = existing {
             if diff(&s.entries, &state.entries).is_empty() {
                 return Ok(Opened {
+                    report: state_report(Some(&state), &s.problems),
                     view: view(root, &fields, index)?,
-                    report: None,
                     scan_problems: s.problems,
                     busy: false,
                 });
@@ -165,7 +185,7 @@ pub fn open(root: &Path, rules: &NoteRules, mode: SyncMode, progress: &dyn Progr
                     write_sync(&paths, &fields, rules, lock, false, progress)?;
                 return Ok(Opened {
                     view: view(root, &fields, index)?,
-                    report: Some(report),
+                    report,
                     scan_problems: problems,
                     busy: false,
                 });
@@ -175,29 +195,32 @@ pub fn open(root: &Path, rules: &NoteRules, mode: SyncMode, progress: &dyn Progr
             if only_stat_changes(root, &s, &state) || Instant::now() >= busy_deadline {
                 let busy = Instant::now() >= busy_deadline;
                 return Ok(Opened {
+                    report: state_report(Some(&state), &s.problems),
                     view: view(root, &fields, index)?,
-                    report: None,
                     scan_problems: s.problems,
                     busy,
                 });
             }
         } else if let Some(lock) = WriteLock::try_acquire(&paths)? {
-            let (index, report, problems) = write_sync(&paths, &fields, rules, lock, false, progress)?;
+            let (index, report, problems) =
+                write_sync(&paths, &fields, rules, lock, false, progress)?;
             return Ok(Opened {
                 view: view(root, &fields, index)?,
-                report: Some(report),
+                report,
                 scan_problems: problems,
                 busy: false,
             });
         } else if Instant::now() >= deadline {
-            return Err(IndexError::Busy { path: paths.index.clone() });
+            return Err(IndexError::Busy {
+                path: paths.index.clone(),
+            });
         } else if Instant::now() >= busy_deadline
             && let Ok(index) = store::open_index(&paths.index)
         {
             // a writer holds the lock and the cache is behind: read what is committed
             return Ok(Opened {
                 view: view(root, &fields, index)?,
-                report: None,
+                report: state_report(None, &s.problems),
                 scan_problems: s.problems,
                 busy: true,
             });

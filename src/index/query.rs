@@ -23,6 +23,7 @@ use tantivy::{DocAddress, Searcher, Term};
 use crate::index::IndexView;
 use crate::index::schema::Group;
 use crate::index::store::{IndexError, Result, tv_err};
+use crate::vault::frontmatter::{self, Split};
 use crate::vault::note::{MAX_INDEXED_BYTES, Note};
 
 /// One search hit.
@@ -131,7 +132,9 @@ impl IndexView {
             UserInputAst::Leaf(leaf) => match *leaf {
                 UserInputLeaf::Literal(lit) => self.expand_literal(lit)?,
                 UserInputLeaf::All => UserInputAst::Leaf(Box::new(UserInputLeaf::All)),
-                _ => return Err("ranges, sets, regexes and exists queries are not supported".into()),
+                _ => {
+                    return Err("ranges, sets, regexes and exists queries are not supported".into());
+                }
             },
         })
     }
@@ -223,7 +226,11 @@ impl IndexView {
         Ok(hits)
     }
 
-    fn snippet_generators(&self, searcher: &Searcher, q: &dyn Query) -> Vec<SnippetGenerator> {
+    fn snippet_generators(
+        &self,
+        searcher: &Searcher,
+        q: &dyn Query,
+    ) -> Vec<(Group, SnippetGenerator)> {
         let mut order = vec![Group::Body];
         order.extend(Group::ALL.into_iter().filter(|g| *g != Group::Body));
         let mut gens = Vec::new();
@@ -234,7 +241,7 @@ impl IndexView {
                     && let Ok(mut sg) = SnippetGenerator::create(searcher, q, f)
                 {
                     sg.set_max_num_chars(160);
-                    gens.push(sg);
+                    gens.push((g, sg));
                 }
             }
         }
@@ -242,26 +249,51 @@ impl IndexView {
     }
 
     /// A snippet of the note's current text around the first match, and the
-    /// line of that match.
-    fn snippet(&self, gens: &[SnippetGenerator], rel: &str) -> (String, Vec<Range<usize>>, Option<usize>) {
+    /// line of that match: from the body first, else the front-matter line.
+    fn snippet(
+        &self,
+        gens: &[(Group, SnippetGenerator)],
+        rel: &str,
+    ) -> (String, Vec<Range<usize>>, Option<usize>) {
         let Ok(bytes) = fs::read(self.root.join(rel)) else {
             return (String::new(), vec![], None);
         };
         let bytes = &bytes[..bytes.len().min(MAX_INDEXED_BYTES)];
         let text = String::from_utf8_lossy(bytes);
-        for g in gens {
-            let s = g.snippet(&text);
-            if s.is_empty() || s.highlighted().is_empty() {
-                continue;
-            }
-            let start = s.fragment_range().start + s.highlighted()[0].start;
-            let line = text[..start.min(text.len())].matches('\n').count() + 1;
-            let frag: String = s
-                .fragment()
-                .chars()
+        let (yaml, yaml_line, body, body_line) = match frontmatter::split(&text) {
+            Split::Block {
+                yaml,
+                yaml_line,
+                body,
+                body_line,
+            } => (yaml, yaml_line, body, body_line),
+            _ => ("", 1, &text[..], 1),
+        };
+        let clean = |s: &str| -> String {
+            s.chars()
                 .map(|c| if c.is_control() { ' ' } else { c })
-                .collect();
-            return (frag, s.highlighted().to_vec(), Some(line));
+                .collect()
+        };
+        for (g, sg) in gens.iter().filter(|(g, _)| *g == Group::Body) {
+            let _ = g;
+            let s = sg.snippet(body);
+            if let Some(first) = s.highlighted().first() {
+                let start = s.fragment_range().start + first.start;
+                let line = body[..start.min(body.len())].matches('\n').count() + body_line;
+                return (clean(s.fragment()), s.highlighted().to_vec(), Some(line));
+            }
+        }
+        for (i, l) in yaml.lines().enumerate() {
+            for (_, sg) in gens.iter().filter(|(g, _)| *g != Group::Body) {
+                let s = sg.snippet(l);
+                if !s.highlighted().is_empty() {
+                    return (
+                        clean(s.fragment()),
+                        s.highlighted().to_vec(),
+                        Some(yaml_line + i),
+                    );
+                }
+            }
         }
         (String::new(), vec![], None)
     }
@@ -319,7 +351,10 @@ impl IndexView {
             IndexRecordOption::Basic,
         ));
         let q = BooleanQuery::new(vec![
-            (Occur::Must, Box::new(BooleanQuery::new(any)) as Box<dyn Query>),
+            (
+                Occur::Must,
+                Box::new(BooleanQuery::new(any)) as Box<dyn Query>,
+            ),
             (Occur::Must, contact),
         ]);
         let top = searcher
@@ -332,29 +367,19 @@ impl IndexView {
             .collect::<tantivy::Result<Vec<_>>>()
             .map_err(tv_err(&dir))?;
         let gens = self.snippet_generators(&searcher, &q);
-        let body_gens: Vec<SnippetGenerator> = {
-            let v = self.fields.group(Group::Body);
-            [v.folded, v.en, v.de]
-                .into_iter()
-                .filter(|f| has_terms(&q, *f))
-                .filter_map(|f| SnippetGenerator::create(&searcher, &q, f).ok())
-                .collect()
-        };
         let mut out = Vec::new();
         for (score, addr) in top {
             let seg = searcher.segment_reader(addr.segment_ord);
             let mut fields = Vec::new();
             for (g, w) in &weights {
                 let mut sc = w.scorer(seg, 1.0).map_err(tv_err(&dir))?;
-                if sc.doc() == addr.doc_id || sc.seek(addr.doc_id) == addr.doc_id {
+                let at = sc.doc();
+                if at == addr.doc_id || (at < addr.doc_id && sc.seek(addr.doc_id) == addr.doc_id) {
                     fields.push(g.as_str());
                 }
             }
             let note = self.note_of(&searcher, addr)?;
-            let (mut snippet, mut highlights, mut line) = self.snippet(&body_gens, &note.path);
-            if snippet.is_empty() {
-                (snippet, highlights, line) = self.snippet(&gens, &note.path);
-            }
+            let (snippet, highlights, line) = self.snippet(&gens, &note.path);
             out.push(TopicMatch {
                 path: note.path,
                 name: note.name,
@@ -398,7 +423,11 @@ impl IndexView {
             let mut df = 0u64;
             for f in [v.folded, v.en, v.de, iv.folded, iv.en, iv.de] {
                 for t in self.analyze(f, &word) {
-                    df = df.max(searcher.doc_freq(&Term::from_field_text(f, &t)).unwrap_or(0));
+                    df = df.max(
+                        searcher
+                            .doc_freq(&Term::from_field_text(f, &t))
+                            .unwrap_or(0),
+                    );
                 }
             }
             if df == 0 {

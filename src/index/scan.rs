@@ -31,7 +31,10 @@ impl Stat {
             use std::os::unix::fs::MetadataExt;
             Stat {
                 mtime_ns,
-                ctime_ns: md.ctime().saturating_mul(1_000_000_000).saturating_add(md.ctime_nsec()),
+                ctime_ns: md
+                    .ctime()
+                    .saturating_mul(1_000_000_000)
+                    .saturating_add(md.ctime_nsec()),
                 size: md.len(),
                 ino: md.ino(),
             }
@@ -173,7 +176,9 @@ pub fn scan(root: &Path, rules: &NoteRules) -> Scan {
         if entry.depth() == 0 {
             continue;
         }
-        let Some(rel) = rel_path(root, entry.path()) else { continue };
+        let Some(rel) = rel_path(root, entry.path()) else {
+            continue;
+        };
         if !rules.is_note(&rel) {
             continue;
         }

@@ -310,10 +310,19 @@ mod tests {
 
     #[test]
     fn analyzers_fold_and_stem() {
-        assert_eq!(tokens(folded_analyzer(), "Müller Straße"), vec!["muller", "strasse"]);
-        assert_eq!(tokens(stem_analyzer(Lang::English), "sailing"), vec!["sail"]);
         assert_eq!(
-            tokens(stem_analyzer(Lang::German), "Segeln Fortbildungen Fortbildung"),
+            tokens(folded_analyzer(), "Müller Straße"),
+            vec!["muller", "strasse"]
+        );
+        assert_eq!(
+            tokens(stem_analyzer(Lang::English), "sailing"),
+            vec!["sail"]
+        );
+        assert_eq!(
+            tokens(
+                stem_analyzer(Lang::German),
+                "Segeln Fortbildungen Fortbildung"
+            ),
             tokens(stem_analyzer(Lang::German), "Segel Fortbildung Fortbildung")
         );
     }

@@ -20,7 +20,9 @@ pub struct State {
 }
 
 fn escape(p: &str) -> String {
-    p.replace('\\', "\\\\").replace('\n', "\\n").replace('\r', "\\r")
+    p.replace('\\', "\\\\")
+        .replace('\n', "\\n")
+        .replace('\r', "\\r")
 }
 
 fn unescape(p: &str) -> String {
@@ -67,7 +69,12 @@ impl State {
                 size,
                 ino,
             });
-            entries.push(Known { rel, stat, hash, errors });
+            entries.push(Known {
+                rel,
+                stat,
+                hash,
+                errors,
+            });
         }
         // must be sorted and unique for the merge diff
         if entries.windows(2).any(|w| w[0].rel >= w[1].rel) {
@@ -85,7 +92,11 @@ impl State {
             writeln!(w, "{MAGIC} {}", self.opstamp)?;
             for k in &self.entries {
                 let s = k.stat.unwrap_or_default();
-                let mtime = if k.stat.is_some() { s.mtime_ns.max(1) } else { 0 };
+                let mtime = if k.stat.is_some() {
+                    s.mtime_ns.max(1)
+                } else {
+                    0
+                };
                 writeln!(
                     w,
                     "{} {} {} {} {:016x} {} {}",
@@ -117,10 +128,20 @@ mod tests {
         let s = State {
             opstamp: 7,
             entries: vec![
-                Known { rel: "a b/c\\d.md".into(), stat: None, hash: 1, errors: true },
+                Known {
+                    rel: "a b/c\\d.md".into(),
+                    stat: None,
+                    hash: 1,
+                    errors: true,
+                },
                 Known {
                     rel: "new\nline.md".into(),
-                    stat: Some(Stat { mtime_ns: 5, ctime_ns: 6, size: 7, ino: 8 }),
+                    stat: Some(Stat {
+                        mtime_ns: 5,
+                        ctime_ns: 6,
+                        size: 7,
+                        ino: 8,
+                    }),
                     hash: u64::MAX,
                     errors: false,
                 },

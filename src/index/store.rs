@@ -114,7 +114,10 @@ impl WriteLock {
         match file.try_lock() {
             Ok(()) => Ok(Some(WriteLock { _file: file })),
             Err(fs::TryLockError::WouldBlock) => Ok(None),
-            Err(fs::TryLockError::Error(e)) => Err(IndexError::Io { path: lp, source: e }),
+            Err(fs::TryLockError::Error(e)) => Err(IndexError::Io {
+                path: lp,
+                source: e,
+            }),
         }
     }
 }

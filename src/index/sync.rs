@@ -130,7 +130,10 @@ pub fn read_note(root: &Path, rel: &str) -> (u64, Parsed) {
 }
 
 fn has_errors(p: &Parsed) -> bool {
-    p.note.problems.iter().any(|p| p.severity == Severity::Error)
+    p.note
+        .problems
+        .iter()
+        .any(|p| p.severity == Severity::Error)
 }
 
 /// Holds the write lock and applies changes.
@@ -220,18 +223,18 @@ impl Writer {
     fn index_writer(&mut self, dir: &Path, threads: usize) -> Result<&IndexWriter> {
         if self.writer.is_none() {
             let heap = 60_000_000 * threads;
-            let w: IndexWriter = self
-                .index
-                .writer_with_num_threads(threads, heap)
-                .map_err(|e| match e {
-                    tantivy::TantivyError::LockFailure(..) => IndexError::Busy {
-                        path: dir.to_path_buf(),
-                    },
-                    e => IndexError::Tantivy {
-                        path: dir.to_path_buf(),
-                        source: e,
-                    },
-                })?;
+            let w: IndexWriter =
+                self.index
+                    .writer_with_num_threads(threads, heap)
+                    .map_err(|e| match e {
+                        tantivy::TantivyError::LockFailure(..) => IndexError::Busy {
+                            path: dir.to_path_buf(),
+                        },
+                        e => IndexError::Tantivy {
+                            path: dir.to_path_buf(),
+                            source: e,
+                        },
+                    })?;
             self.writer = Some(w);
         }
         self.writer
@@ -294,7 +297,11 @@ impl Writer {
             diff(&scan.entries, &self.known())
         };
         let mut r = self.apply_diff(d, progress, dir)?;
-        r.errors += scan.problems.iter().filter(|p| p.problem.severity == Severity::Error).count();
+        r.errors += scan
+            .problems
+            .iter()
+            .filter(|p| p.problem.severity == Severity::Error)
+            .count();
         Ok(r)
     }
 
@@ -302,8 +309,14 @@ impl Writer {
         let scan_start = now_ns();
         let mut report = Report::default();
         let mut work: Vec<Work<'_>> = Vec::with_capacity(d.added.len() + d.changed.len());
-        work.extend(d.added.iter().map(|e| Work { entry: e, kind: "added" }));
-        work.extend(d.changed.iter().map(|e| Work { entry: e, kind: "updated" }));
+        work.extend(d.added.iter().map(|e| Work {
+            entry: e,
+            kind: "added",
+        }));
+        work.extend(d.changed.iter().map(|e| Work {
+            entry: e,
+            kind: "updated",
+        }));
         let mut dirty = !d.removed.is_empty();
 
         // Phase 1 (parallel): read and hash; parse only what really changed.

@@ -96,7 +96,8 @@ pub fn parse(body: &str, first_line: usize) -> Body {
                             line,
                         });
                     }
-                    if level == HeadingLevel::H1 && out.first_heading.is_none() && !text.is_empty() {
+                    if level == HeadingLevel::H1 && out.first_heading.is_none() && !text.is_empty()
+                    {
                         out.first_heading = Some(text);
                     }
                 }

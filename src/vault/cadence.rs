@@ -37,11 +37,13 @@ impl Cadence {
             "m" | "mo" | "mon" | "month" | "months" | "monat" | "monate" => Unit::Month,
             "y" | "yr" | "year" | "years" | "j" | "jahr" | "jahre" => Unit::Year,
             "" => return Err(format!("{s:?} has no unit (d, w, mo, y)")),
-            _ => return Err(format!("{s:?} has an unknown unit {unit_str:?} (d, w, mo, y)")),
+            _ => {
+                return Err(format!(
+                    "{s:?} has an unknown unit {unit_str:?} (d, w, mo, y)"
+                ));
+            }
         };
-        let count: i32 = digits
-            .parse()
-            .map_err(|_| format!("{s:?} is too large"))?;
+        let count: i32 = digits.parse().map_err(|_| format!("{s:?} is too large"))?;
         let max = match unit {
             Unit::Day => 36_600,
             Unit::Week => 5_200,
@@ -124,7 +126,12 @@ pub fn leading_date(text: &str) -> Option<(Date, &str)> {
         return None;
     }
     let d = head.parse::<Date>().ok()?;
-    Some((d, t[10..].trim_start_matches([':', ' ', '\t', '–', '—']).trim_start()))
+    Some((
+        d,
+        t[10..]
+            .trim_start_matches([':', ' ', '\t', '–', '—'])
+            .trim_start(),
+    ))
 }
 
 /// A birthday: month and day, with the year when known.
@@ -210,7 +217,14 @@ mod tests {
             (" 4 Wochen ", 4, Unit::Week),
         ];
         for (s, n, u) in ok {
-            assert_eq!(Cadence::parse(s), Ok(Cadence { count: *n, unit: *u }), "{s}");
+            assert_eq!(
+                Cadence::parse(s),
+                Ok(Cadence {
+                    count: *n,
+                    unit: *u
+                }),
+                "{s}"
+            );
         }
         for bad in ["", "w", "6", "0d", "6x", "often", "-3d", "99999999999d"] {
             assert!(Cadence::parse(bad).is_err(), "{bad}");
@@ -232,7 +246,10 @@ mod tests {
         assert_eq!(b.in_year(2028), Some(date(2028, 2, 29)));
         assert!(Birthday::parse("1985-02-30").is_err());
         let b = Birthday::parse("1985-03-14").expect("valid");
-        assert_eq!(b.next_on_or_after(date(2026, 11, 26)), Some(date(2027, 3, 14)));
+        assert_eq!(
+            b.next_on_or_after(date(2026, 11, 26)),
+            Some(date(2027, 3, 14))
+        );
     }
 
     #[test]

@@ -90,8 +90,10 @@ mod tests {
 
     #[test]
     fn parses_known_keys_and_rejects_unknown() {
-        let c = Config::parse("default_cadence = \"3mo\"\nignore = [\"templates/\"]\nwindow_days = 7\n")
-            .expect("valid");
+        let c = Config::parse(
+            "default_cadence = \"3mo\"\nignore = [\"templates/\"]\nwindow_days = 7\n",
+        )
+        .expect("valid");
         assert_eq!(c.window_days, 7);
         assert!(c.default_cadence.is_some());
         let e = Config::parse("cadense = \"1w\"\n").expect_err("unknown key");

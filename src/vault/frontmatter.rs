@@ -63,11 +63,12 @@ pub struct FrontMatter {
 
 /// 1-based file line of the key `key:` in the YAML block, if found.
 fn key_line(yaml: &str, yaml_line: usize, key: &str) -> Option<usize> {
-    yaml.lines().position(|l| {
-        l.strip_prefix(key)
-            .is_some_and(|rest| rest.trim_start().starts_with(':'))
-    })
-    .map(|i| i + yaml_line)
+    yaml.lines()
+        .position(|l| {
+            l.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .map(|i| i + yaml_line)
 }
 
 fn scalar(v: &Value) -> Option<String> {
@@ -153,9 +154,9 @@ pub fn parse(yaml: &str, yaml_line: usize, file_text: &str) -> FrontMatter {
     let value: Value = match serde_yaml::from_str(yaml) {
         Ok(v) => v,
         Err(e) => {
-            let (line, col) = e
-                .location()
-                .map_or((yaml_line, None), |l| (l.line() + yaml_line - 1, Some(l.column())));
+            let (line, col) = e.location().map_or((yaml_line, None), |l| {
+                (l.line() + yaml_line - 1, Some(l.column()))
+            });
             let msg = e.to_string();
             // serde's message ends with " at line X column Y"; the location is shown separately
             let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
@@ -191,8 +192,12 @@ pub fn parse(yaml: &str, yaml_line: usize, file_text: &str) -> FrontMatter {
         let line = || key_line(yaml, yaml_line, &key).unwrap_or(yaml_line);
         let mut bad = |code: &str, msg: String| {
             fm.problems.push(
-                Problem::new(Severity::Error, code, format!("{key}: {msg}; field ignored"))
-                    .at(line(), Some(1), file_text),
+                Problem::new(
+                    Severity::Error,
+                    code,
+                    format!("{key}: {msg}; field ignored"),
+                )
+                .at(line(), Some(1), file_text),
             );
         };
         match key.as_str() {
@@ -257,15 +262,30 @@ mod tests {
         assert_eq!(split("--- \nname: a\n"), Split::Unclosed);
         assert_eq!(
             split("---\nname: a\n---\nbody\n"),
-            Split::Block { yaml: "name: a\n", yaml_line: 2, body: "body\n", body_line: 4 }
+            Split::Block {
+                yaml: "name: a\n",
+                yaml_line: 2,
+                body: "body\n",
+                body_line: 4
+            }
         );
         assert_eq!(
             split("---\r\nname: a\r\n...\r\nbody"),
-            Split::Block { yaml: "name: a\r\n", yaml_line: 2, body: "body", body_line: 4 }
+            Split::Block {
+                yaml: "name: a\r\n",
+                yaml_line: 2,
+                body: "body",
+                body_line: 4
+            }
         );
         assert_eq!(
             split("---\n---\n"),
-            Split::Block { yaml: "", yaml_line: 2, body: "", body_line: 3 }
+            Split::Block {
+                yaml: "",
+                yaml_line: 2,
+                body: "",
+                body_line: 3
+            }
         );
         // a thematic break later in the text is not front matter
         assert_eq!(split("text\n---\n"), Split::None);

@@ -66,7 +66,7 @@ where
     let mut prefix: Vec<usize> = Vec::new();
     for (idx, keys) in candidates {
         let folded: Vec<String> = keys.iter().map(|k| fold(k)).collect();
-        if folded.iter().any(|k| *k == q) {
+        if folded.contains(&q) {
             exact.push(idx);
         } else if folded
             .iter()
@@ -109,7 +109,10 @@ mod tests {
         ];
         assert_eq!(resolve("anni", c.clone()), Resolution::Found(0));
         assert_eq!(resolve("jon", c.clone()), Resolution::Found(2));
-        assert_eq!(resolve("anna", c.clone()), Resolution::Ambiguous(vec![0, 1]));
+        assert_eq!(
+            resolve("anna", c.clone()),
+            Resolution::Ambiguous(vec![0, 1])
+        );
         assert_eq!(resolve("weber", c.clone()), Resolution::Found(2));
         assert_eq!(resolve("zed", c.clone()), Resolution::NotFound);
         assert_eq!(resolve("ANNA SCHMIDT", c), Resolution::Found(0));

@@ -102,7 +102,9 @@ pub struct Facts {
 
 impl Facts {
     pub fn birthday(&self) -> Option<Birthday> {
-        self.birthday.as_deref().and_then(|b| Birthday::parse(b).ok())
+        self.birthday
+            .as_deref()
+            .and_then(|b| Birthday::parse(b).ok())
     }
     pub fn cadence(&self) -> Option<Cadence> {
         self.cadence.as_deref().and_then(|c| Cadence::parse(c).ok())
@@ -110,7 +112,10 @@ impl Facts {
     /// `archived` or `paused` contacts take no part in `due`.
     pub fn is_inactive(&self) -> bool {
         matches!(
-            self.status.as_deref().map(|s| s.trim().to_lowercase()).as_deref(),
+            self.status
+                .as_deref()
+                .map(|s| s.trim().to_lowercase())
+                .as_deref(),
             Some("archived" | "paused")
         )
     }
@@ -170,7 +175,12 @@ impl Note {
 
     /// The latest past contact: `last_contact` or a log entry dated on or before today.
     pub fn last_contact(&self, today: Date) -> Option<Date> {
-        let from_log = self.log.iter().map(|e| e.date).filter(|d| *d <= today).max();
+        let from_log = self
+            .log
+            .iter()
+            .map(|e| e.date)
+            .filter(|d| *d <= today)
+            .max();
         match (self.facts.last_contact, from_log) {
             (Some(a), Some(b)) => Some(a.max(b)),
             (a, b) => a.or(b),
@@ -246,12 +256,15 @@ pub fn parse_note(path: &str, bytes: &[u8]) -> Parsed {
         Ok(t) => t.into(),
         Err(e) if slice.len() < bytes.len() && e.error_len().is_none() => {
             // truncated in the middle of a character: not an encoding error
-            String::from_utf8_lossy(&slice[..e.valid_up_to()]).into_owned().into()
+            String::from_utf8_lossy(&slice[..e.valid_up_to()])
+                .into_owned()
+                .into()
         }
         Err(e) => {
             let valid = &slice[..e.valid_up_to()];
             let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
-            let col = valid.len() - valid.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1) + 1;
+            let col =
+                valid.len() - valid.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1) + 1;
             let lossy = String::from_utf8_lossy(slice).into_owned();
             problems.push(
                 Problem::new(
@@ -289,7 +302,12 @@ pub fn parse_note(path: &str, bytes: &[u8]) -> Parsed {
             );
             (text, 1)
         }
-        frontmatter::Split::Block { yaml, yaml_line, body, body_line } => {
+        frontmatter::Split::Block {
+            yaml,
+            yaml_line,
+            body,
+            body_line,
+        } => {
             is_contact = true;
             let fm = frontmatter::parse(yaml, yaml_line, text);
             facts = fm.facts;
@@ -356,7 +374,10 @@ mod tests {
 
     #[test]
     fn bad_yaml_keeps_the_body_and_reports_line() {
-        let p = parse_note("x.md", b"---\nname: [unclosed\ntags: a\n---\n# Heading\nbody text\n");
+        let p = parse_note(
+            "x.md",
+            b"---\nname: [unclosed\ntags: a\n---\n# Heading\nbody text\n",
+        );
         assert_eq!(p.note.name, "Heading");
         assert_eq!(p.note.problems[0].code, "yaml");
         assert!(p.note.problems[0].line.is_some());

@@ -1,0 +1,111 @@
+//! The command-line interface as clap types; the shared flags are defined once.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// A personal-networking memory over a folder of Markdown contact notes.
+#[derive(Debug, Parser)]
+#[command(name = "rapport", version, about, max_term_width = 100)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every command takes.
+#[derive(Debug, Args, Clone)]
+pub struct Global {
+    /// The vault folder [default: nearest ancestor with .rapport/, else the working directory]
+    #[arg(long, global = true, env = "RAPPORT_VAULT", value_name = "DIR")]
+    pub vault: Option<PathBuf>,
+    /// Pretend today is this date (YYYY-MM-DD), for reproducible output
+    #[arg(long, global = true, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub today: Option<jiff::civil::Date>,
+    /// Print JSON (stable for scripts)
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Use the index as it is, without bringing it in line with the vault first
+    #[arg(long, global = true)]
+    pub no_sync: bool,
+    /// When to use colour (NO_COLOR is honoured by auto)
+    #[arg(long, global = true, value_enum, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+    /// Print nothing but results and errors
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}
+
+fn parse_date(s: &str) -> Result<jiff::civil::Date, String> {
+    crate::vault::cadence::parse_date(s)
+}
+
+fn parse_span(s: &str) -> Result<crate::vault::cadence::Cadence, String> {
+    crate::vault::cadence::Cadence::parse(s)
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Bring the index in line with the vault and print counts
+    Index {
+        /// Throw the index away and build it anew
+        #[arg(long)]
+        rebuild: bool,
+    },
+    /// Full-text search (tantivy query syntax; fields: name: tags: interests: training: field: company: role: location: body:)
+    Search {
+        /// The query; several words must all match, use OR for either
+        #[arg(required = true, num_args = 1..)]
+        query: Vec<String>,
+        /// At most this many hits
+        #[arg(long, short = 'n', default_value_t = 20)]
+        limit: usize,
+    },
+    /// Who to get back to: follow-ups, birthdays and open items
+    Due {
+        /// Look this many days ahead [default: window_days from config, else 14]
+        #[arg(long)]
+        days: Option<i64>,
+        /// List every open item, dated or not
+        #[arg(long)]
+        all: bool,
+        /// Also list contacts without a follow-up rule not contacted for SPAN (e.g. 6mo)
+        #[arg(long, value_name = "SPAN", value_parser = parse_span)]
+        cold: Option<crate::vault::cadence::Cadence>,
+    },
+    /// Who cares about a topic, ranked
+    Match {
+        /// Topic words (German or English)
+        #[arg(required_unless_present = "file", conflicts_with = "file")]
+        topic: Vec<String>,
+        /// Rank against the telling words of a whole text (`-` for stdin)
+        #[arg(long, value_name = "PATH")]
+        file: Option<PathBuf>,
+        /// At most this many contacts
+        #[arg(long, short = 'n', default_value_t = 10)]
+        limit: usize,
+    },
+    /// Every interest, field, training and tag with its contacts
+    Topics,
+    /// Pairs of contacts who share an interest or field and are not yet linked
+    Intros {
+        /// At most this many pairs
+        #[arg(long, short = 'n', default_value_t = 20)]
+        limit: usize,
+    },
+    /// One contact: facts, last and next contact, open items, links
+    Show {
+        /// Name, alias, file stem or unambiguous prefix
+        name: String,
+    },
+    /// Validate the vault; exit 1 when there are errors
+    Check,
+}

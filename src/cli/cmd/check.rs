@@ -1,0 +1,175 @@
+//! `check`: every problem in the vault, as `path:line:col: severity[code]:
+//! message` with the offending line and a caret; exit 1 when there are errors.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::cli::Ctx;
+use crate::cli::exit::Exit;
+use crate::cli::render::{BOLD, CYAN, RED, YELLOW};
+use crate::index::SyncMode;
+use crate::topics::LinkResolver;
+use crate::vault::names::fold;
+use crate::vault::note::{Note, Problem, Severity};
+
+#[derive(Serialize)]
+struct Item {
+    path: String,
+    line: Option<usize>,
+    column: Option<usize>,
+    severity: Severity,
+    code: String,
+    message: String,
+    #[serde(skip)]
+    source: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Report {
+    problems: Vec<Item>,
+}
+
+fn item(path: &str, p: Problem) -> Item {
+    Item {
+        path: path.to_string(),
+        line: p.line,
+        column: p.column,
+        severity: p.severity,
+        code: p.code,
+        message: p.message,
+        source: p.source,
+    }
+}
+
+/// Problems that need all notes at once: duplicate names, broken links.
+fn vault_problems(notes: &[Note]) -> Vec<Item> {
+    let mut out = Vec::new();
+    let mut owners: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
+    for (i, n) in notes.iter().enumerate().filter(|(_, n)| n.is_contact) {
+        for k in std::iter::once(&n.name).chain(n.facts.aliases.iter()) {
+            owners.entry(fold(k)).or_default().insert(i);
+        }
+    }
+    for (key, set) in &owners {
+        if set.len() < 2 {
+            continue;
+        }
+        let paths: Vec<&str> = set.iter().map(|&i| notes[i].path.as_str()).collect();
+        for &i in set {
+            let others: Vec<&str> = paths
+                .iter()
+                .copied()
+                .filter(|p| *p != notes[i].path)
+                .collect();
+            out.push(Item {
+                path: notes[i].path.clone(),
+                line: None,
+                column: None,
+                severity: Severity::Warning,
+                code: "duplicate".into(),
+                message: format!(
+                    "name or alias {key:?} is also used by {}",
+                    others.join(", ")
+                ),
+                source: None,
+            });
+        }
+    }
+    let resolver = LinkResolver::new(notes);
+    for n in notes {
+        for l in &n.links {
+            if resolver.resolve(&l.target).is_empty() {
+                out.push(Item {
+                    path: n.path.clone(),
+                    line: Some(l.line),
+                    column: None,
+                    severity: Severity::Warning,
+                    code: "link".into(),
+                    message: format!(
+                        "[[{}]] matches no note's name, alias or file name",
+                        l.target
+                    ),
+                    source: None,
+                });
+            }
+        }
+    }
+    out
+}
+
+pub fn run(ctx: &mut Ctx) -> anyhow::Result<Exit> {
+    let s = ctx.session(SyncMode::Sync)?;
+    let notes = s.notes()?;
+    let mut items: Vec<Item> = Vec::new();
+    for n in &notes {
+        for p in &n.problems {
+            items.push(item(&n.path, p.clone()));
+        }
+    }
+    for sp in &s.scan_problems {
+        items.push(item(&sp.rel, sp.problem.clone()));
+    }
+    items.extend(vault_problems(&notes));
+    items.sort_by(|a, b| {
+        a.path
+            .cmp(&b.path)
+            .then(a.line.cmp(&b.line))
+            .then(a.code.cmp(&b.code))
+    });
+    let errors = items
+        .iter()
+        .filter(|i| i.severity == Severity::Error)
+        .count();
+    let exit = if errors > 0 {
+        Exit::NothingFound
+    } else {
+        Exit::Ok
+    };
+    if ctx.out.json {
+        ctx.out.json(&Report { problems: items });
+        return Ok(exit);
+    }
+    let o = &mut ctx.out;
+    for i in &items {
+        let loc = match (i.line, i.column) {
+            (Some(l), Some(c)) => format!("{}:{l}:{c}", i.path),
+            (Some(l), None) => format!("{}:{l}", i.path),
+            _ => i.path.clone(),
+        };
+        let sev = match i.severity {
+            Severity::Error => o.styled(RED, &format!("error[{}]", i.code)),
+            Severity::Warning => o.styled(YELLOW, &format!("warning[{}]", i.code)),
+        };
+        o.line(format!("{}: {sev}: {}", o.styled(BOLD, &loc), i.message));
+        if let (Some(src), Some(line)) = (&i.source, i.line) {
+            let num = line.to_string();
+            let pad = " ".repeat(num.len());
+            o.line(format!(" {} {src}", o.styled(CYAN, &format!("{num} |"))));
+            if let Some(col) = i.column {
+                let caret_pad: String = src
+                    .chars()
+                    .take(col.saturating_sub(1))
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                o.line(format!(
+                    " {} {caret_pad}{}",
+                    o.styled(CYAN, &format!("{pad} |")),
+                    o.styled(RED, "^")
+                ));
+            }
+        }
+    }
+    if !o.quiet {
+        let warnings = items.len() - errors;
+        if items.is_empty() {
+            o.line(format!("{} notes checked, no problems", notes.len()));
+        } else {
+            o.line(format!(
+                "{} notes checked: {errors} errors, {warnings} warnings",
+                notes.len()
+            ));
+        }
+    }
+    Ok(exit)
+}

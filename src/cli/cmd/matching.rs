@@ -1,0 +1,92 @@
+//! `match TOPIC... | --file PATH`: who cares about a topic, ranked.
+
+use std::io::Read;
+use std::path::Path;
+
+use anyhow::Context;
+use serde::Serialize;
+
+use crate::cli::Ctx;
+use crate::cli::exit::Exit;
+use crate::cli::render::{BOLD, CYAN, DIM, MAGENTA};
+use crate::index::SyncMode;
+use crate::index::query::TopicMatch;
+
+#[derive(Serialize)]
+struct MatchResult {
+    topic: String,
+    matches: Vec<TopicMatch>,
+}
+
+/// How many telling words of a `--file` text are matched.
+const FILE_TERMS: usize = 24;
+
+pub fn run(
+    ctx: &mut Ctx,
+    topic: &[String],
+    file: Option<&Path>,
+    limit: usize,
+) -> anyhow::Result<Exit> {
+    let text = match file {
+        Some(p) if p.as_os_str() == "-" => {
+            let mut buf = Vec::new();
+            std::io::stdin()
+                .take(64 * 1024 * 1024)
+                .read_to_end(&mut buf)
+                .context("stdin")?;
+            Some(String::from_utf8_lossy(&buf).into_owned())
+        }
+        Some(p) => {
+            let bytes = std::fs::read(p).with_context(|| p.display().to_string())?;
+            Some(String::from_utf8_lossy(&bytes).into_owned())
+        }
+        None => None,
+    };
+    let s = ctx.session(SyncMode::Sync)?;
+    let words: Vec<String> = match &text {
+        Some(t) => s.view.telling_terms(t, FILE_TERMS),
+        None => topic
+            .iter()
+            .flat_map(|t| t.split_whitespace().map(str::to_string))
+            .collect(),
+    };
+    let matches = if words.is_empty() {
+        vec![]
+    } else {
+        s.view.match_topics(&words, limit)?
+    };
+    let exit = if matches.is_empty() {
+        Exit::NothingFound
+    } else {
+        Exit::Ok
+    };
+    let topic = words.join(" ");
+    if ctx.out.json {
+        ctx.out.json(&MatchResult { topic, matches });
+        return Ok(exit);
+    }
+    if text.is_some() && !ctx.out.quiet {
+        let l = ctx.out.styled(DIM, &format!("telling words: {topic}"));
+        ctx.out.line(l);
+    }
+    for m in &matches {
+        let head = format!(
+            "{}  {}  {}",
+            ctx.out.styled(BOLD, &m.name),
+            ctx.out.styled(CYAN, &m.fields.join(", ")),
+            ctx.out.styled(
+                MAGENTA,
+                &match m.line {
+                    Some(l) => format!("{}:{l}", m.path),
+                    None => m.path.clone(),
+                }
+            ),
+        );
+        ctx.out.line(head);
+        if !m.snippet.is_empty() {
+            let snip = ctx.out.highlight(&m.snippet, &m.highlights);
+            ctx.out.line(format!("    {}", snip.trim()));
+        }
+    }
+    Ok(exit)
+}

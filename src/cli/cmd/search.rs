@@ -1,0 +1,46 @@
+//! `search QUERY`: ranked hits with path:line, name and a highlighted snippet.
+
+use serde::Serialize;
+
+use crate::cli::Ctx;
+use crate::cli::exit::Exit;
+use crate::cli::render::{BOLD, GREEN, MAGENTA};
+use crate::index::SyncMode;
+use crate::index::query::Hit;
+
+#[derive(Serialize)]
+struct SearchResult<'a> {
+    query: &'a str,
+    hits: Vec<Hit>,
+}
+
+pub fn run(ctx: &mut Ctx, query: &str, limit: usize) -> anyhow::Result<Exit> {
+    let s = ctx.session(SyncMode::Sync)?;
+    let hits = s.view.search(query, limit)?;
+    let exit = if hits.is_empty() {
+        Exit::NothingFound
+    } else {
+        Exit::Ok
+    };
+    if ctx.out.json {
+        ctx.out.json(&SearchResult { query, hits });
+        return Ok(exit);
+    }
+    for h in &hits {
+        let loc = match h.line {
+            Some(l) => format!(
+                "{}:{}",
+                ctx.out.styled(MAGENTA, &h.path),
+                ctx.out.styled(GREEN, &l.to_string())
+            ),
+            None => ctx.out.styled(MAGENTA, &h.path),
+        };
+        let head = format!("{loc}  {}", ctx.out.styled(BOLD, &h.name));
+        ctx.out.line(head);
+        if !h.snippet.is_empty() {
+            let snip = ctx.out.highlight(&h.snippet, &h.highlights);
+            ctx.out.line(format!("    {}", snip.trim()));
+        }
+    }
+    Ok(exit)
+}

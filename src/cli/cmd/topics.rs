@@ -1,0 +1,76 @@
+//! `topics` and `intros` (§4).
+
+use anstyle::Style;
+use serde::Serialize;
+
+use crate::cli::Ctx;
+use crate::cli::exit::Exit;
+use crate::cli::render::{BOLD, CYAN, DIM, PLAIN};
+use crate::index::SyncMode;
+use crate::topics::{Kind, Pair, Topic, intros, topics};
+
+#[derive(Serialize)]
+struct Topics {
+    topics: Vec<Topic>,
+}
+
+#[derive(Serialize)]
+struct Intros {
+    pairs: Vec<Pair>,
+}
+
+fn kind(k: Kind) -> &'static str {
+    match k {
+        Kind::Interest => "interest",
+        Kind::Field => "field",
+        Kind::Training => "training",
+        Kind::Tag => "tag",
+    }
+}
+
+pub fn run_topics(ctx: &mut Ctx) -> anyhow::Result<Exit> {
+    let s = ctx.session(SyncMode::Sync)?;
+    let t = topics(&s.notes()?);
+    if ctx.out.json {
+        ctx.out.json(&Topics { topics: t });
+        return Ok(Exit::Ok);
+    }
+    let rows: Vec<Vec<(String, Style)>> = t
+        .iter()
+        .map(|t| {
+            vec![
+                (t.topic.clone(), BOLD),
+                (kind(t.kind).to_string(), DIM),
+                (t.contacts.len().to_string(), CYAN),
+                (t.contacts.join(", "), PLAIN),
+            ]
+        })
+        .collect();
+    ctx.out.table(&rows);
+    Ok(Exit::Ok)
+}
+
+pub fn run_intros(ctx: &mut Ctx, limit: usize) -> anyhow::Result<Exit> {
+    let s = ctx.session(SyncMode::Sync)?;
+    let pairs = intros(&s.notes()?, limit);
+    if ctx.out.json {
+        ctx.out.json(&Intros { pairs });
+        return Ok(Exit::Ok);
+    }
+    if pairs.is_empty() && !ctx.out.quiet {
+        ctx.out.line("No introductions to suggest: everyone who shares an interest or field is already linked.");
+    }
+    let rows: Vec<Vec<(String, Style)>> = pairs
+        .iter()
+        .map(|p| {
+            vec![
+                (p.a.name.clone(), BOLD),
+                ("↔".to_string(), DIM),
+                (p.b.name.clone(), BOLD),
+                (p.shared.join(", "), CYAN),
+            ]
+        })
+        .collect();
+    ctx.out.table(&rows);
+    Ok(Exit::Ok)
+}

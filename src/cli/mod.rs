@@ -1,0 +1,91 @@
+//! The command line: the only place with clap, anyhow and printing. Each
+//! command builds a value through a `Session` and hands it to `render`.
+
+pub mod args;
+pub mod cmd;
+pub mod exit;
+pub mod render;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::cli::args::{Cli, Command, Global};
+use crate::cli::exit::Exit;
+use crate::cli::render::{Bar, Out};
+use crate::index::SyncMode;
+use crate::session::{Options, Session};
+
+/// What every command gets: the global flags and the output.
+pub struct Ctx {
+    pub global: Global,
+    pub out: Out,
+}
+
+impl Ctx {
+    pub fn options(&self, mode: SyncMode) -> Options {
+        let mode = if self.global.no_sync && mode == SyncMode::Sync {
+            SyncMode::NoSync
+        } else {
+            mode
+        };
+        Options {
+            vault: self.global.vault.clone(),
+            today: self.global.today,
+            mode,
+        }
+    }
+
+    /// Open the vault with a fresh index (progress bar on a terminal).
+    pub fn session(&self, mode: SyncMode) -> anyhow::Result<Session> {
+        let bar = Bar::new(!self.global.quiet && !self.global.json);
+        Ok(Session::open(&self.options(mode), &bar)?)
+    }
+}
+
+/// Parse the arguments, run the command, map the outcome to 0/1/2.
+pub fn run() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let global = cli.global.clone();
+    let mut ctx = Ctx {
+        out: Out::new(global.json, global.quiet, global.color),
+        global,
+    };
+    let result = dispatch(&mut ctx, cli.command);
+    match result {
+        Ok(exit) => match ctx.out.flush() {
+            Ok(()) => ExitCode::from(exit.code()),
+            Err(e) => {
+                eprintln!("rapport: cannot write output: {e}");
+                ExitCode::from(Exit::Error.code())
+            }
+        },
+        Err(e) => {
+            let msg = format!("{e:#}").replace('\n', " ");
+            eprintln!("rapport: {msg}");
+            ExitCode::from(Exit::Error.code())
+        }
+    }
+}
+
+fn dispatch(ctx: &mut Ctx, command: Command) -> anyhow::Result<Exit> {
+    match command {
+        Command::Index { rebuild } => cmd::index::run(ctx, rebuild),
+        Command::Search { query, limit } => cmd::search::run(ctx, &query.join(" "), limit),
+        Command::Due { days, all, cold } => cmd::due::run(ctx, days, all, cold),
+        Command::Match { topic, file, limit } => {
+            cmd::matching::run(ctx, &topic, file.as_deref(), limit)
+        }
+        Command::Topics => cmd::topics::run_topics(ctx),
+        Command::Intros { limit } => cmd::topics::run_intros(ctx, limit),
+        Command::Show { name } => cmd::show::run(ctx, &name),
+        Command::Check => cmd::check::run(ctx),
+    }
+}
