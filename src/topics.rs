@@ -175,7 +175,9 @@ pub fn intros(notes: &[Note], limit: usize) -> Vec<Pair> {
     let keep = limit.saturating_mul(4).max(64);
     let mut threshold = 1u32;
     for &i in &active {
-        let Some(gs) = member_of.get(&i) else { continue };
+        let Some(gs) = member_of.get(&i) else {
+            continue;
+        };
         for &gi in gs {
             for &j in group_list[gi].1 {
                 if j > i {
@@ -220,7 +222,11 @@ pub fn intros(notes: &[Note], limit: usize) -> Vec<Pair> {
                     && seen.insert(k.clone())
                     && groups.get(&k).is_some_and(|(_, m)| m.len() <= MAX_GROUP)
                 {
-                    s.push(groups.get(&k).map_or_else(|| v.trim().to_string(), |(d, _)| d.clone()));
+                    s.push(
+                        groups
+                            .get(&k)
+                            .map_or_else(|| v.trim().to_string(), |(d, _)| d.clone()),
+                    );
                 }
             }
             s.sort_by_key(|v| fold(v));
@@ -228,8 +234,16 @@ pub fn intros(notes: &[Note], limit: usize) -> Vec<Pair> {
                 path: notes[k].path.clone(),
                 name: notes[k].name.clone(),
             };
-            let (a, b) = if notes[i].name <= notes[j].name { (i, j) } else { (j, i) };
-            Pair { a: p(a), b: p(b), shared: s }
+            let (a, b) = if notes[i].name <= notes[j].name {
+                (i, j)
+            } else {
+                (j, i)
+            };
+            Pair {
+                a: p(a),
+                b: p(b),
+                shared: s,
+            }
         })
         .collect()
 }
@@ -237,8 +251,16 @@ pub fn intros(notes: &[Note], limit: usize) -> Vec<Pair> {
 /// Keep the `n` best candidates: most shared first, then by names.
 fn prune(best: &mut Vec<(u32, usize, usize)>, notes: &[Note], n: usize) {
     let key = |&(c, i, j): &(u32, usize, usize)| {
-        let (a, b) = if notes[i].name <= notes[j].name { (i, j) } else { (j, i) };
-        (std::cmp::Reverse(c), notes[a].name.clone(), notes[b].name.clone())
+        let (a, b) = if notes[i].name <= notes[j].name {
+            (i, j)
+        } else {
+            (j, i)
+        };
+        (
+            std::cmp::Reverse(c),
+            notes[a].name.clone(),
+            notes[b].name.clone(),
+        )
     };
     best.sort_by_cached_key(key);
     best.truncate(n);

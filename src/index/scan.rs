@@ -181,7 +181,16 @@ pub fn scan(root: &Path, rules: &NoteRules) -> Scan {
                         break;
                     };
                     let mut subdirs = Vec::new();
-                    walk_dir(root, &canonical_root, rules, &dir, &rel, depth, &mut local, &mut subdirs);
+                    walk_dir(
+                        root,
+                        &canonical_root,
+                        rules,
+                        &dir,
+                        &rel,
+                        depth,
+                        &mut local,
+                        &mut subdirs,
+                    );
                     if let Ok(mut q) = queue.lock() {
                         q.dirs.extend(subdirs);
                         q.active -= 1;
@@ -225,7 +234,11 @@ fn walk_dir(
         Err(e) => {
             out.problems.push(ScanProblem {
                 rel: rel.to_string(),
-                problem: Problem::new(Severity::Error, "io", format!("cannot read folder: {}", e.kind())),
+                problem: Problem::new(
+                    Severity::Error,
+                    "io",
+                    format!("cannot read folder: {}", e.kind()),
+                ),
             });
             return;
         }
@@ -253,7 +266,11 @@ fn walk_dir(
             if depth + 1 > MAX_DEPTH {
                 out.problems.push(ScanProblem {
                     rel: child_rel,
-                    problem: Problem::new(Severity::Warning, "depth", "folder nested too deep; not walked"),
+                    problem: Problem::new(
+                        Severity::Warning,
+                        "depth",
+                        "folder nested too deep; not walked",
+                    ),
                 });
                 continue;
             }
@@ -272,7 +289,11 @@ fn walk_dir(
                 }),
                 Err(e) => out.problems.push(ScanProblem {
                     rel: child_rel,
-                    problem: Problem::new(Severity::Error, "io", format!("cannot read: {}", e.kind())),
+                    problem: Problem::new(
+                        Severity::Error,
+                        "io",
+                        format!("cannot read: {}", e.kind()),
+                    ),
                 }),
             }
             continue;
@@ -280,7 +301,10 @@ fn walk_dir(
         match stat_note(root, canonical_root, &child_rel) {
             Ok(Some(e)) => out.entries.push(e),
             Ok(None) => {}
-            Err(problem) => out.problems.push(ScanProblem { rel: child_rel, problem }),
+            Err(problem) => out.problems.push(ScanProblem {
+                rel: child_rel,
+                problem,
+            }),
         }
     }
 }
