@@ -191,8 +191,10 @@ pub fn append(text: &str, date: Date, entry: &str) -> Result<Inserted, EditError
             if !ends_nl {
                 pre.push_str(nl);
             }
-            let last_blank = ls.last().is_none_or(|(l, _)| l.text.trim().is_empty());
-            if !t.is_empty() && !(ends_nl && last_blank) {
+            let last_blank = lines(t, 0, t.len())
+                .last()
+                .is_none_or(|l| l.text.trim().is_empty());
+            if !(t.is_empty() || ends_nl && last_blank) {
                 pre.push_str(nl);
             }
             pre.push_str("## Log");
@@ -374,6 +376,12 @@ mod tests {
                 "missing section is added at the end",
                 "# A\n\nSome notes.\n",
                 "# A\n\nSome notes.\n\n## Log\n- 2026-11-26 Lunch\n",
+                6,
+            ),
+            (
+                "missing section after front matter only",
+                "---\nname: A\n---\n",
+                "---\nname: A\n---\n\n## Log\n- 2026-11-26 Lunch\n",
                 6,
             ),
             (
