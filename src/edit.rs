@@ -217,7 +217,141 @@ pub(crate) fn split_bom(text: &str) -> (&str, &str) {
 
 #[cfg(test)]
 mod tests {
-    use super::{lines, newline};
+    use jiff::civil::{Date, date};
+
+    use super::{EditError, LogRequest, lines, log_entry, newline};
+
+    const TODAY: Date = date(2026, 11, 26);
+
+    fn req(d: Date, next: Option<Date>) -> LogRequest {
+        LogRequest {
+            date: d,
+            text: "Call".into(),
+            next,
+            today: TODAY,
+        }
+    }
+
+    #[test]
+    fn log_entry_table() {
+        // (case, note, request, front matter after, (last set, next set), entry line)
+        type Row<'a> = (
+            &'a str,
+            &'a str,
+            LogRequest,
+            &'a str,
+            (Option<Date>, Option<Date>),
+            usize,
+        );
+        let rows: Vec<Row<'_>> = vec![
+            (
+                "later date moves last_contact",
+                "---\nlast_contact: 2026-10-01\n---\n",
+                req(TODAY, None),
+                "---\nlast_contact: 2026-11-26\n---\n",
+                (Some(TODAY), None),
+                6,
+            ),
+            (
+                "earlier date leaves it",
+                "---\nlast_contact: 2026-11-20\n---\n",
+                req(date(2026, 11, 1), None),
+                "---\nlast_contact: 2026-11-20\n---\n",
+                (None, None),
+                6,
+            ),
+            (
+                "same date leaves it",
+                "---\nlast_contact: 2026-11-26\n---\n",
+                req(TODAY, None),
+                "---\nlast_contact: 2026-11-26\n---\n",
+                (None, None),
+                6,
+            ),
+            (
+                "future date is a plan, not a contact",
+                "---\nname: A\n---\n",
+                req(date(2026, 12, 24), None),
+                "---\nname: A\n---\n",
+                (None, None),
+                6,
+            ),
+            (
+                "missing key inserted, entry line shifts",
+                "---\nname: A\n---\n",
+                req(TODAY, Some(date(2027, 1, 7))),
+                "---\nname: A\nlast_contact: 2026-11-26\nnext_contact: 2027-01-07\n---\n",
+                (Some(TODAY), Some(date(2027, 1, 7))),
+                8,
+            ),
+            (
+                "next replaces a stale plan",
+                "---\nnext_contact: 2026-01-01 # old\nlast_contact: 2026-01-01\n---\n",
+                req(TODAY, Some(date(2027, 1, 7))),
+                "---\nnext_contact: 2027-01-07 # old\nlast_contact: 2026-11-26\n---\n",
+                (Some(TODAY), Some(date(2027, 1, 7))),
+                7,
+            ),
+            (
+                "no front matter gets one",
+                "plain",
+                req(TODAY, None),
+                "---\nlast_contact: 2026-11-26\n---\n",
+                (Some(TODAY), None),
+                7,
+            ),
+            (
+                "bad next_contact is fine when not asked to set it",
+                "---\nnext_contact: soon\n---\n",
+                req(TODAY, None),
+                "---\nnext_contact: soon\nlast_contact: 2026-11-26\n---\n",
+                (Some(TODAY), None),
+                7,
+            ),
+        ];
+        for (case, note, r, front, (last, next), line) in rows {
+            let out = log_entry(note, &r).expect(case);
+            assert!(out.text.starts_with(front), "{case}: {}", out.text);
+            assert_eq!((out.last_contact, out.next_contact), (last, next), "{case}");
+            assert_eq!(out.line, line, "{case}: {}", out.text);
+            let l = out.text.lines().nth(line - 1).unwrap_or("");
+            assert!(l.ends_with(" Call"), "{case}: line {line} is {l:?}");
+        }
+    }
+
+    #[test]
+    fn log_entry_refusals() {
+        let rows: &[(&str, &str, LogRequest)] = &[
+            (
+                "next not after the entry",
+                "---\n---\n",
+                req(TODAY, Some(TODAY)),
+            ),
+            (
+                "unreadable last_contact",
+                "---\nlast_contact: in May\n---\n",
+                req(TODAY, None),
+            ),
+            (
+                "unreadable next_contact when setting it",
+                "---\nnext_contact: soon\n---\n",
+                req(TODAY, Some(date(2027, 1, 1))),
+            ),
+            (
+                "conflict markers",
+                "---\n---\n<<<<<<< HEAD\na\n=======\nb\n>>>>>>> x\n",
+                req(TODAY, None),
+            ),
+            ("bad yaml", "---\nname: [A\n---\n", req(TODAY, None)),
+            ("unclosed front matter", "---\nname: A\n", req(TODAY, None)),
+        ];
+        for (case, note, r) in rows {
+            assert!(log_entry(note, r).is_err(), "{case}");
+        }
+        let mut empty = req(TODAY, None);
+        empty.text = " ".into();
+        assert_eq!(log_entry("x", &empty), Err(EditError::EmptyText));
+    }
 
     #[test]
     fn newline_table() {
