@@ -185,6 +185,22 @@ pub fn create(
     Ok(())
 }
 
+/// Replace (or create) a file that is ours, such as an exported calendar:
+/// atomic like `replace`, without the change check. An existing file keeps
+/// its permissions.
+pub fn overwrite(path: &Path, bytes: &[u8], shown: &str) -> Result<(), WriteError> {
+    let dir = parent(path);
+    let permissions = match fs::metadata(path) {
+        Ok(m) => Some(m.permissions()),
+        Err(_) => file_permissions(dir),
+    };
+    let tmp = temp_with(dir, bytes, permissions)?;
+    tmp.persist(path)
+        .map_err(|e| io_err(Path::new(shown))(e.error))?;
+    sync_dir(dir);
+    Ok(())
+}
+
 #[cfg(unix)]
 fn file_permissions(dir: &Path) -> Option<fs::Permissions> {
     use std::os::unix::fs::PermissionsExt;
@@ -202,7 +218,7 @@ fn file_permissions(_dir: &Path) -> Option<fs::Permissions> {
 mod tests {
     use std::fs;
 
-    use super::{Snapshot, WriteError, create, no_hook, replace};
+    use super::{Snapshot, WriteError, create, no_hook, overwrite, replace};
 
     #[test]
     fn replace_and_refuse_on_change() {
@@ -221,6 +237,16 @@ mod tests {
         assert_eq!(fs::read_to_string(&p).expect("read"), "theirs");
         let left: Vec<_> = fs::read_dir(dir.path()).expect("ls").collect();
         assert_eq!(left.len(), 1, "no temp file left");
+    }
+
+    #[test]
+    fn overwrite_creates_and_replaces() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path().join("cal.ics");
+        overwrite(&p, b"one", "cal.ics").expect("create");
+        overwrite(&p, b"two", "cal.ics").expect("replace");
+        assert_eq!(fs::read_to_string(&p).expect("read"), "two");
+        assert_eq!(fs::read_dir(dir.path()).expect("ls").count(), 1);
     }
 
     #[test]
