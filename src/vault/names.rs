@@ -7,6 +7,17 @@ use unicode_normalization::UnicodeNormalization;
 /// Fold a string for comparison: lowercase, accents stripped, `ß` → `ss`, NFC/NFD
 /// treated alike, inner whitespace collapsed to one space.
 pub fn fold(s: &str) -> String {
+    if s.is_ascii() {
+        // fast path: most values are ASCII
+        let mut out = String::with_capacity(s.len());
+        for w in s.split_ascii_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.extend(w.chars().map(|c| c.to_ascii_lowercase()));
+        }
+        return out;
+    }
     let mut out = String::with_capacity(s.len());
     let mut last_space = true;
     for c in s.nfd() {
