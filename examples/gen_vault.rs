@@ -44,11 +44,13 @@ const BUCKET: usize = 500;
 const PLAIN_EVERY: usize = 200;
 const DEFAULT_SEED: u64 = 42;
 
-const USAGE: &str = "usage: gen_vault DIR N [--seed S] [--force]\n\
-  DIR      output folder (created if missing; must be empty unless --force)\n\
-  N        number of notes to write\n\
-  --seed S PRNG seed (default 42); same N and seed give identical output\n\
-  --force  write into a non-empty DIR";
+const USAGE: &str = concat!(
+    "usage: gen_vault DIR N [--seed S] [--force]\n",
+    "  DIR       output folder (created if missing; must be empty unless --force)\n",
+    "  N         number of notes to write\n",
+    "  --seed S  PRNG seed (default 42); same N and seed give identical output\n",
+    "  --force   write into a non-empty DIR",
+);
 
 // ---------------------------------------------------------------------------
 // Word lists
