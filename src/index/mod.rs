@@ -150,12 +150,16 @@ pub fn open(
                 }),
             };
         }
-        let existing = store::open_existing(&paths);
         if mode == SyncMode::NoSync {
-            if let Some((index, state)) = existing {
+            // no scan, so no paths or stats: the cache's counts are enough
+            if let Some((index, summary)) = store::open_existing_summary(&paths) {
                 return Ok(Opened {
                     view: view(root, &fields, index)?,
-                    report: state_report(Some(&state), &[]),
+                    report: Report {
+                        notes: summary.notes,
+                        errors: summary.errors,
+                        ..Report::default()
+                    },
                     scan_problems: vec![],
                     busy: false,
                 });
@@ -170,6 +174,7 @@ pub fn open(
                 });
             }
         }
+        let existing = store::open_existing(&paths);
         let s = scan(root, rules);
         if let Some((index, state)) = existing {
             if diff(&s.entries, &state.entries).is_empty() {

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use tantivy::{Index, IndexReader, ReloadPolicy};
 
 use crate::index::schema::{self, Fields, SCHEMA_VERSION};
-use crate::index::state::State;
+use crate::index::state::{State, Summary};
 
 pub const VERSION_FILE: &str = "rapport-version";
 
@@ -154,6 +154,14 @@ pub fn open_existing(paths: &Paths) -> Option<(Index, State)> {
     let metas = index.load_metas().ok()?;
     let state = State::load(&paths.index)?;
     (state.opstamp == metas.opstamp).then_some((index, state))
+}
+
+/// Like `open_existing`, but reads only the cache's opstamp and counts.
+pub fn open_existing_summary(paths: &Paths) -> Option<(Index, Summary)> {
+    let index = open_index(&paths.index).ok()?;
+    let metas = index.load_metas().ok()?;
+    let summary = State::summary(&paths.index)?;
+    (summary.opstamp == metas.opstamp).then_some((index, summary))
 }
 
 /// Remove leftovers of interrupted rebuilds. Call with the lock held.
