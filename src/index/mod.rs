@@ -233,3 +233,28 @@ pub fn open(
         thread::sleep(Duration::from_millis(40));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{SyncMode, open};
+    use crate::index::state::STATE_FILE;
+    use crate::index::sync::NoProgress;
+    use crate::vault::rules::NoteRules;
+
+    #[test]
+    fn no_sync_counts_come_from_the_commit_not_the_cache() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        std::fs::write(root.join("a.md"), "---\nname: Anna\n---\nsailing\n").expect("write");
+        std::fs::write(root.join("b.md"), "---\nname: [unclosed\n---\nbody\n").expect("write");
+        let rules = NoteRules::default();
+        let synced = open(root, &rules, SyncMode::Sync, &NoProgress).expect("sync");
+        assert_eq!((synced.report.notes, synced.report.errors), (2, 1));
+        drop(synced);
+        // --no-sync reads no stat cache: the counts travel in meta.json
+        std::fs::remove_file(root.join(".rapport/index").join(STATE_FILE)).expect("rm");
+        let o = open(root, &rules, SyncMode::NoSync, &NoProgress).expect("no-sync");
+        assert_eq!((o.report.notes, o.report.errors), (2, 1));
+        assert_eq!(o.view.search("sailing", 5).expect("search").len(), 1);
+    }
+}

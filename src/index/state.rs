@@ -12,12 +12,34 @@ use crate::index::scan::Stat;
 pub const STATE_FILE: &str = "rapport-state";
 const MAGIC: &str = "rapport-state 1";
 
-/// What `--no-sync` needs of the cache: its opstamp and counts.
+/// What `--no-sync` needs to report: the counts of the last commit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Summary {
     pub opstamp: u64,
     pub notes: usize,
     pub errors: usize,
+}
+
+const PAYLOAD: &str = "rapport-counts";
+
+impl Summary {
+    /// The commit payload that carries the counts of a commit in meta.json.
+    pub fn payload(notes: usize, errors: usize) -> String {
+        format!("{PAYLOAD} notes={notes} errors={errors}")
+    }
+
+    /// The counts of a commit, from its payload; `None` for an index written
+    /// without one.
+    pub fn from_payload(payload: &str, opstamp: u64) -> Option<Summary> {
+        let mut it = payload.strip_prefix(PAYLOAD)?.split_whitespace();
+        let notes = it.next()?.strip_prefix("notes=")?.parse().ok()?;
+        let errors = it.next()?.strip_prefix("errors=")?.parse().ok()?;
+        it.next().is_none().then_some(Summary {
+            opstamp,
+            notes,
+            errors,
+        })
+    }
 }
 
 /// The cache: entries sorted by path, and the opstamp of the commit they describe.
@@ -193,36 +215,6 @@ impl State {
         Some(State { opstamp, entries })
     }
 
-    /// The opstamp and counts without building the entries (`--no-sync`
-    /// reads no note, so it needs no paths or stats); `None` when missing or
-    /// malformed.
-    pub fn summary(dir: &Path) -> Option<Summary> {
-        let bytes = fs::read(dir.join(STATE_FILE)).ok()?;
-        let mut c = Cursor { b: &bytes, i: 0 };
-        let head = std::str::from_utf8(c.line()).ok()?;
-        let opstamp: u64 = head.strip_prefix(MAGIC)?.trim().parse().ok()?;
-        let (mut notes, mut errors) = (0, 0);
-        while c.i < bytes.len() {
-            if bytes[c.i] == b'\n' {
-                c.i += 1;
-                continue;
-            }
-            for _ in 0..5 {
-                c.word()?;
-            }
-            errors += usize::from(c.word()? == b"E");
-            if c.line().is_empty() {
-                return None;
-            }
-            notes += 1;
-        }
-        Some(Summary {
-            opstamp,
-            notes,
-            errors,
-        })
-    }
-
     /// Write atomically (temp file + rename).
     pub fn save(&self, dir: &Path) -> io::Result<()> {
         let tmp = dir.join(format!("{STATE_FILE}.tmp"));
@@ -291,14 +283,6 @@ mod tests {
         let t = State::load(dir.path()).expect("load");
         assert_eq!(t.opstamp, 7);
         assert_eq!(t.entries, s.entries);
-        assert_eq!(
-            State::summary(dir.path()),
-            Some(super::Summary {
-                opstamp: 7,
-                notes: 2,
-                errors: 1
-            })
-        );
     }
 
     #[test]
@@ -358,5 +342,28 @@ mod tests {
         assert_eq!(t.entries[0].stat, None);
         assert_eq!(t.entries[0].hash, 16);
         assert!(t.entries[0].errors);
+    }
+
+    #[test]
+    fn counts_payload_round_trip() {
+        use super::Summary;
+        let p = Summary::payload(10_000, 3);
+        assert_eq!(
+            Summary::from_payload(&p, 9),
+            Some(Summary {
+                opstamp: 9,
+                notes: 10_000,
+                errors: 3
+            })
+        );
+        for bad in [
+            "",
+            "Segments Merge: [x]",
+            "rapport-counts notes=1",
+            "rapport-counts notes=1 errors=x",
+            "rapport-counts notes=1 errors=2 more",
+        ] {
+            assert_eq!(Summary::from_payload(bad, 1), None, "{bad:?}");
+        }
     }
 }

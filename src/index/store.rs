@@ -156,12 +156,28 @@ pub fn open_existing(paths: &Paths) -> Option<(Index, State)> {
     (state.opstamp == metas.opstamp).then_some((index, state))
 }
 
-/// Like `open_existing`, but reads only the cache's opstamp and counts.
+/// The index and the counts of its last commit (from the commit payload),
+/// for `--no-sync`: no look at the stat cache. An index written without the
+/// payload falls back to the cache, as `open_existing` does.
 pub fn open_existing_summary(paths: &Paths) -> Option<(Index, Summary)> {
     let index = open_index(&paths.index).ok()?;
     let metas = index.load_metas().ok()?;
-    let summary = State::summary(&paths.index)?;
-    (summary.opstamp == metas.opstamp).then_some((index, summary))
+    if let Some(s) = metas
+        .payload
+        .as_deref()
+        .and_then(|p| Summary::from_payload(p, metas.opstamp))
+    {
+        return Some((index, s));
+    }
+    let state = State::load(&paths.index)?;
+    (state.opstamp == metas.opstamp).then(|| {
+        let summary = Summary {
+            opstamp: state.opstamp,
+            notes: state.entries.len(),
+            errors: state.entries.iter().filter(|k| k.errors).count(),
+        };
+        (index, summary)
+    })
 }
 
 /// Remove leftovers of interrupted rebuilds. Call with the lock held.
