@@ -100,6 +100,19 @@ fn only_stat_changes(root: &Path, scan: &Scan, state: &State) -> bool {
     })
 }
 
+/// Read the index and its stat cache while the vault is walked: a sync needs
+/// both, and the walk waits on the file system more than on the cores.
+fn load_and_scan(paths: &Paths, rules: &NoteRules) -> (Option<(Index, State)>, Scan) {
+    thread::scope(|sc| {
+        let walk = sc.spawn(|| scan(&paths.root, rules));
+        let existing = store::open_existing(paths);
+        match walk.join() {
+            Ok(s) => (existing, s),
+            Err(p) => std::panic::resume_unwind(p),
+        }
+    })
+}
+
 /// Sync with the write lock held.
 fn write_sync(
     paths: &Paths,
@@ -174,8 +187,7 @@ pub fn open(
                 });
             }
         }
-        let existing = store::open_existing(&paths);
-        let s = scan(root, rules);
+        let (existing, s) = load_and_scan(&paths, rules);
         if let Some((index, state)) = existing {
             if diff(&s.entries, &state.entries).is_empty() {
                 return Ok(Opened {
