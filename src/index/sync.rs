@@ -67,6 +67,9 @@ fn now_ns() -> i64 {
 /// tick (git's "racily clean" problem): such files are re-hashed next time.
 const RACY_NS: i64 = 2_000_000_000;
 
+/// Notes parsed before they are handed to tantivy (bounds a rebuild's memory).
+const CHUNK: usize = 4096;
+
 fn settled(stat: Stat, scan_start: i64) -> Option<Stat> {
     (stat.mtime_ns < scan_start - RACY_NS && stat.ctime_ns < scan_start - RACY_NS).then_some(stat)
 }
@@ -327,90 +330,124 @@ impl Writer {
             stat: Stat,
             hash: u64,
             kind: &'static str,
+            /// parsed and not yet handed to the writer
             parsed: Option<Parsed>,
+            /// the content changed: (to be) indexed
+            indexed: bool,
+            errors: bool,
         }
         let root = self.paths.root.clone();
-        let results: Mutex<Vec<Done>> = Mutex::new(Vec::with_capacity(work.len()));
-        let next = AtomicUsize::new(0);
-        let state = &self.state;
-        let threads = if work.len() > 64 { 2 } else { 1 };
         if work.len() > 300 {
             progress.start(work.len());
         }
-        std::thread::scope(|s| {
-            for _ in 0..threads {
-                s.spawn(|| {
-                    let mut local = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(w) = work.get(i) else { break };
-                        let (hash, parsed) = read_note(&root, &w.entry.rel);
-                        let same = hash != 0
-                            && state.get(&w.entry.rel).is_some_and(|(_, h, _)| *h == hash);
-                        local.push(Done {
-                            rel: w.entry.rel.clone(),
-                            stat: w.entry.stat,
-                            hash,
-                            kind: w.kind,
-                            parsed: (!same).then_some(parsed),
-                        });
-                        progress.inc();
-                    }
-                    if let Ok(mut r) = results.lock() {
-                        r.append(&mut local);
-                    }
-                });
-            }
-        });
-        progress.finish();
-        let mut results = results.into_inner().unwrap_or_default();
-        results.sort_by(|a, b| a.rel.cmp(&b.rel));
-
-        let to_index: Vec<&Done> = results.iter().filter(|d| d.parsed.is_some()).collect();
-        if !to_index.is_empty() || dirty {
-            let threads = if to_index.len() > 1000 { 2 } else { 1 };
-            let fields = self.fields.clone();
-            let w = self.index_writer(dir, threads)?;
-            for rel in &d.removed {
-                w.delete_term(Term::from_field_text(fields.path, rel));
-            }
-            for done in &to_index {
-                if done.kind == "updated" {
-                    w.delete_term(Term::from_field_text(fields.path, &done.rel));
-                }
-            }
-            // Phase 2: documents to tantivy (its own threads do the indexing).
+        let mut all: Vec<Done> = Vec::with_capacity(work.len());
+        let mut removed_pending = dirty;
+        // In chunks, so that a rebuild never holds every parsed note at once
+        // (100k notes: 700 MiB); each chunk is parsed on both cores, then fed
+        // to tantivy (interleaving parsing and feeding was 16% slower).
+        for work in work.chunks(CHUNK) {
+            let results: Mutex<Vec<Done>> = Mutex::new(Vec::with_capacity(work.len()));
             let next = AtomicUsize::new(0);
-            let failed: Mutex<Option<tantivy::TantivyError>> = Mutex::new(None);
+            let state = &self.state;
+            let threads = if work.len() > 64 { 2 } else { 1 };
             std::thread::scope(|s| {
                 for _ in 0..threads {
                     s.spawn(|| {
+                        let mut local = Vec::new();
                         loop {
                             let i = next.fetch_add(1, Ordering::Relaxed);
-                            let Some(done) = to_index.get(i) else { break };
-                            let Some(parsed) = &done.parsed else { continue };
-                            let doc = note_doc(&fields, parsed, done.hash);
-                            if let Err(e) = w.add_document(doc)
-                                && let Ok(mut f) = failed.lock()
-                            {
-                                *f = Some(e);
-                            }
+                            let Some(w) = work.get(i) else { break };
+                            let (hash, parsed) = read_note(&root, &w.entry.rel);
+                            let same = hash != 0
+                                && state.get(&w.entry.rel).is_some_and(|(_, h, _)| *h == hash);
+                            let errors = if same {
+                                state.get(&w.entry.rel).is_some_and(|(_, _, e)| *e)
+                            } else {
+                                has_errors(&parsed)
+                            };
+                            local.push(Done {
+                                rel: w.entry.rel.clone(),
+                                stat: w.entry.stat,
+                                hash,
+                                kind: w.kind,
+                                parsed: (!same).then_some(parsed),
+                                indexed: !same,
+                                errors,
+                            });
+                            progress.inc();
+                        }
+                        if let Ok(mut r) = results.lock() {
+                            r.append(&mut local);
                         }
                     });
                 }
             });
-            if let Some(e) = failed.into_inner().ok().flatten() {
-                return Err(tv_err(dir)(e));
+            let mut results = results.into_inner().unwrap_or_default();
+
+            let to_index: Vec<&Done> = results.iter().filter(|d| d.parsed.is_some()).collect();
+            if !to_index.is_empty() || removed_pending {
+                let threads = if to_index.len() > 1000 { 2 } else { 1 };
+                let fields = self.fields.clone();
+                let w = self.index_writer(dir, threads)?;
+                if removed_pending {
+                    for rel in &d.removed {
+                        w.delete_term(Term::from_field_text(fields.path, rel));
+                    }
+                    removed_pending = false;
+                }
+                for done in &to_index {
+                    if done.kind == "updated" {
+                        w.delete_term(Term::from_field_text(fields.path, &done.rel));
+                    }
+                }
+                // Phase 2: documents to tantivy (its own threads do the indexing).
+                let next = AtomicUsize::new(0);
+                let failed: Mutex<Option<tantivy::TantivyError>> = Mutex::new(None);
+                std::thread::scope(|s| {
+                    for _ in 0..threads {
+                        s.spawn(|| {
+                            loop {
+                                let i = next.fetch_add(1, Ordering::Relaxed);
+                                let Some(done) = to_index.get(i) else { break };
+                                let Some(parsed) = &done.parsed else { continue };
+                                let doc = note_doc(&fields, parsed, done.hash);
+                                if let Err(e) = w.add_document(doc)
+                                    && let Ok(mut f) = failed.lock()
+                                {
+                                    *f = Some(e);
+                                }
+                            }
+                        });
+                    }
+                });
+                if let Some(e) = failed.into_inner().ok().flatten() {
+                    return Err(tv_err(dir)(e));
+                }
+                dirty = true;
             }
-            dirty = true;
+            for done in &mut results {
+                done.parsed = None;
+            }
+            all.append(&mut results);
         }
+        if removed_pending {
+            // nothing added or changed: only deletions
+            let fields = self.fields.clone();
+            let w = self.index_writer(dir, 1)?;
+            for rel in &d.removed {
+                w.delete_term(Term::from_field_text(fields.path, rel));
+            }
+        }
+        progress.finish();
+        let mut results = all;
+        results.sort_by(|a, b| a.rel.cmp(&b.rel));
         for rel in &d.removed {
             self.state.remove(rel);
             report.removed += 1;
             report.changes.push(("removed", rel.clone()));
         }
         for done in &results {
-            if done.parsed.is_some() {
+            if done.indexed {
                 if done.kind == "added" {
                     report.added += 1;
                 } else {
@@ -418,13 +455,9 @@ impl Writer {
                 }
                 report.changes.push((done.kind, done.rel.clone()));
             }
-            let errors = match &done.parsed {
-                Some(p) => has_errors(p),
-                None => self.state.get(&done.rel).is_some_and(|(_, _, e)| *e),
-            };
             self.state.insert(
                 done.rel.clone(),
-                (settled(done.stat, scan_start), done.hash, errors),
+                (settled(done.stat, scan_start), done.hash, done.errors),
             );
         }
         report.changes.sort_by(|a, b| a.1.cmp(&b.1));
