@@ -113,16 +113,19 @@ fn load_and_scan(paths: &Paths, rules: &NoteRules) -> (Option<(Index, State)>, S
     })
 }
 
-/// Sync with the write lock held.
+/// Sync with the write lock held. `walked` is a walk taken just before the
+/// lock: reused rather than walking again (the cache is re-read under the
+/// lock, and a file changed since is seen by its stat next time).
 fn write_sync(
     paths: &Paths,
     fields: &Fields,
     rules: &NoteRules,
     lock: WriteLock,
     rebuild: bool,
+    walked: Option<Scan>,
     progress: &dyn Progress,
 ) -> Result<(Index, Report, Vec<ScanProblem>)> {
-    let s = scan(&paths.root, rules);
+    let s = walked.unwrap_or_else(|| scan(&paths.root, rules));
     let (mut w, built) = Writer::open(paths, fields, lock, rebuild, &s, progress)?;
     let report = match built {
         Some(r) => r,
@@ -150,7 +153,7 @@ pub fn open(
             return match WriteLock::try_acquire(&paths)? {
                 Some(lock) => {
                     let (index, report, problems) =
-                        write_sync(&paths, &fields, rules, lock, true, progress)?;
+                        write_sync(&paths, &fields, rules, lock, true, None, progress)?;
                     Ok(Opened {
                         view: view(root, &fields, index)?,
                         report,
@@ -199,7 +202,7 @@ pub fn open(
             }
             if let Some(lock) = WriteLock::try_acquire(&paths)? {
                 let (index, report, problems) =
-                    write_sync(&paths, &fields, rules, lock, false, progress)?;
+                    write_sync(&paths, &fields, rules, lock, false, Some(s), progress)?;
                 return Ok(Opened {
                     view: view(root, &fields, index)?,
                     report,
@@ -220,7 +223,7 @@ pub fn open(
             }
         } else if let Some(lock) = WriteLock::try_acquire(&paths)? {
             let (index, report, problems) =
-                write_sync(&paths, &fields, rules, lock, false, progress)?;
+                write_sync(&paths, &fields, rules, lock, false, Some(s), progress)?;
             return Ok(Opened {
                 view: view(root, &fields, index)?,
                 report,
