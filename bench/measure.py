@@ -259,6 +259,8 @@ def write_report(a, rows, start_load, end_load, started):
       "(A B B A …, after one warm-up run each, page cache warm; wall time of the whole process "
       "including GNU time's fork/exec, the same for both sides; peak RSS from GNU time `%M`), so load from other "
       "processes hits both alike: compare the ratio, not the absolute times.")
+    p("Profile findings, what each optimisation bought, and what stands in the way of the "
+      "targets not met: [bench/PROFILE.md](bench/PROFILE.md).")
     p("")
     p("## Machine")
     p("")
