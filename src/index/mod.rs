@@ -161,9 +161,11 @@ pub fn open(
                 });
             }
             // an index whose state cache is stale is still readable
-            if let Ok(index) = store::open_index(&paths.index) {
+            if let Ok(index) = store::open_index(&paths.index)
+                && let Ok(view) = view(root, &fields, index)
+            {
                 return Ok(Opened {
-                    view: view(root, &fields, index)?,
+                    view,
                     report: state_report(None, &[]),
                     scan_problems: vec![],
                     busy: false,
