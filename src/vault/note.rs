@@ -278,6 +278,14 @@ pub fn parse_note(path: &str, bytes: &[u8]) -> Parsed {
         }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    if text.trim().is_empty() {
+        // often a save that went wrong or a sync that truncated the file
+        problems.push(Problem::new(
+            Severity::Warning,
+            "empty",
+            "empty note: the file has no text",
+        ));
+    }
     body::conflict_markers(text, &mut problems);
 
     let split = frontmatter::split(text);
@@ -408,6 +416,8 @@ mod tests {
         let p = parse_note("e.md", b"");
         assert!(!p.note.is_contact);
         assert_eq!(p.note.name, "e");
+        assert_eq!(p.note.problems[0].code, "empty");
+        assert_eq!(p.note.problems[0].severity, Severity::Warning);
         let p = parse_note(
             "c.md",
             b"# C\n<<<<<<< HEAD\na\n=======\nb\n>>>>>>> branch\n",
