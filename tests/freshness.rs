@@ -3,6 +3,9 @@
 //! the index is a cache: a stale schema, a deleted or corrupted index is
 //! rebuilt without the user doing anything.
 
+// Test code: helpers outside `#[test]` fns fail the test by panicking too.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod common;
 
 use std::fs;
