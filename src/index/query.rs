@@ -24,6 +24,7 @@ use crate::index::IndexView;
 use crate::index::schema::Group;
 use crate::index::store::{IndexError, Result, tv_err};
 use crate::vault::frontmatter::{self, Split};
+use crate::vault::names::nfc;
 use crate::vault::note::{MAX_INDEXED_BYTES, Note};
 
 /// One search hit.
@@ -198,6 +199,7 @@ impl IndexView {
     /// Full-text search in tantivy's query syntax; all words must match
     /// (use `OR` for either).
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>> {
+        let query = &*nfc(query);
         let ast = tantivy::query_grammar::parse_query(query)
             .map_err(|_| IndexError::Query(format!("cannot parse query {query:?}")))?;
         let ast = self.expand(ast).map_err(IndexError::Query)?;
@@ -260,6 +262,8 @@ impl IndexView {
         };
         let bytes = &bytes[..bytes.len().min(MAX_INDEXED_BYTES)];
         let text = String::from_utf8_lossy(bytes);
+        // as indexed (see parse_note); NFC keeps every line on its line
+        let text = nfc(&text);
         let (yaml, yaml_line, body, body_line) = match frontmatter::split(&text) {
             Split::Block {
                 yaml,
@@ -303,7 +307,8 @@ impl IndexView {
             return vec![];
         };
         let mut out = Vec::new();
-        let mut s = a.token_stream(word);
+        let word = nfc(word);
+        let mut s = a.token_stream(&word);
         while s.advance() {
             out.push(s.token().text.clone());
         }
@@ -396,6 +401,7 @@ impl IndexView {
     /// The most telling words of a text for this vault: frequent in the text,
     /// rare in the notes, stop words left out (German and English).
     pub fn telling_terms(&self, text: &str, max: usize) -> Vec<String> {
+        let text = &*nfc(text);
         let mut builder = TextAnalyzer::builder(SimpleTokenizer::default())
             .filter(RemoveLongFilter::limit(40))
             .filter(LowerCaser)

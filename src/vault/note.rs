@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::vault::body;
 use crate::vault::cadence::{Birthday, Cadence};
 use crate::vault::frontmatter;
+use crate::vault::names::nfc;
 
 /// Notes larger than this are indexed only up to this many bytes.
 pub const MAX_INDEXED_BYTES: usize = 16 * 1024 * 1024;
@@ -278,6 +279,8 @@ pub fn parse_note(path: &str, bytes: &[u8]) -> Parsed {
         }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let normalized = nfc(text);
+    let text = &*normalized;
     if text.trim().is_empty() {
         // often a save that went wrong or a sync that truncated the file
         problems.push(Problem::new(
