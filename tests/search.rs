@@ -349,3 +349,35 @@ fn closed_pipe_prints_no_error() {
     assert!(err.is_empty(), "stderr after a closed pipe: {err}");
     assert_eq!(status.code(), Some(0));
 }
+
+#[test]
+fn decomposed_unicode_is_found_like_composed() {
+    // macOS and some apps save `ü` as `u` + U+0308 (NFD)
+    let v = TestVault::new()
+        .note(
+            "people/nfd.md",
+            "---\nname: Ju\u{308}rgen Mu\u{308}ller\ninterests: [Ka\u{308}se]\n---\nMu\u{308}ller mag Ko\u{308}ln.\n",
+        )
+        .note("people/nfc.md", "---\nname: Zoë Brönte\n---\nZoë aus Köln.\n");
+    assert_eq!(v.search_paths("Müller"), vec!["people/nfd.md"]);
+    assert_eq!(v.search_paths("muller"), vec!["people/nfd.md"]);
+    assert_eq!(v.search_paths("interests:Käse"), vec!["people/nfd.md"]);
+    assert_eq!(v.search_paths("\"Müller mag\""), vec!["people/nfd.md"]);
+    // and a decomposed query finds composed text
+    assert_eq!(v.search_paths("Zoe\u{308}"), vec!["people/nfc.md"]);
+    let mut both = v.search_paths("Ko\u{308}ln");
+    both.sort();
+    assert_eq!(both, vec!["people/nfc.md", "people/nfd.md"]);
+    // the hit's line and snippet are those of the file
+    let r = v.json(&["search", "Müller"]);
+    assert_eq!(r["hits"][0]["line"], 5);
+    assert!(
+        r["hits"][0]["snippet"]
+            .as_str()
+            .expect("snippet")
+            .contains("Müller mag"),
+        "{r}"
+    );
+    let m = v.json(&["match", "Käse"]);
+    assert_eq!(common::paths(&m["matches"]), vec!["people/nfd.md"]);
+}
