@@ -262,8 +262,9 @@ impl IndexView {
         };
         let bytes = &bytes[..bytes.len().min(MAX_INDEXED_BYTES)];
         let text = String::from_utf8_lossy(bytes);
-        // as indexed (see parse_note); NFC keeps every line on its line
-        let text = nfc(&text);
+        // as indexed (see parse_note): without a BOM, in NFC (which keeps
+        // every line on its line)
+        let text = nfc(text.strip_prefix('\u{feff}').unwrap_or(&text));
         let (yaml, yaml_line, body, body_line) = match frontmatter::split(&text) {
             Split::Block {
                 yaml,
