@@ -381,3 +381,19 @@ fn decomposed_unicode_is_found_like_composed() {
     let m = v.json(&["match", "Käse"]);
     assert_eq!(common::paths(&m["matches"]), vec!["people/nfd.md"]);
 }
+
+#[test]
+fn bom_and_crlf_notes_give_lines_and_snippets() {
+    // Windows Notepad: a UTF-8 byte-order mark and CRLF line ends
+    let v = TestVault::new().note(
+        "people/win.md",
+        "\u{feff}---\r\nname: Bom Person\r\ninterests: [chess]\r\n---\r\nbody line with walrus\r\n",
+    );
+    let r = v.json(&["search", "interests:chess"]);
+    assert_eq!(r["hits"][0]["name"], "Bom Person");
+    assert_eq!(r["hits"][0]["line"], 3);
+    assert_eq!(r["hits"][0]["snippet"], "interests: [chess");
+    let r = v.json(&["search", "walrus"]);
+    assert_eq!(r["hits"][0]["line"], 5);
+    assert_eq!(r["hits"][0]["snippet"], "body line with walrus");
+}
