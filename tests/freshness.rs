@@ -458,3 +458,31 @@ fn gitignore_is_created_with_index() {
     let status = v.git(&["status", "--porcelain", "--untracked-files=all"]);
     assert!(!status.contains(".rapport/index"), "{status}");
 }
+
+#[test]
+fn no_sync_uses_the_index_as_it_is() {
+    let v = vault(5);
+    // with no index at all, --no-sync still builds one
+    let r = v.json(&["--no-sync", "search", "--limit", "100", "Talks"]);
+    assert_eq!(r["hits"].as_array().expect("hits").len(), 5);
+    v.write(
+        "people/new.md",
+        "---\nname: New\n---\nTalks about quokkas.\n",
+    );
+    v.remove("people/p000.md");
+    // stale on purpose: the edit is not seen
+    let stale = v.json(&["--no-sync", "search", "--limit", "100", "Talks"]);
+    let mut paths = common::paths(&stale["hits"]);
+    paths.sort();
+    assert_eq!(paths.len(), 5);
+    assert!(paths.contains(&"people/p000.md".to_string()));
+    // a hit on a deleted note still answers (no snippet from a missing file)
+    let (code, _, err) = v.run(&["--no-sync", "search", "name:\"Person 0\""]);
+    assert_eq!(code, 0, "{err}");
+    // the next synced command sees everything
+    let mut paths = v.search_paths("Talks");
+    paths.sort();
+    assert_eq!(paths.len(), 5);
+    assert!(paths.contains(&"people/new.md".to_string()));
+    assert!(!paths.contains(&"people/p000.md".to_string()));
+}

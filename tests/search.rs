@@ -397,3 +397,52 @@ fn bom_and_crlf_notes_give_lines_and_snippets() {
     assert_eq!(r["hits"][0]["line"], 5);
     assert_eq!(r["hits"][0]["snippet"], "body line with walrus");
 }
+
+#[test]
+fn vault_from_env_or_nearest_ancestor_with_dot_rapport() {
+    let v = vault();
+    v.mkdir(".rapport");
+    v.mkdir("people/deep/er");
+    // from a subfolder: the nearest ancestor with .rapport/
+    let mut c = common::rapport_cmd();
+    c.current_dir(v.abs("people/deep/er"))
+        .args(["--json", "search", "hound"]);
+    let r = common::finish(c, None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let j: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    // paths stay relative to the vault root
+    assert_eq!(common::paths(&j["hits"]), vec!["people/bea.md"]);
+    assert!(!v.abs("people/deep/er/.rapport").exists());
+    // RAPPORT_VAULT, from anywhere
+    let mut c = common::rapport_cmd();
+    c.current_dir(std::env::temp_dir())
+        .env("RAPPORT_VAULT", v.path())
+        .args(["--json", "search", "hound"]);
+    let r = common::finish(c, None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // a --vault that is not a folder is exit 2 naming it
+    let mut c = common::rapport_cmd();
+    c.args(["--vault", "/nonexistent/vault", "search", "x"]);
+    let r = common::finish(c, None);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("/nonexistent/vault"), "{}", r.stderr);
+}
+
+#[test]
+fn color_flag_and_quiet() {
+    let v = vault();
+    let (_, out, _) = v.run(&["--color", "always", "search", "hound"]);
+    assert!(out.contains('\u{1b}'), "--color always colours: {out:?}");
+    let mut c = v.cmd(&["--color", "always", "search", "hound"]);
+    c.env("NO_COLOR", "1");
+    // an explicit --color always wins over NO_COLOR
+    assert!(common::finish(c, None).stdout.contains('\u{1b}'));
+    let mut c = v.cmd(&["search", "hound"]);
+    c.env("NO_COLOR", "1");
+    assert!(!common::finish(c, None).stdout.contains('\u{1b}'));
+    // a pipe is not a terminal: auto means no colour
+    let (_, out, _) = v.run(&["search", "hound"]);
+    assert!(!out.contains('\u{1b}'), "{out:?}");
+    let (_, out, _) = v.run(&["-q", "check"]);
+    assert!(out.is_empty(), "{out}");
+}
