@@ -182,6 +182,24 @@ pub fn scan(root: &Path, rules: &NoteRules) -> Scan {
         if !rules.is_note(&rel) {
             continue;
         }
+        if entry
+            .path()
+            .strip_prefix(root)
+            .ok()
+            .and_then(Path::to_str)
+            .is_none()
+        {
+            // `rel` is lossy: it names no file, so the note cannot be read
+            out.problems.push(ScanProblem {
+                rel,
+                problem: Problem::new(
+                    Severity::Error,
+                    "encoding",
+                    "file name is not valid UTF-8; not indexed (rename the file)",
+                ),
+            });
+            continue;
+        }
         match stat_note(root, &canonical_root, &rel) {
             Ok(Some(e)) => out.entries.push(e),
             Ok(None) => {}
