@@ -373,6 +373,12 @@ fn bad_input_vault() -> TestVault {
     std::mem::forget(outside);
     // a symlink to a note inside the vault is followed
     std::os::unix::fs::symlink("good.md", p.join("alias-of-good.md")).expect("symlink");
+    // a file name that is not UTF-8 (Latin-1 `café.md` from an old archive)
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let name = std::ffi::OsStr::from_bytes(b"caf\xe9.md");
+        fs::write(p.join(name), "latin-1 name: kiwi\n").expect("write");
+    }
     let status = Command::new("mkfifo")
         .arg(p.join("fifo.md"))
         .status()
@@ -416,6 +422,7 @@ fn bad_input_never_takes_the_tool_down() {
         ("people/fifo.md", "not_a_file"),
         ("people/dir.md", "not_a_file"),
         ("people/empty.md", "empty"),
+        ("people/caf\u{fffd}.md", "encoding"),
     ];
     for (path, c) in want {
         assert!(
@@ -445,6 +452,7 @@ fn bad_input_never_takes_the_tool_down() {
         BTreeSet::from([
             "people/binary.md",
             "people/broken.md",
+            "people/caf\u{fffd}.md",
             "people/conflict.md",
             "people/latin1.md"
         ])
