@@ -148,7 +148,13 @@ impl IndexView {
             })?],
             None => Group::ALL.to_vec(),
         };
-        let exact = lit.delimiter != Delimiter::None || lit.prefix || lit.slop > 0;
+        // A word that splits into several tokens (`e-mail`, `2026-10-12`,
+        // `anna@example.org`) is a phrase: only the folded fields have positions.
+        let several = self
+            .analyze(self.fields.group(Group::Body).folded, &lit.phrase)
+            .len()
+            > 1;
+        let exact = lit.delimiter != Delimiter::None || lit.prefix || lit.slop > 0 || several;
         let mut clauses = Vec::new();
         for g in groups {
             let v = self.fields.group(g);
