@@ -72,6 +72,29 @@ fn has_terms(q: &dyn Query, f: Field) -> bool {
     any
 }
 
+/// `O'Brien`, `don't`: an apostrophe between two letters belongs to the word;
+/// tantivy's grammar would take it for the start of a `'phrase'`.
+fn escape_inner_apostrophes(q: &str) -> std::borrow::Cow<'_, str> {
+    let chars: Vec<char> = q.chars().collect();
+    let inner = |i: usize| {
+        chars[i] == '\''
+            && i > 0
+            && chars[i - 1].is_alphanumeric()
+            && chars.get(i + 1).is_some_and(|c| c.is_alphanumeric())
+    };
+    if !(0..chars.len()).any(inner) {
+        return q.into();
+    }
+    let mut out = String::with_capacity(q.len() + 2);
+    for (i, c) in chars.iter().enumerate() {
+        if inner(i) {
+            out.push('\\');
+        }
+        out.push(*c);
+    }
+    out.into()
+}
+
 fn query_err(e: impl std::fmt::Display) -> IndexError {
     IndexError::Query(e.to_string())
 }
@@ -206,7 +229,8 @@ impl IndexView {
     /// (use `OR` for either).
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>> {
         let query = &*nfc(query);
-        let ast = tantivy::query_grammar::parse_query(query)
+        let escaped = escape_inner_apostrophes(query);
+        let ast = tantivy::query_grammar::parse_query(&escaped)
             .map_err(|_| IndexError::Query(format!("cannot parse query {query:?}")))?;
         let ast = self.expand(ast).map_err(IndexError::Query)?;
         let q = self
