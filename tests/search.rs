@@ -446,3 +446,34 @@ fn color_flag_and_quiet() {
     let (_, out, _) = v.run(&["-q", "check"]);
     assert!(out.is_empty(), "{out}");
 }
+
+#[test]
+fn words_with_punctuation_dates_and_addresses() {
+    let v = TestVault::new()
+        .note(
+            "people/sean.md",
+            "---\nname: Sean O'Brien\nemail: sean@example.org\nmet: 2024-05-02 at Kieler-Woche\n---\nSends e-mail newsletters. Don't-panic attitude.\n\n- 2026-10-12 Coffee at the harbour.\n",
+        )
+        .note(
+            "people/other.md",
+            "---\nname: Other\n---\nKieler Woche, mail, 2026 and 10 and 12 but apart.\n",
+        );
+    // a date, an address, a hyphenated word: each word of it, in order
+    assert_eq!(v.search_paths("2026-10-12"), vec!["people/sean.md"]);
+    assert_eq!(v.search_paths("sean@example.org"), vec!["people/sean.md"]);
+    assert_eq!(v.search_paths("e-mail"), vec!["people/sean.md"]);
+    let mut kw = v.search_paths("Kieler-Woche");
+    kw.sort();
+    assert_eq!(kw, vec!["people/other.md", "people/sean.md"]);
+    assert_eq!(v.search_paths("2024-05-02"), vec!["people/sean.md"]);
+    // an apostrophe inside a name is part of it
+    assert_eq!(v.search_paths("O'Brien"), vec!["people/sean.md"]);
+    assert_eq!(v.search_paths("name:O'Brien"), vec!["people/sean.md"]);
+    assert_eq!(v.search_paths("don't"), vec!["people/sean.md"]);
+    // a single-quoted phrase is still a phrase
+    assert_eq!(v.search_paths("'Sends e-mail'"), vec!["people/sean.md"]);
+    assert!(v.search_paths("'mail Sends'").is_empty());
+    // the hit points at the matching line
+    let r = v.json(&["search", "2026-10-12"]);
+    assert_eq!(r["hits"][0]["line"], 8);
+}
