@@ -208,6 +208,53 @@ fn parallel_readers_racing_to_sync_all_succeed() {
     }
 }
 
+#[test]
+fn readers_during_repeated_rebuilds_never_fail() {
+    // `index --rebuild` swaps a new index in and deletes the old one; a
+    // reader that opened the old one a moment before must not fail.
+    let v = TestVault::new();
+    people(&v, 200);
+    v.ok(&["index"]);
+    let done = std::sync::atomic::AtomicBool::new(false);
+    let failures = std::sync::Mutex::new(Vec::new());
+    let searches = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            for _ in 0..12 {
+                // a reader may hold the writer for a moment: then retry
+                let (code, out, err) = v.run(&["index", "--rebuild"]);
+                assert!(
+                    code == 0 || err.contains("another rapport process"),
+                    "{out}{err}"
+                );
+            }
+            done.store(true, std::sync::atomic::Ordering::SeqCst);
+        });
+        for _ in 0..3 {
+            s.spawn(|| {
+                while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                    let (code, out, err) =
+                        v.run(&["--json", "search", "--limit", "1000", "sailing"]);
+                    searches.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    if code != 0 || hit_count(&out) != 200 {
+                        failures
+                            .lock()
+                            .expect("lock")
+                            .push(format!("exit {code}: {err}"));
+                    }
+                }
+            });
+        }
+    });
+    let failures = failures.into_inner().expect("lock");
+    assert!(
+        failures.is_empty(),
+        "{} of {} searches failed: {failures:?}",
+        failures.len(),
+        searches.into_inner()
+    );
+}
+
 /// Spawn `rapport ARGS` on the vault, let it run `after`, then SIGKILL it.
 fn kill_after(v: &TestVault, args: &[&str], after: Duration) {
     let mut child = v
