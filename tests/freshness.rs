@@ -486,3 +486,43 @@ fn no_sync_uses_the_index_as_it_is() {
     assert!(paths.contains(&"people/new.md".to_string()));
     assert!(!paths.contains(&"people/p000.md".to_string()));
 }
+
+#[test]
+fn index_counts_what_it_did() {
+    let v = vault(4);
+    let r = v.json(&["index"]);
+    assert_eq!(
+        r,
+        serde_json::json!({"notes": 4, "added": 4, "updated": 0, "removed": 0, "errors": 0})
+    );
+    // nothing changed: nothing to do
+    let r = v.json(&["index"]);
+    assert_eq!(r["notes"], 4);
+    assert_eq!(
+        (
+            r["added"].clone(),
+            r["updated"].clone(),
+            r["removed"].clone()
+        ),
+        (0.into(), 0.into(), 0.into())
+    );
+    v.write("people/p000.md", "---\nname: Changed\n---\n");
+    v.remove("people/p001.md");
+    v.write("people/new.md", "---\nname: [broken\n---\n");
+    // a touch without a change of content is not an update
+    let text = v.read("people/p002.md");
+    v.write("people/p002.md", &text);
+    let r = v.json(&["index"]);
+    assert_eq!(
+        r,
+        serde_json::json!({"notes": 4, "added": 1, "updated": 1, "removed": 1, "errors": 1})
+    );
+    let (code, out, _) = v.run(&["--color", "never", "index", "--rebuild"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        out,
+        "4 notes: 4 added, 0 updated, 0 removed, 1 with errors (see `rapport check`) (rebuilt)\n"
+    );
+    let (_, out, _) = v.run(&["-q", "index"]);
+    assert!(out.is_empty(), "{out}");
+}
