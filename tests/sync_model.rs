@@ -214,9 +214,18 @@ fn check(root: &Path, model: &Model) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+fn env_or<T: std::str::FromStr>(key: &str, default: T) -> T {
+    std::env::var(key)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
 proptest! {
     #![proptest_config(ProptestConfig {
-        cases: 16,
+        // reproducible in CI; PROPTEST_CASES and RAPPORT_TEST_SEED to hunt
+        cases: env_or("PROPTEST_CASES", 16),
+        rng_seed: proptest::test_runner::RngSeed::Fixed(env_or("RAPPORT_TEST_SEED", 0x7261_7070)),
         failure_persistence: None,
         ..ProptestConfig::default()
     })]
