@@ -1,8 +1,9 @@
-//! Model-based test of the sync (STYLE habit 11): random sequences of
-//! creates, in-place and rename-over edits (some of the same size, all within
-//! the same second), deletes, renames and folder moves; after each sync the
-//! index must hold exactly what parsing the files on disk gives, and every
-//! word must find exactly the notes that contain it.
+//! Model-based test of the sync through search (complements sync_model.rs):
+//! random sequences of creates, in-place and rename-over edits (some of the
+//! same size, all within the same second), deletes, renames and moves of
+//! nested folders; after each sync the index must hold exactly what parsing
+//! the files on disk gives, and every word must find exactly the notes that
+//! contain it.
 //!
 //! Runs in-process against the library (no binary per step) to stay fast.
 
@@ -224,7 +225,7 @@ fn env_or<T: std::str::FromStr>(key: &str, default: T) -> T {
 proptest! {
     #![proptest_config(ProptestConfig {
         // reproducible in CI; PROPTEST_CASES and RAPPORT_TEST_SEED to hunt
-        cases: env_or("PROPTEST_CASES", 16),
+        cases: env_or("PROPTEST_CASES", 12),
         rng_seed: proptest::test_runner::RngSeed::Fixed(env_or("RAPPORT_TEST_SEED", 0x7261_7070)),
         failure_persistence: None,
         ..ProptestConfig::default()
