@@ -483,3 +483,47 @@ mod tests {
         }
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use jiff::ToSpan;
+    use jiff::civil::date;
+    use proptest::prelude::*;
+
+    use super::next_due;
+    use crate::vault::note::parse_note;
+
+    fn day(offset: i64) -> jiff::civil::Date {
+        date(2026, 1, 1).saturating_add(offset.days())
+    }
+
+    proptest! {
+        /// As today moves forward, the last contact and the due date never move back.
+        #[test]
+        fn last_and_due_are_monotonic_in_today(
+            last in proptest::option::of(0i64..400),
+            next in proptest::option::of(0i64..400),
+            logs in proptest::collection::vec(0i64..400, 0..5),
+            cadence in proptest::option::of(prop_oneof![Just("10d"), Just("6w"), Just("1mo"), Just("1y")]),
+            t1 in 0i64..400,
+            step in 0i64..200,
+        ) {
+            let mut text = String::from("---\nname: P\n");
+            if let Some(l) = last { text.push_str(&format!("last_contact: {}\n", day(l))); }
+            if let Some(n) = next { text.push_str(&format!("next_contact: {}\n", day(n))); }
+            if let Some(c) = cadence { text.push_str(&format!("cadence: {c}\n")); }
+            text.push_str("---\n");
+            for l in &logs { text.push_str(&format!("- {} talk\n", day(*l))); }
+            let note = parse_note("p.md", text.as_bytes()).note;
+            let (a, b) = (day(t1), day(t1 + step));
+            prop_assert!(note.last_contact(a) <= note.last_contact(b));
+            if let (Some(x), Some(y)) = (next_due(&note, a, None), next_due(&note, b, None)) {
+                prop_assert!(x.due <= y.due, "{:?} then {:?}", x, y);
+            }
+            // a rule, once there, stays
+            if next_due(&note, a, None).is_some() && cadence.is_some() {
+                prop_assert!(next_due(&note, b, None).is_some());
+            }
+        }
+    }
+}

@@ -4,7 +4,9 @@
 //! (tantivy) → answers (`followup`, `topics`, queries) → `cli` rendering.
 
 pub mod cli;
+pub mod edit;
 pub mod followup;
+pub mod ics;
 pub mod index;
 pub mod session;
 pub mod topics;

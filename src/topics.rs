@@ -155,31 +155,80 @@ pub fn intros(notes: &[Note], limit: usize) -> Vec<Pair> {
             g.1.push(i);
         }
     }
-    let mut shared: HashMap<(usize, usize), Vec<String>> = HashMap::new();
-    for (display, members) in groups.values() {
-        if members.len() < 2 || members.len() > MAX_GROUP {
-            continue;
+    // Count shared values per pair with a dense counter per contact (no map
+    // of all pairs: that is quadratic in memory), keeping the best pairs only.
+    let mut member_of: HashMap<usize, Vec<usize>> = HashMap::new();
+    let group_list: Vec<(&String, &Vec<usize>)> = groups
+        .values()
+        .filter(|(_, m)| m.len() >= 2 && m.len() <= MAX_GROUP)
+        .map(|(d, m)| (d, m))
+        .collect();
+    for (gi, (_, members)) in group_list.iter().enumerate() {
+        for &i in members.iter() {
+            member_of.entry(i).or_default().push(gi);
         }
-        for (x, &i) in members.iter().enumerate() {
-            for &j in &members[x + 1..] {
-                let key = (i.min(j), i.max(j));
-                if !linked.contains(&key) {
-                    shared.entry(key).or_default().push(display.clone());
+    }
+    let mut counts = vec![0u32; notes.len()];
+    let mut touched: Vec<usize> = Vec::new();
+    // (shared count, a, b) candidates; sorted and cut at the end
+    let mut best: Vec<(u32, usize, usize)> = Vec::new();
+    let keep = limit.saturating_mul(4).max(64);
+    let mut threshold = 1u32;
+    for &i in &active {
+        let Some(gs) = member_of.get(&i) else {
+            continue;
+        };
+        for &gi in gs {
+            for &j in group_list[gi].1 {
+                if j > i {
+                    if counts[j] == 0 {
+                        touched.push(j);
+                    }
+                    counts[j] += 1;
                 }
             }
         }
+        for &j in &touched {
+            if counts[j] >= threshold && !linked.contains(&(i, j)) {
+                best.push((counts[j], i, j));
+            }
+            counts[j] = 0;
+        }
+        touched.clear();
+        if best.len() > keep * 8 {
+            prune(&mut best, notes, keep);
+            // pairs sharing fewer values than the worst kept one cannot make the cut
+            if best.len() >= keep {
+                threshold = best.last().map_or(1, |b| b.0);
+            }
+        }
     }
-    let mut pairs: Vec<((usize, usize), Vec<String>)> = shared.into_iter().collect();
-    pairs.sort_by(|a, b| {
-        b.1.len()
-            .cmp(&a.1.len())
-            .then_with(|| notes[a.0.0].name.cmp(&notes[b.0.0].name))
-            .then_with(|| notes[a.0.1].name.cmp(&notes[b.0.1].name))
-    });
-    pairs
-        .into_iter()
-        .take(limit)
-        .map(|((i, j), mut s)| {
+    prune(&mut best, notes, limit);
+    best.into_iter()
+        .map(|(_, i, j)| {
+            let fi = &notes[i].facts;
+            let fj: HashSet<String> = notes[j]
+                .facts
+                .interests
+                .iter()
+                .chain(notes[j].facts.field.iter())
+                .map(|v| fold(v))
+                .collect();
+            let mut s: Vec<String> = Vec::new();
+            let mut seen = HashSet::new();
+            for v in fi.interests.iter().chain(fi.field.iter()) {
+                let k = fold(v);
+                if fj.contains(&k)
+                    && seen.insert(k.clone())
+                    && groups.get(&k).is_some_and(|(_, m)| m.len() <= MAX_GROUP)
+                {
+                    s.push(
+                        groups
+                            .get(&k)
+                            .map_or_else(|| v.trim().to_string(), |(d, _)| d.clone()),
+                    );
+                }
+            }
             s.sort_by_key(|v| fold(v));
             let p = |k: usize| Person {
                 path: notes[k].path.clone(),
@@ -197,6 +246,24 @@ pub fn intros(notes: &[Note], limit: usize) -> Vec<Pair> {
             }
         })
         .collect()
+}
+
+/// Keep the `n` best candidates: most shared first, then by names.
+fn prune(best: &mut Vec<(u32, usize, usize)>, notes: &[Note], n: usize) {
+    let key = |&(c, i, j): &(u32, usize, usize)| {
+        let (a, b) = if notes[i].name <= notes[j].name {
+            (i, j)
+        } else {
+            (j, i)
+        };
+        (
+            std::cmp::Reverse(c),
+            notes[a].name.clone(),
+            notes[b].name.clone(),
+        )
+    };
+    best.sort_by_cached_key(key);
+    best.truncate(n);
 }
 
 #[cfg(test)]

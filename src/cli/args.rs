@@ -52,6 +52,33 @@ fn parse_span(s: &str) -> Result<crate::vault::cadence::Cadence, String> {
     crate::vault::cadence::Cadence::parse(s)
 }
 
+/// `log --next`: a date, or a span after the entry's date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Next {
+    Date(jiff::civil::Date),
+    Span(crate::vault::cadence::Cadence),
+}
+
+fn parse_next(s: &str) -> Result<Next, String> {
+    if s.trim().len() == 10 && s.trim().as_bytes().get(4) == Some(&b'-') {
+        return parse_date(s).map(Next::Date);
+    }
+    parse_span(s)
+        .map(Next::Span)
+        .map_err(|e| format!("{e}; or give a date YYYY-MM-DD"))
+}
+
+/// What `export` writes.
+#[derive(Debug, Subcommand)]
+pub enum ExportFormat {
+    /// Follow-ups, birthdays (yearly) and dated open items as iCalendar (RFC 5545) on stdout
+    Ics {
+        /// Follow-ups and open items due within this many days (or overdue)
+        #[arg(long, default_value_t = 90)]
+        days: i64,
+    },
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Bring the index in line with the vault and print counts
@@ -108,4 +135,50 @@ pub enum Command {
     },
     /// Validate the vault; exit 1 when there are errors
     Check,
+    /// Create a contact note from .rapport/template.md (or the built-in template); print its path
+    New {
+        /// The person's full name
+        name: String,
+        /// Their line of work
+        #[arg(long, value_name = "F")]
+        field: Option<String>,
+        /// A hobby horse (repeat for several)
+        #[arg(long = "interest", value_name = "I")]
+        interests: Vec<String>,
+        /// A tag (repeat for several)
+        #[arg(long = "tag", value_name = "T")]
+        tags: Vec<String>,
+        /// Keep-in-touch rhythm, e.g. 6w or 3mo
+        #[arg(long, value_name = "SPAN", value_parser = parse_span)]
+        cadence: Option<crate::vault::cadence::Cadence>,
+        /// Open the new note in $VISUAL or $EDITOR
+        #[arg(long)]
+        edit: bool,
+    },
+    /// Add a dated entry under ## Log; move last_contact forward, set next_contact with --next
+    Log {
+        /// Name, alias, file stem or unambiguous prefix
+        name: String,
+        /// What happened (several words are joined by spaces)
+        #[arg(required = true, num_args = 1..)]
+        text: Vec<String>,
+        /// The entry's date [default: today]
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        date: Option<jiff::civil::Date>,
+        /// Set next_contact: a date, or a span after the entry's date (e.g. 6w)
+        #[arg(long, value_name = "DATE|SPAN", value_parser = parse_next)]
+        next: Option<Next>,
+    },
+    /// Export follow-ups, birthdays and open items
+    Export {
+        #[command(subcommand)]
+        format: ExportFormat,
+    },
+    /// Print a shell completion script
+    Completions {
+        /// bash, zsh, fish, elvish or powershell
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) on stdout
+    Man,
 }

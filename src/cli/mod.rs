@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::cli::args::{Cli, Command, Global};
+use crate::cli::args::{Cli, Command, ExportFormat, Global};
 use crate::cli::exit::Exit;
 use crate::cli::render::{Bar, Out};
 use crate::index::SyncMode;
@@ -87,5 +87,34 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> anyhow::Result<Exit> {
         Command::Intros { limit } => cmd::topics::run_intros(ctx, limit),
         Command::Show { name } => cmd::show::run(ctx, &name),
         Command::Check => cmd::check::run(ctx),
+        Command::New {
+            name,
+            field,
+            interests,
+            tags,
+            cadence,
+            edit,
+        } => cmd::new::run(
+            ctx,
+            &cmd::new::NewArgs {
+                name,
+                field,
+                interests,
+                tags,
+                cadence,
+                edit,
+            },
+        ),
+        Command::Log {
+            name,
+            text,
+            date,
+            next,
+        } => cmd::log::run(ctx, &name, &text.join(" "), date, next),
+        Command::Export {
+            format: ExportFormat::Ics { days },
+        } => cmd::export::ics(ctx, days),
+        Command::Completions { shell } => cmd::completions::completions(ctx, shell),
+        Command::Man => cmd::completions::man(ctx),
     }
 }

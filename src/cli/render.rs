@@ -45,6 +45,11 @@ impl Out {
         self.buf.push('\n');
     }
 
+    /// Text exactly as given, no newline added (calendars, scripts, man pages).
+    pub fn raw(&mut self, s: &str) {
+        self.buf.push_str(s);
+    }
+
     pub fn styled(&self, style: Style, s: &str) -> String {
         if style == PLAIN || s.is_empty() {
             return s.to_string();

@@ -5,7 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
-use walkdir::WalkDir;
+use std::sync::{Condvar, Mutex};
 
 use crate::vault::note::{Problem, Severity};
 use crate::vault::rules::NoteRules;
@@ -137,85 +137,190 @@ pub fn stat_note(root: &Path, canonical_root: &Path, rel: &str) -> Result<Option
     }))
 }
 
-/// Walk `root` for notes. Hidden and ignored folders are not entered;
-/// symlinked folders are not followed.
+/// Deeper than this is not walked (and reported): a guard, not a real limit.
+const MAX_DEPTH: usize = 256;
+
+struct Queue {
+    dirs: Vec<(PathBuf, String, usize)>,
+    active: usize,
+}
+
+/// Walk `root` for notes, on two threads. Hidden and ignored folders are not
+/// entered; symlinked folders are not followed (no loops, no escaping).
 pub fn scan(root: &Path, rules: &NoteRules) -> Scan {
     let canonical_root = fs::canonicalize(root).unwrap_or_else(|_| PathBuf::from(root));
-    let mut out = Scan::default();
-    let walker = WalkDir::new(root)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            if e.depth() == 0 || !e.file_type().is_dir() {
-                return true;
-            }
-            rel_path(root, e.path()).is_some_and(|r| rules.is_walked_dir(&r))
-        });
-    for item in walker {
-        let entry = match item {
-            Ok(e) => e,
-            Err(err) => {
-                let rel = err
-                    .path()
-                    .and_then(|p| rel_path(root, p))
-                    .unwrap_or_default();
-                if rel.is_empty() || rules.is_walked_dir(&rel) || rules.is_note(&rel) {
-                    out.problems.push(ScanProblem {
-                        rel,
-                        problem: Problem::new(
-                            Severity::Error,
-                            "io",
-                            format!("cannot read: {}", io_reason(&err)),
-                        ),
-                    });
+    let queue = Mutex::new(Queue {
+        dirs: vec![(root.to_path_buf(), String::new(), 0)],
+        active: 0,
+    });
+    let ready = Condvar::new();
+    let results: Mutex<Scan> = Mutex::new(Scan::default());
+    std::thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| {
+                let mut local = Scan::default();
+                loop {
+                    let job = {
+                        let Ok(mut q) = queue.lock() else { break };
+                        loop {
+                            if let Some(job) = q.dirs.pop() {
+                                q.active += 1;
+                                break Some(job);
+                            }
+                            if q.active == 0 {
+                                break None;
+                            }
+                            q = match ready.wait(q) {
+                                Ok(q) => q,
+                                Err(_) => return,
+                            };
+                        }
+                    };
+                    let Some((dir, rel, depth)) = job else {
+                        ready.notify_all();
+                        break;
+                    };
+                    let mut subdirs = Vec::new();
+                    walk_dir(
+                        root,
+                        &canonical_root,
+                        rules,
+                        &dir,
+                        &rel,
+                        depth,
+                        &mut local,
+                        &mut subdirs,
+                    );
+                    if let Ok(mut q) = queue.lock() {
+                        q.dirs.extend(subdirs);
+                        q.active -= 1;
+                    }
+                    ready.notify_all();
                 }
-                continue;
-            }
-        };
-        if entry.depth() == 0 {
-            continue;
-        }
-        let Some(rel) = rel_path(root, entry.path()) else {
-            continue;
-        };
-        if !rules.is_note(&rel) {
-            continue;
-        }
-        if entry
-            .path()
-            .strip_prefix(root)
-            .ok()
-            .and_then(Path::to_str)
-            .is_none()
-        {
-            // `rel` is lossy: it names no file, so the note cannot be read
-            out.problems.push(ScanProblem {
-                rel,
-                problem: Problem::new(
-                    Severity::Error,
-                    "encoding",
-                    "file name is not valid UTF-8; not indexed (rename the file)",
-                ),
+                if let Ok(mut r) = results.lock() {
+                    r.entries.append(&mut local.entries);
+                    r.problems.append(&mut local.problems);
+                }
             });
-            continue;
         }
-        match stat_note(root, &canonical_root, &rel) {
-            Ok(Some(e)) => out.entries.push(e),
-            Ok(None) => {}
-            Err(problem) => out.problems.push(ScanProblem { rel, problem }),
-        }
-    }
-    out.entries.sort_by(|a, b| a.rel.cmp(&b.rel));
+    });
+    let mut out = results.into_inner().unwrap_or_default();
+    out.entries.sort_unstable_by(|a, b| a.rel.cmp(&b.rel));
+    out.problems.sort_by(|a, b| a.rel.cmp(&b.rel));
     out
 }
 
-fn io_reason(err: &walkdir::Error) -> String {
-    if err.loop_ancestor().is_some() {
-        return "symlink loop".into();
+fn join_rel(rel: &str, name: &str) -> String {
+    if rel.is_empty() {
+        name.to_string()
+    } else {
+        format!("{rel}/{name}")
     }
-    match err.io_error() {
-        Some(e) => e.kind().to_string(),
-        None => err.to_string(),
+}
+
+#[allow(clippy::too_many_arguments)]
+fn walk_dir(
+    root: &Path,
+    canonical_root: &Path,
+    rules: &NoteRules,
+    dir: &Path,
+    rel: &str,
+    depth: usize,
+    out: &mut Scan,
+    subdirs: &mut Vec<(PathBuf, String, usize)>,
+) {
+    let rd = match fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) => {
+            out.problems.push(ScanProblem {
+                rel: rel.to_string(),
+                problem: Problem::new(
+                    Severity::Error,
+                    "io",
+                    format!("cannot read folder: {}", e.kind()),
+                ),
+            });
+            return;
+        }
+    };
+    for item in rd {
+        let Ok(entry) = item else { continue };
+        let name = entry.file_name();
+        let utf8 = name.to_str().is_some();
+        let name = name.to_string_lossy();
+        let child_rel = join_rel(rel, &name);
+        let Ok(ft) = entry.file_type() else { continue };
+        if !utf8 {
+            // the lossy `child_rel` names no file: the note (or the notes
+            // below the folder) cannot be read back by path
+            if (ft.is_dir() && rules.is_walked_dir(&child_rel)) || rules.is_note(&child_rel) {
+                out.problems.push(ScanProblem {
+                    rel: child_rel,
+                    problem: Problem::new(
+                        Severity::Error,
+                        "encoding",
+                        "file name is not valid UTF-8; not indexed (rename it)",
+                    ),
+                });
+            }
+            continue;
+        }
+        if ft.is_dir() {
+            if !rules.is_walked_dir(&child_rel) {
+                continue;
+            }
+            if child_rel.ends_with(".md") && rules.is_note(&child_rel) {
+                out.problems.push(ScanProblem {
+                    rel: child_rel.clone(),
+                    problem: Problem::new(
+                        Severity::Warning,
+                        "not_a_file",
+                        "a folder named like a note; its contents are walked, the folder itself is not a note",
+                    ),
+                });
+            }
+            if depth + 1 > MAX_DEPTH {
+                out.problems.push(ScanProblem {
+                    rel: child_rel,
+                    problem: Problem::new(
+                        Severity::Warning,
+                        "depth",
+                        "folder nested too deep; not walked",
+                    ),
+                });
+                continue;
+            }
+            subdirs.push((entry.path(), child_rel, depth + 1));
+            continue;
+        }
+        if !rules.is_note(&child_rel) {
+            continue;
+        }
+        if ft.is_file() {
+            // fstatat relative to the open folder: no path walk per file
+            match entry.metadata() {
+                Ok(md) => out.entries.push(Entry {
+                    rel: child_rel,
+                    stat: Stat::of(&md),
+                }),
+                Err(e) => out.problems.push(ScanProblem {
+                    rel: child_rel,
+                    problem: Problem::new(
+                        Severity::Error,
+                        "io",
+                        format!("cannot read: {}", e.kind()),
+                    ),
+                }),
+            }
+            continue;
+        }
+        match stat_note(root, canonical_root, &child_rel) {
+            Ok(Some(e)) => out.entries.push(e),
+            Ok(None) => {}
+            Err(problem) => out.problems.push(ScanProblem {
+                rel: child_rel,
+                problem,
+            }),
+        }
     }
 }

@@ -19,6 +19,17 @@ pub fn nfc(s: &str) -> Cow<'_, str> {
 /// Fold a string for comparison: lowercase, accents stripped, `ß` → `ss`, NFC/NFD
 /// treated alike, inner whitespace collapsed to one space.
 pub fn fold(s: &str) -> String {
+    if s.is_ascii() {
+        // fast path: most values are ASCII
+        let mut out = String::with_capacity(s.len());
+        for w in s.split_ascii_whitespace() {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.extend(w.chars().map(|c| c.to_ascii_lowercase()));
+        }
+        return out;
+    }
     let mut out = String::with_capacity(s.len());
     let mut last_space = true;
     for c in s.nfd() {
@@ -44,6 +55,48 @@ pub fn fold(s: &str) -> String {
         }
     }
     if out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+/// A file-name slug for a contact name: lowercase ASCII words joined by
+/// hyphens, German umlauts spelled out (`Jürgen Müller` → `juergen-mueller`),
+/// other accents dropped. Empty when the name has no ASCII letters or digits.
+pub fn slug(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let push = |s: &str, out: &mut String| {
+        for c in s.chars() {
+            if c.is_ascii_alphanumeric() {
+                out.push(c.to_ascii_lowercase());
+            } else if !out.is_empty() && !out.ends_with('-') {
+                out.push('-');
+            }
+        }
+    };
+    for c in name.nfc() {
+        match c {
+            'ä' | 'Ä' => push("ae", &mut out),
+            'ö' | 'Ö' => push("oe", &mut out),
+            'ü' | 'Ü' => push("ue", &mut out),
+            'ß' | 'ẞ' => push("ss", &mut out),
+            'æ' | 'Æ' => push("ae", &mut out),
+            'œ' | 'Œ' => push("oe", &mut out),
+            'ø' | 'Ø' => push("o", &mut out),
+            'ł' | 'Ł' => push("l", &mut out),
+            'đ' | 'Đ' => push("d", &mut out),
+            c if c.is_ascii() => push(c.encode_utf8(&mut [0; 4]), &mut out),
+            c => {
+                // accented letters lose their marks; anything else separates words
+                let base: String = c
+                    .nfd()
+                    .filter(|m| !unicode_normalization::char::is_combining_mark(*m))
+                    .collect();
+                push(&base, &mut out);
+            }
+        }
+    }
+    while out.ends_with('-') {
         out.pop();
     }
     out
@@ -100,7 +153,7 @@ where
 
 #[cfg(test)]
 mod tests {
-    use super::{Resolution, fold, resolve};
+    use super::{Resolution, fold, resolve, slug};
 
     #[test]
     fn folds_case_accents_and_sharp_s() {
@@ -129,5 +182,25 @@ mod tests {
         assert_eq!(resolve("weber", c.clone()), Resolution::Found(2));
         assert_eq!(resolve("zed", c.clone()), Resolution::NotFound);
         assert_eq!(resolve("ANNA SCHMIDT", c), Resolution::Found(0));
+    }
+
+    #[test]
+    fn slug_table() {
+        let rows: &[(&str, &str)] = &[
+            ("Jürgen Müller", "juergen-mueller"),
+            ("Ju\u{308}rgen Mu\u{308}ller", "juergen-mueller"),
+            ("Margarete Strauß", "margarete-strauss"),
+            ("ÖZDEMIR, Ayşe", "oezdemir-ayse"),
+            ("Zoë  Martin", "zoe-martin"),
+            ("José Núñez", "jose-nunez"),
+            ("  -Anna- Schmidt!  ", "anna-schmidt"),
+            ("O'Brien & Sons", "o-brien-sons"),
+            ("Dr. Anna-Lena K.", "dr-anna-lena-k"),
+            ("李小龙", ""),
+            ("", ""),
+        ];
+        for (name, want) in rows {
+            assert_eq!(slug(name), *want, "{name}");
+        }
     }
 }

@@ -440,3 +440,34 @@ mod tests {
         assert_eq!(p.note.name, "plain");
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use super::parse_note;
+
+    proptest! {
+        /// Parsing never panics, whatever the bytes, and line numbers exist.
+        #[test]
+        fn parse_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+            let p = parse_note("x.md", &bytes);
+            let lines = bytes.iter().filter(|b| **b == b'\n').count() + 1;
+            prop_assert!(p.note.log.iter().all(|e| e.line >= 1 && e.line <= lines));
+        }
+
+        /// The same for text that looks like a note: front matter, lists, links.
+        #[test]
+        fn parse_never_panics_on_note_like_text(
+            parts in proptest::collection::vec(prop_oneof![
+                Just("---\n"), Just("name: A\n"), Just("tags: [a, b\n"), Just("- [ ] 2026-01-01 x\n"),
+                Just("- 2026-02-30 y\n"), Just("# T\n"), Just("[[A|b]]"), Just("<<<<<<< HEAD\n"),
+                Just("\r\n"), Just("  - nested\n"), Just("birthday: --02-29\n"), Just("cadence: 0d\n"),
+                Just("a: &x [1]\nb: *x\n"), Just("..."), Just("\u{feff}"), Just("ü"),
+            ], 0..40)
+        ) {
+            let text: String = parts.concat();
+            let _ = parse_note("x.md", text.as_bytes());
+        }
+    }
+}

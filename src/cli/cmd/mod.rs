@@ -1,9 +1,13 @@
 //! One file per command.
 
 pub mod check;
+pub mod completions;
 pub mod due;
+pub mod export;
 pub mod index;
+pub mod log;
 pub mod matching;
+pub mod new;
 pub mod search;
 pub mod show;
 pub mod topics;
