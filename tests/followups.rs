@@ -529,15 +529,24 @@ fn match_interest_outranks_body_mention() {
         m.iter().map(|x| &x.0).collect::<Vec<_>>(),
         m2.iter().map(|x| &x.0).collect::<Vec<_>>()
     );
-    // training beats body
-    let m = match_json(&v, &["Fortbildung"]);
-    assert_eq!(
-        m,
-        vec![
-            ("Björn Hansen".to_string(), sv(&["training"])),
-            ("Paul Sailor".to_string(), sv(&["body"])),
-        ]
-    );
+    // training beats body; singular and plural find each other
+    for word in ["Fortbildung", "Fortbildungen", "fortbildungen"] {
+        let m = match_json(&v, &[word]);
+        assert_eq!(
+            m,
+            vec![
+                ("Björn Hansen".to_string(), sv(&["training"])),
+                ("Paul Sailor".to_string(), sv(&["body"])),
+            ],
+            "{word}"
+        );
+    }
+    // English stems: `sail` and `sails` find `sailing` and `Sails`
+    for word in ["sail", "sails", "SAILING"] {
+        let m = match_json(&v, &[word]);
+        assert_eq!(m[0].0, "Céline Dubois", "{word}");
+        assert_eq!(m.len(), 3, "{word}: {m:?}");
+    }
     // an interest beats a body mention of the same word
     let m = match_json(&v, &["Stoizismus"]);
     assert_eq!(
