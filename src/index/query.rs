@@ -309,8 +309,28 @@ impl IndexView {
                 .map(|c| if c.is_control() { ' ' } else { c })
                 .collect()
         };
-        for (g, sg) in gens.iter().filter(|(g, _)| *g == Group::Body) {
-            let _ = g;
+        let body_gens: Vec<&SnippetGenerator> = gens
+            .iter()
+            .filter(|(g, _)| *g == Group::Body)
+            .map(|(_, sg)| sg)
+            .collect();
+        // the first line that matches, as `grep -n` would show it
+        if !body_gens.is_empty() {
+            for (i, l) in body.lines().enumerate() {
+                for sg in &body_gens {
+                    let s = sg.snippet(l);
+                    if !s.highlighted().is_empty() {
+                        return (
+                            clean(s.fragment()),
+                            s.highlighted().to_vec(),
+                            Some(body_line + i),
+                        );
+                    }
+                }
+            }
+        }
+        // a phrase across a line break: the best fragment of the whole body
+        for sg in body_gens {
             let s = sg.snippet(body);
             if let Some(first) = s.highlighted().first() {
                 let start = s.fragment_range().start + first.start;
