@@ -264,6 +264,20 @@ fn human_output_shows_path_line_of_first_match() {
     assert!(out.contains("people/bea.md:5  Bea Brown"), "{out}");
     // no colour escapes with --color never
     assert!(!out.contains('\u{1b}'), "{out:?}");
+
+    // the first match, not the densest passage further down
+    let mut text = String::from("---\nname: First\n---\nintro mentions walrus once.\n");
+    for i in 0..12 {
+        text.push_str(&format!(
+            "filler line {i} with enough words to make a fragment of its own\n"
+        ));
+    }
+    text.push_str("walrus walrus walrus: the walrus section, walrus again\n");
+    v.write("people/first.md", &text);
+    let out = v.ok(&["--color", "never", "search", "walrus"]);
+    let mut lines = out.lines();
+    assert_eq!(lines.next(), Some("people/first.md:4  First"));
+    assert_eq!(lines.next(), Some("    intro mentions walrus once"));
 }
 
 #[test]
