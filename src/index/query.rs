@@ -329,7 +329,8 @@ impl IndexView {
                 }
             }
         }
-        // a phrase across a line break: the best fragment of the whole body
+        // no single line shows a term (a match only across lines): the best
+        // fragment of the whole body
         for sg in body_gens {
             let s = sg.snippet(body);
             if let Some(first) = s.highlighted().first() {
