@@ -526,3 +526,21 @@ fn index_counts_what_it_did() {
     let (_, out, _) = v.run(&["-q", "index"]);
     assert!(out.is_empty(), "{out}");
 }
+
+#[test]
+fn changing_ignore_globs_takes_effect_at_once() {
+    let v = vault(6);
+    v.write(
+        "archive/old.md",
+        "---\nname: Old One\n---\nTalks about the past.\n",
+    );
+    assert_eq!(v.search_paths("past"), vec!["archive/old.md"]);
+    v.write(".rapport/config.toml", "ignore = [\"archive/\"]\n");
+    assert!(v.search_paths("past").is_empty());
+    assert_eq!(v.search_paths("Talks").len(), 6);
+    let due = v.json(&["--today", TODAY, "due", "--cold", "1d"]);
+    assert!(!due.to_string().contains("Old One"), "{due}");
+    assert_fresh(&v, &["past"]);
+    v.write(".rapport/config.toml", "");
+    assert_eq!(v.search_paths("past"), vec!["archive/old.md"]);
+}
