@@ -293,6 +293,24 @@ fn walk_dir(
             subdirs.push((entry.path(), child_rel, depth + 1));
             continue;
         }
+        if ft.is_symlink() && !child_rel.ends_with(".md") && rules.is_walked_dir(&child_rel) {
+            // a symlinked folder is not followed (no loops, no escaping the
+            // vault): say so, or its notes vanish without a word
+            let why = match fs::metadata(entry.path()) {
+                Ok(md) if md.is_dir() => Some("symlinked folder; not followed"),
+                Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+                    Some("symlink loop; not followed")
+                }
+                _ => None,
+            };
+            if let Some(why) = why {
+                out.problems.push(ScanProblem {
+                    rel: child_rel,
+                    problem: Problem::new(Severity::Warning, "symlink", why),
+                });
+            }
+            continue;
+        }
         if !rules.is_note(&child_rel) {
             continue;
         }
