@@ -411,6 +411,11 @@ fn bad_input_vault() -> TestVault {
     std::os::unix::fs::symlink("loop-b.md", p.join("loop-a.md")).expect("symlink");
     std::os::unix::fs::symlink("loop-a.md", p.join("loop-b.md")).expect("symlink");
     std::os::unix::fs::symlink(".", p.join("self")).expect("symlink");
+    std::os::unix::fs::symlink("dir-loop-b", p.join("dir-loop-a")).expect("symlink");
+    std::os::unix::fs::symlink("dir-loop-a", p.join("dir-loop-b")).expect("symlink");
+    // a symlink to a plain file that is not a note is none of our business
+    fs::write(v.abs("image.png"), b"\x89PNG").expect("write");
+    std::os::unix::fs::symlink("../image.png", p.join("photo")).expect("symlink");
     // outside the vault: a note and a folder, both only reachable by symlink
     let outside = tempfile::tempdir().expect("tempdir");
     fs::write(outside.path().join("o.md"), "outside secret narwhal\n").expect("write");
@@ -470,6 +475,10 @@ fn bad_input_never_takes_the_tool_down() {
         ("people/dir.md", "not_a_file"),
         ("people/empty.md", "empty"),
         ("people/caf\u{fffd}.md", "encoding"),
+        // symlinked folders are not followed, and said so
+        ("people/self", "symlink"),
+        ("people/outside-dir", "symlink"),
+        ("people/dir-loop-a", "symlink"),
     ];
     for (path, c) in want {
         assert!(
@@ -477,6 +486,7 @@ fn bad_input_never_takes_the_tool_down() {
             "{path} should be reported as {c}: {report}"
         );
     }
+    assert!(!codes.contains_key("people/photo"), "{report}");
     // (the symlink and its target are two notes with one name: a duplicate warning)
     for good in ["people/good.md", "people/alias-of-good.md"] {
         assert!(
