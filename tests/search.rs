@@ -362,6 +362,20 @@ fn closed_pipe_prints_no_error() {
     });
     assert!(err.is_empty(), "stderr after a closed pipe: {err}");
     assert_eq!(status.code(), Some(0));
+
+    // and literally through a shell pipeline
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("\"$0\" --vault \"$1\" search --limit 1000 sailing | head -1")
+        .arg(common::bin())
+        .arg(v.path())
+        .output()
+        .expect("sh");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(stdout.starts_with("people/p"), "{stdout}");
+    assert!(stderr.is_empty(), "`search … | head -1` printed: {stderr}");
 }
 
 #[test]
