@@ -314,7 +314,8 @@ impl IndexView {
             .filter(|(g, _)| *g == Group::Body)
             .map(|(_, sg)| sg)
             .collect();
-        // the first line that matches, as `grep -n` would show it
+        // the first line that matches, as `grep -n` would show it (no token
+        // spans a line break, so no match is missed this way)
         if !body_gens.is_empty() {
             for (i, l) in body.lines().enumerate() {
                 for sg in &body_gens {
@@ -327,16 +328,6 @@ impl IndexView {
                         );
                     }
                 }
-            }
-        }
-        // no single line shows a term (a match only across lines): the best
-        // fragment of the whole body
-        for sg in body_gens {
-            let s = sg.snippet(body);
-            if let Some(first) = s.highlighted().first() {
-                let start = s.fragment_range().start + first.start;
-                let line = body[..start.min(body.len())].matches('\n').count() + body_line;
-                return (clean(s.fragment()), s.highlighted().to_vec(), Some(line));
             }
         }
         for (i, l) in yaml.lines().enumerate() {
