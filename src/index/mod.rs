@@ -118,6 +118,19 @@ fn only_stat_changes(root: &Path, scan: &Scan, state: &State) -> bool {
     })
 }
 
+/// Read the index and its stat cache while the vault is walked: a sync needs
+/// both, and the walk waits on the file system more than on the cores.
+fn load_and_scan(paths: &Paths, rules: &NoteRules) -> (Option<(Index, State)>, Scan) {
+    thread::scope(|sc| {
+        let walk = sc.spawn(|| scan(&paths.root, rules));
+        let existing = store::open_existing(paths);
+        match walk.join() {
+            Ok(s) => (existing, s),
+            Err(p) => std::panic::resume_unwind(p),
+        }
+    })
+}
+
 /// Sync with the write lock held.
 fn write_sync(
     paths: &Paths,
@@ -170,16 +183,20 @@ pub fn open(
                 }),
             };
         }
-        let existing = store::open_existing(&paths);
         if mode == SyncMode::NoSync {
-            if let Some((index, state)) = existing {
+            // no scan, so no paths or stats: the cache's counts are enough
+            if let Some((index, summary)) = store::open_existing_summary(&paths) {
                 let Some(view) = reader_view(root, &fields, index, swap_deadline)? else {
                     again();
                     continue;
                 };
                 return Ok(Opened {
                     view,
-                    report: state_report(Some(&state), &[]),
+                    report: Report {
+                        notes: summary.notes,
+                        errors: summary.errors,
+                        ..Report::default()
+                    },
                     scan_problems: vec![],
                     busy: false,
                 });
@@ -196,7 +213,7 @@ pub fn open(
                 });
             }
         }
-        let s = scan(root, rules);
+        let (existing, s) = load_and_scan(&paths, rules);
         if let Some((index, state)) = existing {
             if diff(&s.entries, &state.entries).is_empty() {
                 let Some(view) = reader_view(root, &fields, index, swap_deadline)? else {
@@ -261,5 +278,30 @@ pub fn open(
             });
         }
         thread::sleep(Duration::from_millis(40));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{SyncMode, open};
+    use crate::index::state::STATE_FILE;
+    use crate::index::sync::NoProgress;
+    use crate::vault::rules::NoteRules;
+
+    #[test]
+    fn no_sync_counts_come_from_the_commit_not_the_cache() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let root = dir.path();
+        std::fs::write(root.join("a.md"), "---\nname: Anna\n---\nsailing\n").expect("write");
+        std::fs::write(root.join("b.md"), "---\nname: [unclosed\n---\nbody\n").expect("write");
+        let rules = NoteRules::default();
+        let synced = open(root, &rules, SyncMode::Sync, &NoProgress).expect("sync");
+        assert_eq!((synced.report.notes, synced.report.errors), (2, 1));
+        drop(synced);
+        // --no-sync reads no stat cache: the counts travel in meta.json
+        std::fs::remove_file(root.join(".rapport/index").join(STATE_FILE)).expect("rm");
+        let o = open(root, &rules, SyncMode::NoSync, &NoProgress).expect("no-sync");
+        assert_eq!((o.report.notes, o.report.errors), (2, 1));
+        assert_eq!(o.view.search("sailing", 5).expect("search").len(), 1);
     }
 }

@@ -214,7 +214,11 @@ fn join_rel(rel: &str, name: &str) -> String {
     if rel.is_empty() {
         name.to_string()
     } else {
-        format!("{rel}/{name}")
+        let mut s = String::with_capacity(rel.len() + 1 + name.len());
+        s.push_str(rel);
+        s.push('/');
+        s.push_str(name);
+        s
     }
 }
 

@@ -170,11 +170,191 @@ impl Default for Fields {
 
 /// Register the analyzers; call every time an index is opened.
 pub fn register(tm: &TokenizerManager) {
-    tm.register(TOKENIZER_FOLD, folded_analyzer());
-    tm.register(TOKENIZER_DE, stem_analyzer(Lang::German));
-    tm.register(TOKENIZER_EN, stem_analyzer(Lang::English));
+    tm.register(
+        TOKENIZER_FOLD,
+        TextAnalyzer::from(TermTokenizer::new(Mode::Fold)),
+    );
+    tm.register(
+        TOKENIZER_DE,
+        TextAnalyzer::from(TermTokenizer::new(Mode::Stem(Lang::German))),
+    );
+    tm.register(
+        TOKENIZER_EN,
+        TextAnalyzer::from(TermTokenizer::new(Mode::Stem(Lang::English))),
+    );
 }
 
+/// What a [`TermTokenizer`] makes of a word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// lowercased and ASCII-folded (the `folded_analyzer` chain)
+    Fold,
+    /// lowercased, stemmed, ASCII-folded (the `stem_analyzer` chain)
+    Stem(Lang),
+}
+
+/// FxHash: the memo's keys are short words from the user's own notes.
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+const FX_K: u64 = 0x517c_c1b7_2722_0a95;
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = self.0;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(FX_K);
+        }
+        for &b in chunks.remainder() {
+            h = (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(FX_K);
+        }
+        self.0 = h;
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.0 = (self.0.rotate_left(5) ^ u64::from(i)).wrapping_mul(FX_K);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type TermMemo = HashMap<Box<str>, Box<str>, std::hash::BuildHasherDefault<FxHasher>>;
+
+/// The whole analyzer chain of a field in one pass, memoised: words are
+/// found as by `SimpleTokenizer` (runs of alphanumeric chars), too long ones
+/// dropped as by `RemoveLongFilter::limit(48)`, and each distinct word is
+/// lowercased, stemmed and folded once per indexing thread and field, then
+/// looked up. Produces exactly the tokens of `folded_analyzer` and
+/// `stem_analyzer` (tested); tokenizing, lowercasing and folding every token
+/// three times cost more than tantivy's postings (profile in BENCHMARKS.md).
+pub struct TermTokenizer {
+    mode: Mode,
+    token: Token,
+    memo: TermMemo,
+}
+
+impl TermTokenizer {
+    pub fn new(mode: Mode) -> TermTokenizer {
+        TermTokenizer {
+            mode,
+            token: Token::default(),
+            memo: TermMemo::default(),
+        }
+    }
+}
+
+/// Each clone (tantivy takes one per field and indexing thread) starts with
+/// its own empty memo.
+impl Clone for TermTokenizer {
+    fn clone(&self) -> Self {
+        TermTokenizer::new(self.mode)
+    }
+}
+
+fn term_of(mode: Mode, raw: &str) -> String {
+    let mut w = if raw.is_ascii() {
+        raw.to_ascii_lowercase()
+    } else {
+        raw.chars().flat_map(char::to_lowercase).collect()
+    };
+    if let Mode::Stem(lang) = mode {
+        let stemmer = frostem::Stemmer::new(match lang {
+            Lang::German => frostem::Algorithm::German,
+            Lang::English => frostem::Algorithm::English,
+        });
+        w = stemmer.stem(&w).into_owned();
+    }
+    fold_token(&mut w);
+    w
+}
+
+impl Tokenizer for TermTokenizer {
+    type TokenStream<'a> = TermTokenStream<'a>;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> TermTokenStream<'a> {
+        self.token.reset();
+        if self.memo.len() >= MEMO_LIMIT {
+            self.memo.clear();
+        }
+        TermTokenStream {
+            text,
+            pos: 0,
+            token: &mut self.token,
+            mode: self.mode,
+            memo: &mut self.memo,
+        }
+    }
+}
+
+pub struct TermTokenStream<'a> {
+    text: &'a str,
+    /// byte offset of the next char to look at
+    pos: usize,
+    token: &'a mut Token,
+    mode: Mode,
+    memo: &'a mut TermMemo,
+}
+
+impl TermTokenStream<'_> {
+    /// The offset of the next char that is (`alnum`) or is not alphanumeric,
+    /// moving past it; ASCII bytes without decoding.
+    fn scan(&mut self, alnum: bool) -> Option<usize> {
+        let bytes = self.text.as_bytes();
+        while let Some(&b) = bytes.get(self.pos) {
+            let at = self.pos;
+            let (is, len) = if b < 0x80 {
+                (b.is_ascii_alphanumeric(), 1)
+            } else {
+                let c = self.text.get(at..)?.chars().next()?;
+                (c.is_alphanumeric(), c.len_utf8())
+            };
+            self.pos += len;
+            if is == alnum {
+                return Some(at);
+            }
+        }
+        None
+    }
+}
+
+impl TokenStream for TermTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        self.token.text.clear();
+        loop {
+            // every word takes a position, also one dropped as too long
+            self.token.position = self.token.position.wrapping_add(1);
+            let Some(start) = self.scan(true) else {
+                return false;
+            };
+            let end = self.scan(false).unwrap_or(self.text.len());
+            if end - start >= 48 {
+                continue;
+            }
+            let raw = &self.text[start..end];
+            self.token.offset_from = start;
+            self.token.offset_to = end;
+            match self.memo.get(raw) {
+                Some(t) => self.token.text.push_str(t),
+                None => {
+                    let t = term_of(self.mode, raw);
+                    self.token.text.push_str(&t);
+                    self.memo.insert(raw.into(), t.into_boxed_str());
+                }
+            }
+            return true;
+        }
+    }
+    fn token(&self) -> &Token {
+        self.token
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}
+
+/// The reference chain that `TermTokenizer` reproduces (tests compare them).
 pub fn folded_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(48))
@@ -183,7 +363,8 @@ pub fn folded_analyzer() -> TextAnalyzer {
         .build()
 }
 
-fn stem_analyzer(lang: Lang) -> TextAnalyzer {
+/// The reference chain that `TermTokenizer` reproduces (tests compare them).
+pub fn stem_analyzer(lang: Lang) -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(48))
         .filter(LowerCaser)
@@ -387,6 +568,73 @@ pub fn pretokenize(text: &str) -> [tantivy::tokenizer::PreTokenizedString; 3] {
         tokens,
     };
     [mk(base), mk(de), mk(en)]
+}
+
+#[cfg(test)]
+mod term_tokenizer_tests {
+    use proptest::prelude::*;
+    use tantivy::tokenizer::TextAnalyzer;
+
+    use super::{Lang, Mode, TermTokenizer, folded_analyzer, stem_analyzer};
+
+    fn all(mut a: TextAnalyzer, text: &str) -> Vec<(String, usize, usize, usize)> {
+        let mut out = Vec::new();
+        let mut s = a.token_stream(text);
+        while s.advance() {
+            let t = s.token();
+            out.push((t.text.clone(), t.position, t.offset_from, t.offset_to));
+        }
+        out
+    }
+
+    fn same_as_reference(text: &str) {
+        // twice through the same analyzer: the second pass reads the memo
+        for (mode, reference) in [
+            (Mode::Fold, folded_analyzer()),
+            (Mode::Stem(Lang::German), stem_analyzer(Lang::German)),
+            (Mode::Stem(Lang::English), stem_analyzer(Lang::English)),
+        ] {
+            let want = all(reference, text);
+            let mut fused = TextAnalyzer::from(TermTokenizer::new(mode));
+            for _ in 0..2 {
+                let mut got = Vec::new();
+                let mut s = fused.token_stream(text);
+                while s.advance() {
+                    let t = s.token();
+                    got.push((t.text.clone(), t.position, t.offset_from, t.offset_to));
+                }
+                assert_eq!(got, want, "{mode:?} {text:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn equals_the_reference_chains() {
+        for text in [
+            "",
+            "  ,;  ",
+            "Müller segelt gern; Sailing & Fortbildungen in Kiel, Straße 5. Ærø ÉCOLE naïve",
+            "İstanbul ΣΊΣΥΦΟΣ ǅemal ﬁnance Ⅻ ½ x²",
+            "a-b_c.d/e:f 2026-11-26 Sailing SAILING sailing",
+            "kurz Donaudampfschifffahrtsgesellschaftskapitänsmützenabzeichenherstellerverband lang ok",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa ä aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa b",
+            "ääääääääääääääääääääääää x äääääääääääääääääääääääa y",
+        ] {
+            same_as_reference(text);
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn equals_the_reference_chains_on_any_text(text in "\\PC{0,80}") {
+            same_as_reference(&text);
+        }
+
+        #[test]
+        fn equals_the_reference_chains_on_wordy_text(text in "([A-Za-zÄÖÜäöüßéø0-9]{1,60}[ ,.;\\-_]{1,3}){0,12}") {
+            same_as_reference(&text);
+        }
+    }
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use tantivy::{Index, IndexReader, ReloadPolicy};
 
 use crate::index::schema::{self, Fields, SCHEMA_VERSION};
-use crate::index::state::State;
+use crate::index::state::{State, Summary};
 
 pub const VERSION_FILE: &str = "rapport-version";
 
@@ -157,6 +157,30 @@ pub fn open_existing(paths: &Paths) -> Option<(Index, State)> {
     // makes the index unusable, and it is rebuilt like a missing index.
     reader(&index, &paths.index).ok()?;
     (state.opstamp == metas.opstamp).then_some((index, state))
+}
+
+/// The index and the counts of its last commit (from the commit payload),
+/// for `--no-sync`: no look at the stat cache. An index written without the
+/// payload falls back to the cache, as `open_existing` does.
+pub fn open_existing_summary(paths: &Paths) -> Option<(Index, Summary)> {
+    let index = open_index(&paths.index).ok()?;
+    let metas = index.load_metas().ok()?;
+    if let Some(s) = metas
+        .payload
+        .as_deref()
+        .and_then(|p| Summary::from_payload(p, metas.opstamp))
+    {
+        return Some((index, s));
+    }
+    let state = State::load(&paths.index)?;
+    (state.opstamp == metas.opstamp).then(|| {
+        let summary = Summary {
+            opstamp: state.opstamp,
+            notes: state.entries.len(),
+            errors: state.entries.iter().filter(|k| k.errors).count(),
+        };
+        (index, summary)
+    })
 }
 
 /// Remove leftovers of interrupted rebuilds. Call with the lock held.

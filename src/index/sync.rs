@@ -16,7 +16,7 @@ use tantivy::{Index, IndexWriter, Term};
 use crate::index::diff::{Diff, Known, diff};
 use crate::index::scan::{Entry, Scan, Stat};
 use crate::index::schema::{Fields, Group};
-use crate::index::state::State;
+use crate::index::state::{State, Summary};
 use crate::index::store::{self, IndexError, Paths, Result, WriteLock, tv_err};
 use crate::vault::note::{Parsed, Problem, Severity, parse_note};
 
@@ -434,7 +434,12 @@ impl Writer {
                 .writer
                 .as_mut()
                 .ok_or_else(|| IndexError::Query("index writer unavailable".into()))?;
-            self.opstamp = w.commit().map_err(tv_err(dir))?;
+            // the counts ride along in meta.json, so that `--no-sync` needs
+            // no look at the stat cache
+            let errors = self.state.values().filter(|(_, _, e)| *e).count();
+            let mut prepared = w.prepare_commit().map_err(tv_err(dir))?;
+            prepared.set_payload(&Summary::payload(self.state.len(), errors));
+            self.opstamp = prepared.commit().map_err(tv_err(dir))?;
         }
         if dirty || !results.is_empty() {
             self.save_state(dir)?;
