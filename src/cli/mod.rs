@@ -87,5 +87,6 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> anyhow::Result<Exit> {
         Command::Intros { limit } => cmd::topics::run_intros(ctx, limit),
         Command::Show { name } => cmd::show::run(ctx, &name),
         Command::Check => cmd::check::run(ctx),
+        Command::Watch { poll } => cmd::watch::run(ctx, poll),
     }
 }

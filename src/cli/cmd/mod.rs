@@ -7,3 +7,4 @@ pub mod matching;
 pub mod search;
 pub mod show;
 pub mod topics;
+pub mod watch;
