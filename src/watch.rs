@@ -327,7 +327,9 @@ impl Watch {
     pub fn new(root: &Path, rules: NoteRules, opts: Options) -> Watch {
         let (tx, rx) = mpsc::channel();
         Watch {
-            root: root.to_path_buf(),
+            // by name, not by the working directory's handle: a vault folder
+            // that is replaced under `--vault .` is noticed too
+            root: std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf()),
             rules,
             opts,
             tx,

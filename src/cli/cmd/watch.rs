@@ -2,7 +2,7 @@
 //! JSON object) per change as it happens; Ctrl-C or SIGTERM commits what is
 //! pending and exits 0.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::time::Duration;
 
 use anstyle::Style;
@@ -39,6 +39,7 @@ struct Printer {
     json: bool,
     quiet: bool,
     poll: Option<Duration>,
+    terminal: bool,
     out: anstream::AutoStream<io::Stdout>,
     stopper: Stopper,
     closed: bool,
@@ -66,10 +67,12 @@ impl Printer {
                         Some(d) => format!(", polling every {}", human(d)),
                         None => String::new(),
                     };
-                    format!(
-                        "watching {vault} ({notes} notes{how}) {}",
-                        styled(DIM, "Ctrl-C to stop")
-                    )
+                    let hint = if self.terminal {
+                        format!(" {}", styled(DIM, "Ctrl-C to stop"))
+                    } else {
+                        String::new()
+                    };
+                    format!("watching {vault} ({notes} notes{how}){hint}")
                 }
                 Change::Added { path } => format!("{} {path}", styled(GREEN, "added")),
                 Change::Updated { path } => format!("{} {path}", styled(YELLOW, "updated")),
@@ -133,6 +136,7 @@ pub fn run(ctx: &mut Ctx, poll: Option<Option<Duration>>) -> anyhow::Result<Exit
         json: ctx.global.json,
         quiet: ctx.global.quiet,
         poll: opts.poll,
+        terminal: io::stdout().is_terminal(),
         out: anstream::AutoStream::new(io::stdout(), choice),
         stopper: watch.stopper(),
         closed: false,
