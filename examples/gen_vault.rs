@@ -1106,10 +1106,10 @@ fn plain_note(
         }
         out.push_str(" and me.\n\n");
     }
-    let sentences = rng.range(3, 5) as usize;
+    let sentences = rng.range(5, 8) as usize;
     paragraph(rng, &ctx, sentences, out)?;
     out.push_str("\n## Notizen\n");
-    for _ in 0..rng.range(3, 6) {
+    for _ in 0..rng.range(5, 9) {
         out.push_str("- ");
         sentence(rng, &ctx, out)?;
         out.push('\n');

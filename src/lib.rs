@@ -11,3 +11,4 @@ pub mod index;
 pub mod session;
 pub mod topics;
 pub mod vault;
+pub mod watch;

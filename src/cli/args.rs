@@ -181,4 +181,11 @@ pub enum Command {
     },
     /// Print the man page (roff) on stdout
     Man,
+    /// Keep the index live while you edit and sync; one line per change
+    Watch {
+        /// Poll every INTERVAL (e.g. 500ms, 2s) instead of using native change
+        /// notifications: for network drives and WSL [default: 1s]
+        #[arg(long, value_name = "INTERVAL", value_parser = crate::cli::cmd::watch::parse_interval)]
+        poll: Option<Option<std::time::Duration>>,
+    },
 }

@@ -116,5 +116,6 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> anyhow::Result<Exit> {
         } => cmd::export::ics(ctx, days),
         Command::Completions { shell } => cmd::completions::completions(ctx, shell),
         Command::Man => cmd::completions::man(ctx),
+        Command::Watch { poll } => cmd::watch::run(ctx, poll),
     }
 }

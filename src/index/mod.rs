@@ -69,6 +69,8 @@ fn state_report(state: Option<&State>, problems: &[ScanProblem]) -> Report {
 const BUSY_WAIT: Duration = Duration::from_millis(1500);
 /// How long to wait for another process that is building the first index.
 const BUILD_WAIT: Duration = Duration::from_secs(300);
+/// How long a reader looks again when an index vanishes under it.
+const SWAP_WAIT: Duration = Duration::from_secs(2);
 
 fn view(root: &Path, fields: &Fields, index: Index) -> Result<IndexView> {
     let dir = root.join(".rapport").join("index");
@@ -79,6 +81,22 @@ fn view(root: &Path, fields: &Fields, index: Index) -> Result<IndexView> {
         index,
         reader,
     })
+}
+
+/// A view for a reader that holds no lock: an `index --rebuild` in another
+/// process may swap the index out and delete its files between opening it
+/// and reading its segments. `None`: look again.
+fn reader_view(
+    root: &Path,
+    fields: &Fields,
+    index: Index,
+    swap_deadline: Instant,
+) -> Result<Option<IndexView>> {
+    match view(root, fields, index) {
+        Ok(v) => Ok(Some(v)),
+        Err(_) if Instant::now() < swap_deadline => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// Are the changes in the diff only stat changes (same content)?
@@ -148,6 +166,8 @@ pub fn open(
     let fields = Fields::new();
     let deadline = Instant::now() + BUILD_WAIT;
     let busy_deadline = Instant::now() + BUSY_WAIT;
+    let swap_deadline = Instant::now() + SWAP_WAIT;
+    let again = || thread::sleep(Duration::from_millis(20));
     loop {
         if mode == SyncMode::Rebuild {
             return match WriteLock::try_acquire(&paths)? {
@@ -169,8 +189,12 @@ pub fn open(
         if mode == SyncMode::NoSync {
             // no scan, so no paths or stats: the cache's counts are enough
             if let Some((index, summary)) = store::open_existing_summary(&paths) {
+                let Some(view) = reader_view(root, &fields, index, swap_deadline)? else {
+                    again();
+                    continue;
+                };
                 return Ok(Opened {
-                    view: view(root, &fields, index)?,
+                    view,
                     report: Report {
                         notes: summary.notes,
                         errors: summary.errors,
@@ -181,9 +205,11 @@ pub fn open(
                 });
             }
             // an index whose state cache is stale is still readable
-            if let Ok(index) = store::open_index(&paths.index) {
+            if let Ok(index) = store::open_index(&paths.index)
+                && let Ok(view) = view(root, &fields, index)
+            {
                 return Ok(Opened {
-                    view: view(root, &fields, index)?,
+                    view,
                     report: state_report(None, &[]),
                     scan_problems: vec![],
                     busy: false,
@@ -193,9 +219,13 @@ pub fn open(
         let (existing, s) = load_and_scan(&paths, rules);
         if let Some((index, state)) = existing {
             if diff(&s.entries, &state.entries).is_empty() {
+                let Some(view) = reader_view(root, &fields, index, swap_deadline)? else {
+                    again();
+                    continue;
+                };
                 return Ok(Opened {
                     report: state_report(Some(&state), &s.problems),
-                    view: view(root, &fields, index)?,
+                    view,
                     scan_problems: s.problems,
                     busy: false,
                 });
@@ -214,9 +244,13 @@ pub fn open(
             // content-identical files need no writer; real changes get a moment.
             if only_stat_changes(root, &s, &state) || Instant::now() >= busy_deadline {
                 let busy = Instant::now() >= busy_deadline;
+                let Some(view) = reader_view(root, &fields, index, swap_deadline)? else {
+                    again();
+                    continue;
+                };
                 return Ok(Opened {
                     report: state_report(Some(&state), &s.problems),
-                    view: view(root, &fields, index)?,
+                    view,
                     scan_problems: s.problems,
                     busy,
                 });
@@ -236,10 +270,11 @@ pub fn open(
             });
         } else if Instant::now() >= busy_deadline
             && let Ok(index) = store::open_index(&paths.index)
+            && let Ok(view) = view(root, &fields, index)
         {
             // a writer holds the lock and the cache is behind: read what is committed
             return Ok(Opened {
-                view: view(root, &fields, index)?,
+                view,
                 report: state_report(None, &s.problems),
                 scan_problems: s.problems,
                 busy: true,

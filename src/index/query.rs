@@ -24,6 +24,7 @@ use crate::index::IndexView;
 use crate::index::schema::Group;
 use crate::index::store::{IndexError, Result, tv_err};
 use crate::vault::frontmatter::{self, Split};
+use crate::vault::names::nfc;
 use crate::vault::note::{MAX_INDEXED_BYTES, Note};
 
 /// One search hit.
@@ -69,6 +70,29 @@ fn has_terms(q: &dyn Query, f: Field) -> bool {
     let mut any = false;
     q.query_terms(&mut |t, _| any |= t.field() == f);
     any
+}
+
+/// `O'Brien`, `don't`: an apostrophe between two letters belongs to the word;
+/// tantivy's grammar would take it for the start of a `'phrase'`.
+fn escape_inner_apostrophes(q: &str) -> std::borrow::Cow<'_, str> {
+    let chars: Vec<char> = q.chars().collect();
+    let inner = |i: usize| {
+        chars[i] == '\''
+            && i > 0
+            && chars[i - 1].is_alphanumeric()
+            && chars.get(i + 1).is_some_and(|c| c.is_alphanumeric())
+    };
+    if !(0..chars.len()).any(inner) {
+        return q.into();
+    }
+    let mut out = String::with_capacity(q.len() + 2);
+    for (i, c) in chars.iter().enumerate() {
+        if inner(i) {
+            out.push('\\');
+        }
+        out.push(*c);
+    }
+    out.into()
 }
 
 fn query_err(e: impl std::fmt::Display) -> IndexError {
@@ -147,7 +171,13 @@ impl IndexView {
             })?],
             None => Group::ALL.to_vec(),
         };
-        let exact = lit.delimiter != Delimiter::None || lit.prefix || lit.slop > 0;
+        // A word that splits into several tokens (`e-mail`, `2026-10-12`,
+        // `anna@example.org`) is a phrase: only the folded fields have positions.
+        let several = self
+            .analyze(self.fields.group(Group::Body).folded, &lit.phrase)
+            .len()
+            > 1;
+        let exact = lit.delimiter != Delimiter::None || lit.prefix || lit.slop > 0 || several;
         let mut clauses = Vec::new();
         for g in groups {
             let v = self.fields.group(g);
@@ -198,7 +228,9 @@ impl IndexView {
     /// Full-text search in tantivy's query syntax; all words must match
     /// (use `OR` for either).
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>> {
-        let ast = tantivy::query_grammar::parse_query(query)
+        let query = &*nfc(query);
+        let escaped = escape_inner_apostrophes(query);
+        let ast = tantivy::query_grammar::parse_query(&escaped)
             .map_err(|_| IndexError::Query(format!("cannot parse query {query:?}")))?;
         let ast = self.expand(ast).map_err(IndexError::Query)?;
         let q = self
@@ -260,6 +292,9 @@ impl IndexView {
         };
         let bytes = &bytes[..bytes.len().min(MAX_INDEXED_BYTES)];
         let text = String::from_utf8_lossy(bytes);
+        // as indexed (see parse_note): without a BOM, in NFC (which keeps
+        // every line on its line)
+        let text = nfc(text.strip_prefix('\u{feff}').unwrap_or(&text));
         let (yaml, yaml_line, body, body_line) = match frontmatter::split(&text) {
             Split::Block {
                 yaml,
@@ -274,13 +309,25 @@ impl IndexView {
                 .map(|c| if c.is_control() { ' ' } else { c })
                 .collect()
         };
-        for (g, sg) in gens.iter().filter(|(g, _)| *g == Group::Body) {
-            let _ = g;
-            let s = sg.snippet(body);
-            if let Some(first) = s.highlighted().first() {
-                let start = s.fragment_range().start + first.start;
-                let line = body[..start.min(body.len())].matches('\n').count() + body_line;
-                return (clean(s.fragment()), s.highlighted().to_vec(), Some(line));
+        let body_gens: Vec<&SnippetGenerator> = gens
+            .iter()
+            .filter(|(g, _)| *g == Group::Body)
+            .map(|(_, sg)| sg)
+            .collect();
+        // the first line that matches, as `grep -n` would show it (no token
+        // spans a line break, so no match is missed this way)
+        if !body_gens.is_empty() {
+            for (i, l) in body.lines().enumerate() {
+                for sg in &body_gens {
+                    let s = sg.snippet(l);
+                    if !s.highlighted().is_empty() {
+                        return (
+                            clean(s.fragment()),
+                            s.highlighted().to_vec(),
+                            Some(body_line + i),
+                        );
+                    }
+                }
             }
         }
         for (i, l) in yaml.lines().enumerate() {
@@ -303,7 +350,8 @@ impl IndexView {
             return vec![];
         };
         let mut out = Vec::new();
-        let mut s = a.token_stream(word);
+        let word = nfc(word);
+        let mut s = a.token_stream(&word);
         while s.advance() {
             out.push(s.token().text.clone());
         }
@@ -396,6 +444,7 @@ impl IndexView {
     /// The most telling words of a text for this vault: frequent in the text,
     /// rare in the notes, stop words left out (German and English).
     pub fn telling_terms(&self, text: &str, max: usize) -> Vec<String> {
+        let text = &*nfc(text);
         let mut builder = TextAnalyzer::builder(SimpleTokenizer::default())
             .filter(RemoveLongFilter::limit(40))
             .filter(LowerCaser)

@@ -250,9 +250,25 @@ fn walk_dir(
     for item in rd {
         let Ok(entry) = item else { continue };
         let name = entry.file_name();
+        let utf8 = name.to_str().is_some();
         let name = name.to_string_lossy();
         let child_rel = join_rel(rel, &name);
         let Ok(ft) = entry.file_type() else { continue };
+        if !utf8 {
+            // the lossy `child_rel` names no file: the note (or the notes
+            // below the folder) cannot be read back by path
+            if (ft.is_dir() && rules.is_walked_dir(&child_rel)) || rules.is_note(&child_rel) {
+                out.problems.push(ScanProblem {
+                    rel: child_rel,
+                    problem: Problem::new(
+                        Severity::Error,
+                        "encoding",
+                        "file name is not valid UTF-8; not indexed (rename it)",
+                    ),
+                });
+            }
+            continue;
+        }
         if ft.is_dir() {
             if !rules.is_walked_dir(&child_rel) {
                 continue;
@@ -279,6 +295,24 @@ fn walk_dir(
                 continue;
             }
             subdirs.push((entry.path(), child_rel, depth + 1));
+            continue;
+        }
+        if ft.is_symlink() && !child_rel.ends_with(".md") && rules.is_walked_dir(&child_rel) {
+            // a symlinked folder is not followed (no loops, no escaping the
+            // vault): say so, or its notes vanish without a word
+            let why = match fs::metadata(entry.path()) {
+                Ok(md) if md.is_dir() => Some("symlinked folder; not followed"),
+                Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+                    Some("symlink loop; not followed")
+                }
+                _ => None,
+            };
+            if let Some(why) = why {
+                out.problems.push(ScanProblem {
+                    rel: child_rel,
+                    problem: Problem::new(Severity::Warning, "symlink", why),
+                });
+            }
             continue;
         }
         if !rules.is_note(&child_rel) {

@@ -14,7 +14,7 @@ use tantivy::tokenizer::{
 };
 
 /// Bump when the schema, analyzers or stored meta format change: a mismatch rebuilds.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 pub const TOKENIZER_FOLD: &str = "rapport_fold";
 pub const TOKENIZER_DE: &str = "rapport_de";

@@ -153,6 +153,9 @@ pub fn open_existing(paths: &Paths) -> Option<(Index, State)> {
     let index = open_index(&paths.index).ok()?;
     let metas = index.load_metas().ok()?;
     let state = State::load(&paths.index)?;
+    // Segment files are only opened by a reader: a truncated or missing one
+    // makes the index unusable, and it is rebuilt like a missing index.
+    reader(&index, &paths.index).ok()?;
     (state.opstamp == metas.opstamp).then_some((index, state))
 }
 

@@ -124,11 +124,12 @@ pub fn read_note(root: &Path, rel: &str) -> (u64, Parsed) {
         Ok(bytes) => (hash_bytes(&bytes), parse_note(rel, &bytes)),
         Err(e) => {
             let mut p = parse_note(rel, b"");
-            p.note.problems.push(Problem::new(
+            // not an empty note: a note that cannot be read
+            p.note.problems = vec![Problem::new(
                 Severity::Error,
                 "io",
                 format!("cannot read: {}", e.kind()),
-            ));
+            )];
             (0, p)
         }
     }

@@ -50,13 +50,19 @@ impl Config {
     /// Parse the text of `config.toml`.
     pub fn parse(text: &str) -> Result<Config, ConfigError> {
         let raw: Raw = toml::from_str(text).map_err(|e| {
-            let line = e
-                .span()
-                .map(|s| text[..s.start.min(text.len())].matches('\n').count() + 1);
-            ConfigError {
-                message: e.message().trim().to_string(),
-                line,
+            let start = e.span().map(|s| s.start.min(text.len()));
+            let line = start.map(|s| text[..s].matches('\n').count() + 1);
+            let mut message = e.message().trim().to_string();
+            // a bad value's message ("invalid type: ...") does not say which key
+            let key = start.and_then(|s| {
+                let line_start = text[..s].rfind('\n').map_or(0, |i| i + 1);
+                let (k, _) = text[line_start..].split_once('=')?;
+                Some(k.trim().trim_matches('"').to_string())
+            });
+            if let Some(k) = key.filter(|k| !k.is_empty() && !message.contains(k.as_str())) {
+                message = format!("{k}: {message}");
             }
+            ConfigError { message, line }
         })?;
         let span = |field: &str, v: Option<String>| -> Result<Option<Cadence>, ConfigError> {
             match v {
@@ -100,5 +106,8 @@ mod tests {
         assert!(e.message.contains("cadense"), "{}", e.message);
         assert_eq!(e.line, Some(1));
         assert!(Config::parse("default_cadence = \"often\"").is_err());
+        let e = Config::parse("ignore = []\nwindow_days = \"x\"\n").expect_err("bad type");
+        assert!(e.message.starts_with("window_days: "), "{}", e.message);
+        assert_eq!(e.line, Some(2));
     }
 }

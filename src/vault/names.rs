@@ -2,7 +2,19 @@
 //! name, alias, file stem or unambiguous prefix. Pure: imports nothing outside std
 //! and unicode-normalization.
 
-use unicode_normalization::UnicodeNormalization;
+use std::borrow::Cow;
+
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
+
+/// `s` in Unicode NFC. Text saved on macOS or pasted from some apps arrives
+/// decomposed (`u` + U+0308 for `ü`), which word tokenizers split apart.
+pub fn nfc(s: &str) -> Cow<'_, str> {
+    if is_nfc_quick(s.chars()) == IsNormalized::Yes {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.nfc().collect())
+    }
+}
 
 /// Fold a string for comparison: lowercase, accents stripped, `ß` → `ss`, NFC/NFD
 /// treated alike, inner whitespace collapsed to one space.
@@ -151,6 +163,7 @@ mod tests {
         assert_eq!(fold("José  Núñez"), "jose nunez");
         // NFD input folds like NFC input
         assert_eq!(fold("Mu\u{308}ller"), "muller");
+        assert_eq!(super::nfc("Mu\u{308}ller"), "Müller");
     }
 
     #[test]

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::vault::body;
 use crate::vault::cadence::{Birthday, Cadence};
 use crate::vault::frontmatter;
+use crate::vault::names::nfc;
 
 /// Notes larger than this are indexed only up to this many bytes.
 pub const MAX_INDEXED_BYTES: usize = 16 * 1024 * 1024;
@@ -278,6 +279,16 @@ pub fn parse_note(path: &str, bytes: &[u8]) -> Parsed {
         }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let normalized = nfc(text);
+    let text = &*normalized;
+    if text.trim().is_empty() {
+        // often a save that went wrong or a sync that truncated the file
+        problems.push(Problem::new(
+            Severity::Warning,
+            "empty",
+            "empty note: the file has no text",
+        ));
+    }
     body::conflict_markers(text, &mut problems);
 
     let split = frontmatter::split(text);
@@ -408,6 +419,8 @@ mod tests {
         let p = parse_note("e.md", b"");
         assert!(!p.note.is_contact);
         assert_eq!(p.note.name, "e");
+        assert_eq!(p.note.problems[0].code, "empty");
+        assert_eq!(p.note.problems[0].severity, Severity::Warning);
         let p = parse_note(
             "c.md",
             b"# C\n<<<<<<< HEAD\na\n=======\nb\n>>>>>>> branch\n",

@@ -11,3 +11,4 @@ pub mod new;
 pub mod search;
 pub mod show;
 pub mod topics;
+pub mod watch;

@@ -1,0 +1,670 @@
+//! `watch`: keep the index live while the user edits and syncs. Events from
+//! notify-debouncer-full are only hints: each batch is resolved by stat and
+//! hash through the index `Writer` (one commit per batch), and anything that
+//! involves a folder, lost events or an error falls back to a full scan. No
+//! printing here: every change goes to a callback. Must not import `cli`.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
+
+use notify::event::{AccessKind, AccessMode, ModifyKind, RemoveKind};
+use notify::{EventKind, PollWatcher, RecommendedWatcher, RecursiveMode};
+use notify_debouncer_full::{
+    DebounceEventResult, DebouncedEvent, Debouncer, NoCache, RecommendedCache, new_debouncer_opt,
+};
+use serde::Serialize;
+
+use crate::index::scan::{rel_path, scan, stat_note};
+use crate::index::schema::Fields;
+use crate::index::store::{IndexError, Paths, WriteLock};
+use crate::index::sync::{NoProgress, Progress, Report, Writer};
+use crate::vault::rules::{NoteRules, is_editor_temp};
+
+/// How long events settle before a batch is applied: long enough to take an
+/// editor's save sequence (temp file, rename, backup delete) in one batch,
+/// short enough to keep a save searchable well within a second.
+pub const DEBOUNCE: Duration = Duration::from_millis(100);
+/// The polling interval of `--poll` without a value.
+pub const DEFAULT_POLL: Duration = Duration::from_secs(1);
+/// How long `watch` waits at start for a short-lived writer (a read command's
+/// sync) to let go of the index before it gives up.
+const LOCK_WAIT: Duration = Duration::from_secs(2);
+/// How often the vault folder itself is checked (removed, moved, replaced).
+const ROOT_CHECK: Duration = Duration::from_secs(1);
+/// After this long without changes, one full scan re-stats what changed: the
+/// index only trusts a stat older than 2 s ("racily clean" files), and the
+/// scan also catches anything the events missed.
+const SETTLE: Duration = Duration::from_millis(2500);
+/// The longest pause between attempts to recover from an error.
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+
+/// How to watch.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Poll every this long instead of using native change notifications.
+    pub poll: Option<Duration>,
+    /// How long events settle before a batch is applied.
+    pub debounce: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            poll: None,
+            debounce: DEBOUNCE,
+        }
+    }
+}
+
+/// Something `watch` did or met, in the order it happened.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Change {
+    /// Watching began (or began again after the vault folder came back).
+    Watching {
+        vault: String,
+        notes: usize,
+    },
+    Added {
+        path: String,
+    },
+    Updated {
+        path: String,
+    },
+    Removed {
+        path: String,
+    },
+    /// A full rescan after lost events or a watcher error.
+    Rescanned {
+        notes: usize,
+    },
+    /// The vault folder was removed, moved or replaced; waiting for it.
+    VaultMissing {
+        vault: String,
+    },
+    /// A problem `watch` recovers from by itself.
+    Warning {
+        message: String,
+    },
+}
+
+/// Why `watch` stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum WatchError {
+    #[error(
+        "{path}: another rapport process holds the index writer (is `rapport watch` already running for this vault?)"
+    )]
+    Busy { path: PathBuf },
+    #[error(
+        "{path}: the inotify watch limit is reached (fs.inotify.max_user_watches); raise it with `sudo sysctl fs.inotify.max_user_watches=524288` or use `rapport watch --poll`"
+    )]
+    WatchLimit { path: PathBuf },
+    #[error("{path}: cannot watch: {message}")]
+    Notify { path: PathBuf, message: String },
+    #[error(transparent)]
+    Index(#[from] IndexError),
+}
+
+enum Msg {
+    Events(DebounceEventResult),
+    Stop,
+}
+
+/// Asks a running `watch` to apply what is pending and return. Cheap to
+/// clone; safe to call from a signal handler thread.
+#[derive(Clone)]
+pub struct Stopper(Sender<Msg>);
+
+impl Stopper {
+    pub fn stop(&self) {
+        let _ = self.0.send(Msg::Stop);
+    }
+}
+
+/// A watch over one vault folder.
+pub struct Watch {
+    root: PathBuf,
+    rules: NoteRules,
+    opts: Options,
+    tx: Sender<Msg>,
+    rx: Receiver<Msg>,
+}
+
+/// How one watched lifetime of the vault folder ended.
+enum End {
+    Stopped,
+    VaultMissing,
+    Restart,
+}
+
+/// The watcher thread, kept alive for as long as it should report.
+enum Active {
+    Native(Debouncer<RecommendedWatcher, RecommendedCache>),
+    Poll(Debouncer<PollWatcher, NoCache>),
+}
+
+impl Active {
+    fn stop(self) {
+        match self {
+            Active::Native(d) => d.stop(),
+            Active::Poll(d) => d.stop(),
+        }
+    }
+}
+
+/// What a batch of events asks for.
+#[derive(Debug, Default)]
+struct Pending {
+    /// Note paths to stat again.
+    notes: BTreeSet<String>,
+    /// Something involved a folder or could not be attributed: scan it all.
+    full: bool,
+    /// Events were lost (overflow, watcher error): say so after the rescan.
+    lost: bool,
+    /// An event concerned the vault folder itself.
+    root: bool,
+}
+
+impl Pending {
+    fn is_empty(&self) -> bool {
+        self.notes.is_empty() && !self.full
+    }
+
+    fn add(&mut self, root: &Path, rules: &NoteRules, ev: &DebouncedEvent) {
+        if ev.need_rescan() {
+            self.full = true;
+            self.lost = true;
+            return;
+        }
+        match ev.kind {
+            // our own reads (and the readers of the index) open files
+            EventKind::Access(AccessKind::Close(AccessMode::Write)) => {}
+            EventKind::Access(_) => return,
+            _ => {}
+        }
+        if ev.paths.is_empty() {
+            self.full = true;
+        }
+        for p in &ev.paths {
+            let Some(rel) = rel_path(root, p).filter(|r| !r.is_empty()) else {
+                self.root = true;
+                continue;
+            };
+            match classify(rules, &rel) {
+                PathKind::Ignored => {}
+                PathKind::Note => {
+                    self.notes.insert(rel);
+                }
+                PathKind::Other => {
+                    if may_hold_notes(p, ev.kind) {
+                        self.full = true;
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum PathKind {
+    /// Hidden, ignored or an editor's temp file: never reaches the index.
+    Ignored,
+    /// A note's path (whether or not the file is still there).
+    Note,
+    /// Anything else in a walked folder: a folder, or a file that is no note.
+    Other,
+}
+
+/// Where a vault-relative path stands, by name alone.
+fn classify(rules: &NoteRules, rel: &str) -> PathKind {
+    let name = match rel.rsplit_once('/') {
+        Some((dir, name)) => {
+            let mut walked = true;
+            for (i, c) in dir.char_indices() {
+                if c == '/' && !rules.is_walked_dir(&dir[..i]) {
+                    walked = false;
+                }
+            }
+            if !walked || !rules.is_walked_dir(dir) {
+                return PathKind::Ignored;
+            }
+            name
+        }
+        None => rel,
+    };
+    if rules.is_note(rel) {
+        return PathKind::Note;
+    }
+    if name.starts_with('.') || is_editor_temp(name) || !rules.is_walked_dir(rel) {
+        return PathKind::Ignored;
+    }
+    PathKind::Other
+}
+
+/// Could this event on a path that is not a note change which notes exist?
+/// Yes for a folder created, moved or removed; a path that is gone may have
+/// been a folder unless the event says it was a file.
+fn may_hold_notes(path: &Path, kind: EventKind) -> bool {
+    match kind {
+        EventKind::Create(_)
+        | EventKind::Remove(_)
+        | EventKind::Modify(ModifyKind::Name(_))
+        | EventKind::Any
+        | EventKind::Other => match fs::symlink_metadata(path) {
+            Ok(md) => md.is_dir(),
+            Err(_) => !matches!(kind, EventKind::Remove(RemoveKind::File)),
+        },
+        _ => false,
+    }
+}
+
+/// Which folder a path names now: (device, inode) on Unix.
+fn identity(p: &Path) -> Option<(u64, u64)> {
+    let md = fs::metadata(p).ok().filter(|m| m.is_dir())?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((md.dev(), md.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = md;
+        Some((0, 0))
+    }
+}
+
+fn watch_error(path: &Path, e: notify::Error) -> WatchError {
+    let path = path.to_path_buf();
+    match e.kind {
+        notify::ErrorKind::MaxFilesWatch => WatchError::WatchLimit { path },
+        notify::ErrorKind::Io(ref io) if io.raw_os_error() == Some(libc::ENOSPC) => {
+            WatchError::WatchLimit { path }
+        }
+        notify::ErrorKind::Io(ref io) if io.raw_os_error() == Some(libc::EMFILE) => {
+            WatchError::Notify {
+                path,
+                message: "too many inotify instances (fs.inotify.max_user_instances); raise it with `sudo sysctl fs.inotify.max_user_instances=1024` or use `rapport watch --poll`".into(),
+            }
+        }
+        _ => WatchError::Notify {
+            path,
+            message: e.to_string(),
+        },
+    }
+}
+
+fn is_limit(e: &notify::Error) -> bool {
+    match &e.kind {
+        notify::ErrorKind::MaxFilesWatch => true,
+        notify::ErrorKind::Io(io) => io.raw_os_error() == Some(libc::ENOSPC),
+        _ => false,
+    }
+}
+
+fn emit_changes(report: &Report, on: &mut dyn FnMut(Change)) {
+    for (kind, path) in &report.changes {
+        let path = path.clone();
+        on(match *kind {
+            "added" => Change::Added { path },
+            "removed" => Change::Removed { path },
+            _ => Change::Updated { path },
+        });
+    }
+}
+
+/// What a wait for something to become true ended with.
+enum Waited<T> {
+    Got(T),
+    Stopped,
+    TimedOut,
+}
+
+impl Watch {
+    /// A watch over the vault at `root` (it must exist now).
+    pub fn new(root: &Path, rules: NoteRules, opts: Options) -> Watch {
+        let (tx, rx) = mpsc::channel();
+        Watch {
+            // by name, not by the working directory's handle: a vault folder
+            // that is replaced under `--vault .` is noticed too
+            root: std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf()),
+            rules,
+            opts,
+            tx,
+            rx,
+        }
+    }
+
+    /// A handle to stop `run` from another thread (a signal handler).
+    pub fn stopper(&self) -> Stopper {
+        Stopper(self.tx.clone())
+    }
+
+    /// Watch until stopped: hold the index writer, bring the index in line,
+    /// then apply every change as it happens, reporting each through `on`.
+    /// On stop, what is pending is committed before returning. `progress`
+    /// shows the first build of a large index.
+    pub fn run(
+        &self,
+        progress: &dyn Progress,
+        on: &mut dyn FnMut(Change),
+    ) -> Result<(), WatchError> {
+        let mut first = true;
+        let mut backoff = Duration::from_secs(1);
+        loop {
+            let end = match self.serve(first, progress, on) {
+                Ok(end) => end,
+                Err(e) if first => return Err(e),
+                Err(e @ WatchError::WatchLimit { .. }) => return Err(e),
+                Err(e) => {
+                    on(Change::Warning {
+                        message: format!("{e}; trying again in {}s", backoff.as_secs()),
+                    });
+                    End::Restart
+                }
+            };
+            first = false;
+            match end {
+                End::Stopped => return Ok(()),
+                End::VaultMissing => {
+                    on(Change::VaultMissing {
+                        vault: self.root.display().to_string(),
+                    });
+                    backoff = Duration::from_secs(1);
+                    let back = self.wait(Duration::from_millis(500), None, || {
+                        Ok::<_, WatchError>(identity(&self.root))
+                    })?;
+                    if matches!(back, Waited::Stopped) {
+                        return Ok(());
+                    }
+                }
+                End::Restart => {
+                    let waited = self.wait(backoff, Some(Instant::now() + backoff), || {
+                        Ok::<Option<()>, WatchError>(None)
+                    })?;
+                    if matches!(waited, Waited::Stopped) {
+                        return Ok(());
+                    }
+                    backoff = (backoff * 2).min(MAX_BACKOFF);
+                }
+            }
+        }
+    }
+
+    /// Check `f` every `every` until it gives a value, the deadline passes or
+    /// a stop is asked. Events that arrive meanwhile are dropped: a full scan
+    /// follows every wait.
+    fn wait<T, E>(
+        &self,
+        every: Duration,
+        deadline: Option<Instant>,
+        mut f: impl FnMut() -> Result<Option<T>, E>,
+    ) -> Result<Waited<T>, E> {
+        loop {
+            if let Some(v) = f()? {
+                return Ok(Waited::Got(v));
+            }
+            let now = Instant::now();
+            let step = match deadline {
+                Some(d) if now >= d => return Ok(Waited::TimedOut),
+                Some(d) => every.min(d - now),
+                None => every,
+            };
+            let until = now + step;
+            loop {
+                let left = until.saturating_duration_since(Instant::now());
+                match self.rx.recv_timeout(left) {
+                    Ok(Msg::Stop) | Err(RecvTimeoutError::Disconnected) => {
+                        return Ok(Waited::Stopped);
+                    }
+                    Ok(Msg::Events(_)) => {}
+                    Err(RecvTimeoutError::Timeout) => break,
+                }
+            }
+        }
+    }
+
+    /// Take the write lock: at start, give a short-lived writer a moment and
+    /// then report who holds it; after a restart, wait for as long as it takes.
+    fn lock(&self, paths: &Paths, first: bool) -> Result<Option<WriteLock>, WatchError> {
+        let deadline = first.then(|| Instant::now() + LOCK_WAIT);
+        let got = self.wait(Duration::from_millis(50), deadline, || {
+            WriteLock::try_acquire(paths).map_err(WatchError::from)
+        })?;
+        match got {
+            Waited::Got(l) => Ok(Some(l)),
+            Waited::Stopped => Ok(None),
+            Waited::TimedOut => Err(WatchError::Busy {
+                path: paths.dot.join("lock"),
+            }),
+        }
+    }
+
+    fn start_watcher(&self, root: &Path) -> Result<Active, WatchError> {
+        let tx = self.tx.clone();
+        let handler = move |r: DebounceEventResult| {
+            let _ = tx.send(Msg::Events(r));
+        };
+        // symlinked folders are not walked by the scan, so not watched either
+        let config = notify::Config::default().with_follow_symlinks(false);
+        let err = |e| watch_error(root, e);
+        match self.opts.poll {
+            None => {
+                let mut d = new_debouncer_opt::<_, RecommendedWatcher, RecommendedCache>(
+                    self.opts.debounce,
+                    None,
+                    handler,
+                    RecommendedCache::new(),
+                    config,
+                )
+                .map_err(err)?;
+                d.watch(root, RecursiveMode::Recursive).map_err(err)?;
+                Ok(Active::Native(d))
+            }
+            Some(every) => {
+                let mut d = new_debouncer_opt::<_, PollWatcher, NoCache>(
+                    self.opts.debounce,
+                    None,
+                    handler,
+                    NoCache::new(),
+                    config.with_poll_interval(every),
+                )
+                .map_err(err)?;
+                d.watch(root, RecursiveMode::Recursive).map_err(err)?;
+                Ok(Active::Poll(d))
+            }
+        }
+    }
+
+    /// One watched lifetime of the vault folder: lock, watcher, first sync,
+    /// then batches until a stop, a lost folder or an error.
+    fn serve(
+        &self,
+        first: bool,
+        progress: &dyn Progress,
+        on: &mut dyn FnMut(Change),
+    ) -> Result<End, WatchError> {
+        let Some(ident) = identity(&self.root) else {
+            return Ok(End::VaultMissing);
+        };
+        let root = fs::canonicalize(&self.root).map_err(|e| {
+            WatchError::Index(IndexError::Io {
+                path: self.root.clone(),
+                source: e,
+            })
+        })?;
+        let paths = Paths::new(&root);
+        let Some(lock) = self.lock(&paths, first)? else {
+            return Ok(End::Stopped);
+        };
+        // watch before the first scan, so nothing between the two is missed
+        let active = self.start_watcher(&root)?;
+        let s = scan(&root, &self.rules);
+        let opened = Writer::open(&paths, &Fields::new(), lock, false, &s, progress).and_then(
+            |(mut w, built)| {
+                let r = match built {
+                    Some(r) => r,
+                    None => w.sync(&s, progress)?,
+                };
+                Ok((w, r))
+            },
+        );
+        let (mut writer, report) = match opened {
+            Ok(x) => x,
+            Err(e) => {
+                active.stop();
+                return Err(e.into());
+            }
+        };
+        on(Change::Watching {
+            vault: root.display().to_string(),
+            notes: report.notes,
+        });
+        if !report.rebuilt {
+            emit_changes(&report, on);
+        }
+        let mut settle_at: Option<Instant> = None;
+        let mut check_at = Instant::now() + ROOT_CHECK;
+        loop {
+            let wake = settle_at.map_or(check_at, |s| s.min(check_at));
+            let mut pending = Pending::default();
+            let mut stop = false;
+            let mut fatal: Option<WatchError> = None;
+            let mut handle = |m: Msg| match m {
+                Msg::Stop => stop = true,
+                Msg::Events(Ok(events)) => {
+                    for ev in &events {
+                        pending.add(&root, &self.rules, ev);
+                    }
+                }
+                Msg::Events(Err(errors)) => {
+                    for e in errors {
+                        if is_limit(&e) {
+                            fatal = Some(WatchError::WatchLimit { path: root.clone() });
+                        } else {
+                            pending.full = true;
+                            pending.lost = true;
+                        }
+                    }
+                }
+            };
+            match self
+                .rx
+                .recv_timeout(wake.saturating_duration_since(Instant::now()))
+            {
+                Ok(m) => handle(m),
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => handle(Msg::Stop),
+            }
+            // take everything that queued up meanwhile into the same batch
+            while let Ok(m) = self.rx.try_recv() {
+                handle(m);
+            }
+            let now = Instant::now();
+            let settling = settle_at.is_some_and(|t| now >= t) && pending.is_empty();
+            // never write into a folder that is no longer this vault
+            if pending.root || settling || !pending.is_empty() || stop || now >= check_at {
+                check_at = now + ROOT_CHECK;
+                if identity(&self.root) != Some(ident) {
+                    active.stop();
+                    return Ok(End::VaultMissing);
+                }
+            }
+            if stop || fatal.is_some() || settling {
+                pending.full = true;
+            }
+            if !pending.is_empty() {
+                match self.apply(&root, &mut writer, &pending) {
+                    Ok(report) => {
+                        emit_changes(&report, on);
+                        if pending.lost {
+                            on(Change::Rescanned {
+                                notes: report.notes,
+                            });
+                        }
+                        settle_at = (!settling || !report.changes.is_empty())
+                            .then(|| Instant::now() + SETTLE);
+                    }
+                    Err(e) => {
+                        active.stop();
+                        return Err(e.into());
+                    }
+                }
+            }
+            if let Some(e) = fatal {
+                active.stop();
+                writer.finish()?;
+                return Err(e);
+            }
+            if stop {
+                active.stop();
+                writer.finish()?;
+                return Ok(End::Stopped);
+            }
+        }
+    }
+
+    /// Resolve a batch by stat (and hash, inside the writer): the notes named
+    /// by events, or a full scan when a folder was involved.
+    fn apply(&self, root: &Path, writer: &mut Writer, p: &Pending) -> Result<Report, IndexError> {
+        if !p.full {
+            let mut disk = Vec::new();
+            let mut gone = Vec::new();
+            let mut odd = false;
+            for rel in &p.notes {
+                match stat_note(root, root, rel) {
+                    Ok(Some(e)) => disk.push(e),
+                    Ok(None) => gone.push(rel.clone()),
+                    // a folder named like a note, a symlink out of the vault:
+                    // the walk knows how to report those
+                    Err(_) => odd = true,
+                }
+            }
+            if !odd {
+                return writer.sync_paths(disk, gone, &NoProgress);
+            }
+        }
+        let s = scan(root, &self.rules);
+        writer.sync(&s, &NoProgress)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{PathKind, classify};
+    use crate::vault::rules::NoteRules;
+
+    #[test]
+    fn classify_table() {
+        let r = NoteRules::new(&["archive/".into()]).expect("valid globs");
+        let cases: &[(&str, PathKind)] = &[
+            ("anna.md", PathKind::Note),
+            ("people/anna.md", PathKind::Note),
+            ("people", PathKind::Other),
+            ("people/sub", PathKind::Other),
+            ("people/photo.png", PathKind::Other),
+            ("people/anna.md~", PathKind::Ignored),
+            ("people/.#anna.md", PathKind::Ignored),
+            ("people/4913", PathKind::Ignored),
+            ("people/.anna.md.swp", PathKind::Ignored),
+            ("people/anna.md___jb_tmp___", PathKind::Ignored),
+            ("people/anna.md___jb_old___", PathKind::Ignored),
+            ("people/#anna.md#", PathKind::Ignored),
+            (".git", PathKind::Ignored),
+            (".git/index", PathKind::Ignored),
+            (".git/refs/heads/main", PathKind::Ignored),
+            (".rapport/index/meta.json", PathKind::Ignored),
+            ("people/.hidden/a.md", PathKind::Ignored),
+            ("people/.hidden/deeper/a.md", PathKind::Ignored),
+            (".trash", PathKind::Ignored),
+            ("archive", PathKind::Ignored),
+            ("archive/old.md", PathKind::Ignored),
+            ("people/archive/sub/old.md", PathKind::Ignored),
+        ];
+        for (rel, want) in cases {
+            assert_eq!(&classify(&r, rel), want, "{rel}");
+        }
+    }
+}
