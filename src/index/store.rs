@@ -165,6 +165,8 @@ pub fn open_existing(paths: &Paths) -> Option<(Index, State)> {
 pub fn open_existing_summary(paths: &Paths) -> Option<(Index, Summary)> {
     let index = open_index(&paths.index).ok()?;
     let metas = index.load_metas().ok()?;
+    // as in open_existing: a missing or truncated segment file means rebuild
+    reader(&index, &paths.index).ok()?;
     if let Some(s) = metas
         .payload
         .as_deref()
