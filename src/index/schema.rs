@@ -510,12 +510,6 @@ mod tests {
 }
 
 thread_local! {
-    static BASE: RefCell<TextAnalyzer> = RefCell::new(
-        TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(RemoveLongFilter::limit(48))
-            .filter(LowerCaser)
-            .build(),
-    );
     static FOLD_ONE: RefCell<TextAnalyzer> = RefCell::new(
         TextAnalyzer::builder(tantivy::tokenizer::RawTokenizer::default())
             .filter(AsciiFoldingFilter)
@@ -536,38 +530,6 @@ fn fold_token(word: &mut String) {
             *word = folded;
         }
     });
-}
-
-/// One tokenizer pass feeding the three fields of a group: the same tokens as
-/// the registered analyzers produce, without tokenizing the text three times.
-pub fn pretokenize(text: &str) -> [tantivy::tokenizer::PreTokenizedString; 3] {
-    use tantivy::tokenizer::PreTokenizedString;
-    let mut base: Vec<Token> = Vec::new();
-    BASE.with(|a| {
-        let mut a = a.borrow_mut();
-        let mut s = a.token_stream(text);
-        while s.advance() {
-            base.push(s.token().clone());
-        }
-    });
-    let mut de = base.clone();
-    let mut en = base.clone();
-    for t in &mut de {
-        stem_in_place(Lang::German, &mut t.text);
-        fold_token(&mut t.text);
-    }
-    for t in &mut en {
-        stem_in_place(Lang::English, &mut t.text);
-        fold_token(&mut t.text);
-    }
-    for t in &mut base {
-        fold_token(&mut t.text);
-    }
-    let mk = |tokens| PreTokenizedString {
-        text: String::new(),
-        tokens,
-    };
-    [mk(base), mk(de), mk(en)]
 }
 
 #[cfg(test)]
@@ -634,33 +596,5 @@ mod term_tokenizer_tests {
         fn equals_the_reference_chains_on_wordy_text(text in "([A-Za-zÄÖÜäöüßéø0-9]{1,60}[ ,.;\\-_]{1,3}){0,12}") {
             same_as_reference(&text);
         }
-    }
-}
-
-#[cfg(test)]
-mod pretokenize_tests {
-    use tantivy::tokenizer::TextAnalyzer;
-
-    use super::{Lang, folded_analyzer, pretokenize, stem_analyzer};
-
-    fn tokens(mut a: TextAnalyzer, text: &str) -> Vec<String> {
-        let mut out = Vec::new();
-        let mut s = a.token_stream(text);
-        while s.advance() {
-            out.push(s.token().text.clone());
-        }
-        out
-    }
-
-    #[test]
-    fn pretokenized_equals_registered_analyzers() {
-        let text = "Müller segelt gern; Sailing & Fortbildungen in Kiel, Straße 5. Ærø ÉCOLE naïve";
-        let [f, d, e] = pretokenize(text);
-        let texts = |p: &tantivy::tokenizer::PreTokenizedString| {
-            p.tokens.iter().map(|t| t.text.clone()).collect::<Vec<_>>()
-        };
-        assert_eq!(texts(&f), tokens(folded_analyzer(), text));
-        assert_eq!(texts(&d), tokens(stem_analyzer(Lang::German), text));
-        assert_eq!(texts(&e), tokens(stem_analyzer(Lang::English), text));
     }
 }
