@@ -469,7 +469,9 @@ impl Watch {
                     None,
                     handler,
                     NoCache::new(),
-                    config.with_poll_interval(every),
+                    // notify's poller compares mtimes in whole seconds: a second
+                    // save within the same second would be missed without hashing.
+                    config.with_poll_interval(every).with_compare_contents(true),
                 )
                 .map_err(err)?;
                 d.watch(root, RecursiveMode::Recursive).map_err(err)?;
