@@ -5,6 +5,8 @@
 
 pub mod atomic;
 pub mod frontmatter;
+#[cfg(any(test, fuzzing))]
+pub mod invariant;
 pub mod log;
 pub mod template;
 
@@ -35,6 +37,11 @@ pub enum EditError {
     BadDate { key: String, value: String },
     #[error("has merge-conflict markers (line {line}); resolve them first")]
     Conflict { line: usize },
+    #[error(
+        "the new entry at line {line} would not read back as a log entry \
+         (is a code block left open above it?); nothing changed"
+    )]
+    EntryNotReadBack { line: usize },
     #[error("--next {next} is not after the entry's date {date}")]
     NextNotAfter { next: Date, date: Date },
 }
@@ -114,6 +121,16 @@ pub fn log_entry(text: &str, req: &LogRequest) -> Result<LogOutcome, EditError> 
         out = frontmatter::set(&out, "next_contact", &next.to_string())?;
     }
     let line = inserted.line + out.matches('\n').count() - lines_before;
+    // Belt and braces: the entry must be where the parser finds it.
+    let back = crate::vault::note::parse_note("", out.as_bytes());
+    if !back
+        .note
+        .log
+        .iter()
+        .any(|e| e.date == req.date && e.line == line)
+    {
+        return Err(EditError::EntryNotReadBack { line });
+    }
     Ok(LogOutcome {
         text: out,
         line,
@@ -374,5 +391,134 @@ mod tests {
         let got: Vec<(&str, usize, usize, usize)> =
             l.iter().map(|l| (l.text, l.start, l.end, l.next)).collect();
         assert_eq!(got, vec![("ab", 0, 2, 4), ("", 4, 4, 5), ("cd", 5, 7, 7)]);
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use jiff::civil::{Date, date};
+    use proptest::prelude::*;
+
+    use super::invariant::check_log_edit;
+    use super::{LogRequest, log_entry};
+
+    const TODAY: Date = date(2026, 11, 26);
+
+    /// Front-matter lines a note may hold (one `key: value` per line).
+    fn fm_line() -> impl Strategy<Value = &'static str> {
+        prop_oneof![
+            Just("name: Anna Schmidt"),
+            Just("last_contact: 2026-03-01"),
+            Just("last_contact: '2026-10-01'   # quoted, commented"),
+            Just("next_contact: 2027-01-15"),
+            Just("last_contact:"),
+            Just("cadence: 3w"),
+            Just("interests: [Segeln, stoicism]"),
+            Just("tags:\n  - mentor\n  - berlin"),
+            Just("# a comment"),
+            Just("company: \"Acme: GmbH\""),
+            Just("notes: |\n  last_contact: not a key here\n  ---"),
+            Just(""),
+        ]
+    }
+
+    /// Body lines, including the ones `log` has to find its way around.
+    fn body_line() -> impl Strategy<Value = &'static str> {
+        prop_oneof![
+            Just("Some text about Anna."),
+            Just("## Log"),
+            Just("# Log"),
+            Just("### Notes"),
+            Just("## Open"),
+            Just("- 2026-01-10 Coffee at the harbour"),
+            Just("- 2026-06-02 Call about the marathon"),
+            Just("* 2025-12-24 Card"),
+            Just("  - nested detail"),
+            Just("- [ ] send the book tip"),
+            Just("```"),
+            Just("## Log inside a fence?"),
+            Just("last_contact: 2020-01-01"),
+            Just("---"),
+            Just(""),
+            Just("Ümläut und Emoji 🚣"),
+        ]
+    }
+
+    prop_compose! {
+        fn note()(
+            bom in any::<bool>(),
+            crlf in any::<bool>(),
+            fm in proptest::option::of(proptest::collection::vec(fm_line(), 0..6)),
+            body in proptest::collection::vec(body_line(), 0..14),
+            final_nl in any::<bool>(),
+        ) -> String {
+            let mut lines: Vec<&str> = Vec::new();
+            if let Some(fm) = &fm {
+                lines.push("---");
+                lines.extend(fm.iter().copied());
+                lines.push("---");
+            }
+            lines.extend(body.iter().copied());
+            let nl = if crlf { "\r\n" } else { "\n" };
+            let mut s = lines.join("\n").replace('\n', nl);
+            if final_nl && !s.is_empty() {
+                s.push_str(nl);
+            }
+            if bom {
+                s.insert(0, '\u{feff}');
+            }
+            s
+        }
+    }
+
+    prop_compose! {
+        fn request()(
+            day in 0i32..900,
+            next in proptest::option::of(1i32..400),
+            text in prop_oneof![
+                Just("Lunch, talked about sailing"),
+                Just("Call\nsecond line of the entry"),
+                Just("  padded text  "),
+                Just("Sent the article: «Stoizismus heute»"),
+            ],
+        ) -> LogRequest {
+            let base = date(2025, 6, 1);
+            let d = base.checked_add(jiff::Span::new().days(day)).unwrap_or(base);
+            LogRequest {
+                date: d,
+                text: text.to_string(),
+                next: next.and_then(|n| d.checked_add(jiff::Span::new().days(n)).ok()),
+                today: TODAY,
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// `log` changes only the intended lines of any note it accepts.
+        #[test]
+        fn log_changes_only_the_intended_lines(text in note(), req in request()) {
+            if let Ok(out) = log_entry(&text, &req)
+                && let Err(why) = check_log_edit(&text, &req, &out)
+            {
+                prop_assert!(false, "{why}\n--- before\n{text}\n--- after\n{}", out.text);
+            }
+        }
+
+        /// Every note without front matter is accepted, unless it ends in an
+        /// open code block (where a new `## Log` would not be a heading).
+        #[test]
+        fn log_accepts_every_well_formed_note(
+            body in proptest::collection::vec(body_line(), 0..14),
+            req in request(),
+        ) {
+            let text = body.join("\n");
+            let open_fence = text.matches("```").count() % 2 == 1;
+            prop_assert!(
+                log_entry(&text, &req).is_ok() || text.starts_with("---") || open_fence,
+                "{text}"
+            );
+        }
     }
 }

@@ -89,6 +89,11 @@ pub enum Change {
     Warning {
         message: String,
     },
+    /// The index holds a new state (after the first sync and after every
+    /// batch that changed something): a cue for derived outputs such as
+    /// `--ics`. Not part of the printed stream.
+    #[serde(skip)]
+    Committed,
 }
 
 /// Why `watch` stopped with an error.
@@ -527,6 +532,7 @@ impl Watch {
         if !report.rebuilt {
             emit_changes(&report, on);
         }
+        on(Change::Committed);
         let mut settle_at: Option<Instant> = None;
         let mut check_at = Instant::now() + ROOT_CHECK;
         loop {
@@ -581,6 +587,9 @@ impl Watch {
                 match self.apply(&root, &mut writer, &pending) {
                     Ok(report) => {
                         emit_changes(&report, on);
+                        if !report.changes.is_empty() {
+                            on(Change::Committed);
+                        }
                         if pending.lost {
                             on(Change::Rescanned {
                                 notes: report.notes,

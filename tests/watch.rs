@@ -842,3 +842,84 @@ fn human_output_and_quiet() {
         .expect("read");
     assert_eq!(out, "");
 }
+
+/// Poll `f` until it holds or the deadline passes.
+fn eventually(limit: Duration, f: impl Fn() -> bool) -> bool {
+    let deadline = Instant::now() + limit;
+    while Instant::now() < deadline {
+        if f() {
+            return true;
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+    f()
+}
+
+#[test]
+fn watch_ics_keeps_the_calendar_current() {
+    let _g = serial();
+    let v = Vault::new();
+    v.write(
+        "anna.md",
+        "---\nname: Anna\nnext_contact: 2026-12-01\n---\n",
+    );
+    let out = tempfile::tempdir().expect("tempdir");
+    let cal = out.path().join("rapport.ics");
+    let read = || fs::read_to_string(&cal).unwrap_or_default();
+    let mut w = Watching::start(&v, &["--ics", cal.to_str().expect("utf-8"), "--days", "60"]);
+    // written before watching begins, and equal to `export ics`
+    let export = |v: &Vault| {
+        let mut c = rapport(v.path());
+        c.args(["--no-sync", "export", "ics", "--days", "60"]);
+        run(c).1
+    };
+    assert!(read().contains("DTSTART;VALUE=DATE:20261201"), "{}", read());
+    assert_eq!(read(), export(&v));
+    let before = fs::metadata(&cal).expect("stat").modified().expect("mtime");
+
+    // a new follow-up shows up within the save deadline (plus the rewrite)
+    v.write("bob.md", "---\nname: Bob\nnext_contact: 2026-12-24\n---\n");
+    w.wait_for(SAVE_DEADLINE * 3, |e| e["path"] == "bob.md");
+    assert!(
+        eventually(SAVE_DEADLINE * 3, || read().contains("20261224")),
+        "{}",
+        read()
+    );
+    assert_eq!(read(), export(&v));
+    assert!(fs::metadata(&cal).expect("stat").modified().expect("mtime") >= before);
+
+    // a change that does not touch the calendar leaves the file alone
+    let stamp = fs::metadata(&cal).expect("stat").modified().expect("mtime");
+    v.write("carl.md", "---\nname: Carl\n---\nno dates here\n");
+    w.wait_for(SAVE_DEADLINE * 3, |e| e["path"] == "carl.md");
+    thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        fs::metadata(&cal).expect("stat").modified().expect("mtime"),
+        stamp
+    );
+
+    // removing the note removes its event; stopping leaves the last state
+    fs::remove_file(v.at("bob.md")).expect("rm");
+    let (status, _) = w.stop_with("INT");
+    assert_eq!(status.code(), Some(0));
+    assert!(!read().contains("20261224"), "{}", read());
+    // only the calendar is in its folder: no temp file left behind
+    let names: Vec<_> = fs::read_dir(out.path())
+        .expect("ls")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(names, vec![std::ffi::OsString::from("rapport.ics")]);
+}
+
+#[test]
+fn watch_ics_to_an_unwritable_place_fails_at_once() {
+    let v = Vault::new();
+    v.write("anna.md", &note("Anna", "word"));
+    let mut c = rapport(v.path());
+    c.args(["watch", "--ics"])
+        .arg(v.at("no/such/folder/cal.ics"));
+    let (code, out, err) = run(c);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(err.contains("no/such/folder"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+}

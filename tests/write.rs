@@ -233,6 +233,13 @@ fn log_refusals_change_nothing() {
         assert_eq!(code, 2, "{stem}");
         assert!(err.contains(&format!("x/{stem}.md")), "{err}");
         assert!(err.contains(needle), "{err}");
+        // one line, and the reason said once
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert_eq!(
+            err.matches(needle).count(),
+            1 + stem.matches(needle).count(),
+            "{err}"
+        );
         assert_eq!(v.read(&format!("x/{stem}.md")), text, "{stem}");
     }
     let (code, _, err) = v.run(&["log", "nobody", "Call"]);

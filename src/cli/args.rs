@@ -187,5 +187,12 @@ pub enum Command {
         /// notifications: for network drives and WSL [default: 1s]
         #[arg(long, value_name = "INTERVAL", value_parser = crate::cli::cmd::watch::parse_interval)]
         poll: Option<Option<std::time::Duration>>,
+        /// Also keep FILE up to date with `export ics`, rewritten atomically
+        /// after every change that alters it (and when the date changes)
+        #[arg(long, value_name = "FILE")]
+        ics: Option<std::path::PathBuf>,
+        /// With --ics: follow-ups and open items due within this many days
+        #[arg(long, default_value_t = 90, requires = "ics")]
+        days: i64,
     },
 }

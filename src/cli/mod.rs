@@ -68,11 +68,26 @@ pub fn run() -> ExitCode {
             }
         },
         Err(e) => {
-            let msg = format!("{e:#}").replace('\n', " ");
-            eprintln!("rapport: {msg}");
+            eprintln!("rapport: {}", one_line(&e));
             ExitCode::from(Exit::Error.code())
         }
     }
+}
+
+/// An error and its causes on one line; a cause whose text the message
+/// already holds (our errors name their cause) is not repeated.
+fn one_line(e: &anyhow::Error) -> String {
+    let mut msg = String::new();
+    for part in e.chain().map(|c| c.to_string()) {
+        if msg.contains(&part) {
+            continue;
+        }
+        if !msg.is_empty() {
+            msg.push_str(": ");
+        }
+        msg.push_str(&part);
+    }
+    msg.replace('\n', " ")
 }
 
 fn dispatch(ctx: &mut Ctx, command: Command) -> anyhow::Result<Exit> {
@@ -116,6 +131,6 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> anyhow::Result<Exit> {
         } => cmd::export::ics(ctx, days),
         Command::Completions { shell } => cmd::completions::completions(ctx, shell),
         Command::Man => cmd::completions::man(ctx),
-        Command::Watch { poll } => cmd::watch::run(ctx, poll),
+        Command::Watch { poll, ics, days } => cmd::watch::run(ctx, poll, ics, days),
     }
 }

@@ -17,12 +17,9 @@ const STALE_TEMP: Duration = Duration::from_secs(3600);
 /// A write that did not happen. The note is untouched in every case.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
-    #[error("{path}: {source}")]
-    Io {
-        path: String,
-        #[source]
-        source: io::Error,
-    },
+    /// (The error is part of the message, not a separate cause: a one-line report.)
+    #[error("{path}: {err}")]
+    Io { path: String, err: io::Error },
     #[error("{path}: changed on disk since it was read; nothing written, try again")]
     Changed { path: String },
     #[error("{path}: already exists; nothing written")]
@@ -32,7 +29,20 @@ pub enum WriteError {
 fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
     move |source| WriteError::Io {
         path: path.display().to_string(),
-        source,
+        err: plain(source),
+    }
+}
+
+/// The OS error without tempfile's decoration, which names the temp file
+/// (our message names the real path) and is not reachable as a source.
+fn plain(e: io::Error) -> io::Error {
+    if e.raw_os_error().is_some() {
+        return e;
+    }
+    let text = e.to_string();
+    match text.split_once(" at path \"") {
+        Some((head, _)) => io::Error::new(e.kind(), head.to_string()),
+        None => e,
     }
 }
 
@@ -201,11 +211,13 @@ pub fn overwrite(path: &Path, bytes: &[u8], shown: &str) -> Result<(), WriteErro
     Ok(())
 }
 
+/// A new file's mode: read and write for the user; read for group and others
+/// only as far as the folder already lets them read; never writable by
+/// anyone else (a note or calendar in `/tmp` is 0644, in a 0700 vault 0600).
 #[cfg(unix)]
 fn file_permissions(dir: &Path) -> Option<fs::Permissions> {
     use std::os::unix::fs::PermissionsExt;
-    let mode = fs::metadata(dir).map_or(0o700, |m| m.permissions().mode()) & 0o666;
-    // the user can always read and write their own note
+    let mode = fs::metadata(dir).map_or(0, |m| m.permissions().mode()) & 0o044;
     Some(fs::Permissions::from_mode(mode | 0o600))
 }
 
@@ -286,5 +298,24 @@ mod tests {
         assert_eq!(fs::read_to_string(&real).expect("read"), "new");
         let mode = fs::metadata(&real).expect("stat").permissions().mode() & 0o777;
         assert_eq!(mode, 0o640);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn new_files_are_never_writable_by_others() {
+        use std::os::unix::fs::PermissionsExt;
+        for (dir_mode, want) in [
+            (0o777, 0o644),
+            (0o1777, 0o644),
+            (0o750, 0o640),
+            (0o700, 0o600),
+        ] {
+            let dir = tempfile::tempdir().expect("tempdir");
+            fs::set_permissions(dir.path(), fs::Permissions::from_mode(dir_mode)).expect("chmod");
+            let p = dir.path().join("cal.ics");
+            overwrite(&p, b"x", "cal.ics").expect("overwrite");
+            let mode = fs::metadata(&p).expect("stat").permissions().mode() & 0o7777;
+            assert_eq!(mode, want, "folder {dir_mode:o}");
+        }
     }
 }

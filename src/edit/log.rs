@@ -121,6 +121,10 @@ fn item_end(ls: &[(Line<'_>, bool)], i: usize, end: usize, indent: usize) -> usi
             continue;
         }
         let ind = indent_of(l.text).len();
+        // a fence opened at the item's own indent is not part of the item
+        if code && ind <= indent && !ls[j - 1].1 {
+            return j;
+        }
         if ind > indent || code {
             j += 1;
             continue;

@@ -1,17 +1,24 @@
-//! `watch [--poll [INTERVAL]]`: keep the index live, printing one line (or one
-//! JSON object) per change as it happens; Ctrl-C or SIGTERM commits what is
-//! pending and exits 0.
+//! `watch [--poll [INTERVAL]] [--ics FILE [--days N]]`: keep the index live,
+//! printing one line (or one JSON object) per change as it happens, and keep
+//! an exported calendar current; Ctrl-C or SIGTERM commits what is pending
+//! and exits 0.
 
 use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::thread::JoinHandle;
 use std::time::Duration;
 
 use anstyle::Style;
 
 use crate::cli::Ctx;
 use crate::cli::args::ColorWhen;
+use crate::cli::cmd::export::ics_text;
 use crate::cli::exit::Exit;
 use crate::cli::render::{Bar, CYAN, DIM, GREEN, RED, YELLOW};
-use crate::session::{SessionError, find_vault, load_config};
+use crate::edit::atomic::overwrite;
+use crate::index::SyncMode;
+use crate::session::{self, Session, SessionError, find_vault, load_config};
 use crate::vault::rules::NoteRules;
 use crate::watch::{Change, DEBOUNCE, DEFAULT_POLL, Options, Stopper, Watch};
 
@@ -36,6 +43,8 @@ pub fn parse_interval(s: &str) -> Result<Duration, String> {
 /// Prints each change the moment it happens. A closed stdout (`| head`)
 /// ends the watch quietly.
 struct Printer {
+    /// Told about every commit when `--ics` is on.
+    ics: Option<Sender<()>>,
     json: bool,
     quiet: bool,
     poll: Option<Duration>,
@@ -53,6 +62,12 @@ impl Printer {
     fn print(&mut self, c: &Change) {
         if let Change::Warning { message } = c {
             eprintln!("rapport: warning: {message}");
+            return;
+        }
+        if let Change::Committed = c {
+            if let Some(tx) = &self.ics {
+                let _ = tx.send(());
+            }
             return;
         }
         if self.quiet || self.closed {
@@ -83,7 +98,7 @@ impl Printer {
                 Change::VaultMissing { vault } => format!(
                     "lost the vault folder {vault} (removed, moved or replaced); waiting for it to come back"
                 ),
-                Change::Warning { .. } => return,
+                Change::Warning { .. } | Change::Committed => return,
             }
         };
         let r = writeln!(self.out, "{line}").and_then(|()| self.out.flush());
@@ -102,7 +117,88 @@ fn human(d: Duration) -> String {
     }
 }
 
-pub fn run(ctx: &mut Ctx, poll: Option<Option<Duration>>) -> anyhow::Result<Exit> {
+/// How often `--ics` looks at the clock: the calendar shows overdue items on
+/// today, so it is rewritten when the date changes even if no note did.
+const ICS_CLOCK: Duration = Duration::from_secs(60);
+
+/// The calendar file `watch --ics` keeps current.
+struct IcsFile {
+    path: PathBuf,
+    days: i64,
+    options: session::Options,
+    /// What was last written (or found there), to skip identical rewrites.
+    last: Option<String>,
+}
+
+impl IcsFile {
+    /// Write the calendar of the index as it is now, when it differs from
+    /// what the file holds.
+    fn write(&mut self, mode: SyncMode) -> anyhow::Result<()> {
+        self.options.mode = mode;
+        let s = Session::open_quiet(&self.options)?;
+        let text = ics_text(&s, self.days)?;
+        if self.last.as_deref() == Some(text.as_str()) {
+            return Ok(());
+        }
+        overwrite(
+            &self.path,
+            text.as_bytes(),
+            &self.path.display().to_string(),
+        )?;
+        self.last = Some(text);
+        Ok(())
+    }
+
+    /// Rewrite after each commit (coalescing a burst) and when the date
+    /// changes, until the watch drops its sender; then write once more.
+    fn keep(mut self, rx: Receiver<()>) -> JoinHandle<()> {
+        std::thread::spawn(move || {
+            let mut day = session::today(self.options.today);
+            loop {
+                let dirty = match rx.recv_timeout(ICS_CLOCK) {
+                    Ok(()) => true,
+                    Err(RecvTimeoutError::Timeout) => false,
+                    Err(RecvTimeoutError::Disconnected) => break,
+                };
+                while rx.try_recv().is_ok() {}
+                let now = session::today(self.options.today);
+                if dirty || now != day {
+                    day = now;
+                    self.write_or_warn();
+                }
+            }
+            self.write_or_warn();
+        })
+    }
+
+    fn write_or_warn(&mut self) {
+        if let Err(e) = self.write(SyncMode::NoSync) {
+            eprintln!("rapport: warning: --ics {}: {e:#}", self.path.display());
+        }
+    }
+}
+
+fn ics_file(ctx: &Ctx, path: &Path, days: i64) -> anyhow::Result<IcsFile> {
+    if days < 0 {
+        anyhow::bail!("--days must not be negative");
+    }
+    let mut f = IcsFile {
+        path: path.to_path_buf(),
+        days,
+        options: ctx.options(SyncMode::Sync),
+        last: std::fs::read_to_string(path).ok(),
+    };
+    // a path that cannot be written is an error now, not a warning later
+    f.write(SyncMode::Sync)?;
+    Ok(f)
+}
+
+pub fn run(
+    ctx: &mut Ctx,
+    poll: Option<Option<Duration>>,
+    ics: Option<PathBuf>,
+    days: i64,
+) -> anyhow::Result<Exit> {
     let root = find_vault(ctx.global.vault.as_deref())?;
     let config = load_config(&root)?;
     let rules = NoteRules::new(&config.ignore).map_err(|e| SessionError::Config {
@@ -113,6 +209,7 @@ pub fn run(ctx: &mut Ctx, poll: Option<Option<Duration>>) -> anyhow::Result<Exit
         poll: poll.map(|p| p.unwrap_or(DEFAULT_POLL)),
         debounce: DEBOUNCE,
     };
+    let ics = ics.map(|p| ics_file(ctx, &p, days)).transpose()?;
     let watch = Watch::new(&root, rules, opts);
 
     // First signal: commit what is pending and exit 0. A second one while
@@ -132,7 +229,15 @@ pub fn run(ctx: &mut Ctx, poll: Option<Option<Duration>>) -> anyhow::Result<Exit
         ColorWhen::Never => anstream::ColorChoice::Never,
         ColorWhen::Auto => anstream::ColorChoice::Auto,
     };
+    let (ics_tx, keeper) = match ics {
+        Some(f) => {
+            let (tx, rx) = mpsc::channel();
+            (Some(tx), Some(f.keep(rx)))
+        }
+        None => (None, None),
+    };
     let mut printer = Printer {
+        ics: ics_tx,
         json: ctx.global.json,
         quiet: ctx.global.quiet,
         poll: opts.poll,
@@ -142,6 +247,12 @@ pub fn run(ctx: &mut Ctx, poll: Option<Option<Duration>>) -> anyhow::Result<Exit
         closed: false,
     };
     let bar = Bar::new(!ctx.global.quiet && !ctx.global.json);
-    watch.run(&bar, &mut |c| printer.print(&c))?;
+    let ran = watch.run(&bar, &mut |c| printer.print(&c));
+    // the last commit's calendar is written before we exit
+    drop(printer);
+    if let Some(k) = keeper {
+        let _ = k.join();
+    }
+    ran?;
     Ok(Exit::Ok)
 }
