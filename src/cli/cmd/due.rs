@@ -42,7 +42,7 @@ pub fn run(
     let report = due(
         &notes,
         &DueOptions {
-            today: s.today,
+            today: s.today(),
             days,
             all_open: all,
             cold: cold.or(s.config.cold_after),
@@ -60,7 +60,7 @@ pub fn run(
         }
         return Ok(Exit::Ok);
     }
-    let today = s.today;
+    let today = s.today();
     if !report.followups.is_empty() {
         o.line(o.styled(BOLD, "Follow-ups"));
         let rows: Vec<Vec<(String, Style)>> = report

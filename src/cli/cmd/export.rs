@@ -16,9 +16,9 @@ pub fn ics(ctx: &mut Ctx, days: i64) -> anyhow::Result<Exit> {
     let s = ctx.session(SyncMode::Sync)?;
     if ctx.out.json {
         let notes = s.notes()?;
-        let input = CalendarInput::from_notes(&notes, s.today, days, s.config.default_cadence);
+        let input = CalendarInput::from_notes(&notes, s.today(), days, s.config.default_cadence);
         ctx.out
-            .json(&json!({"today": s.today, "days": days, "events": events(&input)}));
+            .json(&json!({"today": s.today(), "days": days, "events": events(&input)}));
     } else {
         ctx.out.raw(&ics_text(&s, days)?);
     }
@@ -28,6 +28,6 @@ pub fn ics(ctx: &mut Ctx, days: i64) -> anyhow::Result<Exit> {
 /// The calendar of an open session (`export ics`, `watch --ics`).
 pub fn ics_text(s: &Session, days: i64) -> anyhow::Result<String> {
     let notes = s.notes()?;
-    let input = CalendarInput::from_notes(&notes, s.today, days, s.config.default_cadence);
+    let input = CalendarInput::from_notes(&notes, s.today(), days, s.config.default_cadence);
     Ok(calendar(&input))
 }

@@ -67,7 +67,7 @@ pub fn run(
     let s = ctx.session(SyncMode::Sync)?;
     let notes = s.notes()?;
     let note = target(&s, &notes, name)?;
-    let date = date.unwrap_or(s.today);
+    let date = date.unwrap_or(s.today());
     let next = match next {
         None => None,
         Some(Next::Date(d)) => Some(d),
@@ -80,7 +80,7 @@ pub fn run(
         date,
         text: text.to_string(),
         next,
-        today: s.today,
+        today: s.today(),
     };
     let done = log_to_file(&s.root.join(&note.path), &note.path, &req, &mut no_hook)?;
     let last = done.last_contact.or(done.previous_last_contact);
@@ -98,7 +98,7 @@ pub fn run(
     }
     let mut msg = format!("logged {date} in {}", note.path);
     if done.last_contact.is_none() {
-        if date > s.today {
+        if date > s.today() {
             msg.push_str("; a future date, last_contact unchanged");
         } else if let Some(p) = done.previous_last_contact.filter(|p| *p > date) {
             msg.push_str(&format!("; last_contact stays {p}"));

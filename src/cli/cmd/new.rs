@@ -133,7 +133,7 @@ pub fn run(ctx: &mut Ctx, a: &NewArgs) -> anyhow::Result<Exit> {
             interests: clean_list(&a.interests, false),
             tags: clean_list(&a.tags, true),
             cadence: a.cadence.map(|c| c.to_string()),
-            today: s.today,
+            today: s.today(),
         },
     );
     validate(&text).map_err(|e| anyhow!("{from}: after filling in: {e}"))?;

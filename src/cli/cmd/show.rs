@@ -13,7 +13,7 @@ pub fn run(ctx: &mut Ctx, name: &str) -> anyhow::Result<Exit> {
     let s = ctx.session(SyncMode::Sync)?;
     let notes = s.notes()?;
     let note = s.resolve(&notes, name)?;
-    let today = s.today;
+    let today = s.today();
     let resolver = LinkResolver::new(&notes);
     let me = notes.iter().position(|n| n.path == note.path);
     let links_out: Vec<Value> = note
