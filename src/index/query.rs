@@ -21,7 +21,7 @@ use tantivy::tokenizer::{
 use tantivy::{DocAddress, Searcher, Term};
 
 use crate::index::IndexView;
-use crate::index::schema::Group;
+use crate::index::schema::{Group, query_tokenizers};
 use crate::index::store::{IndexError, Result, tv_err};
 use crate::vault::frontmatter::{self, Split};
 use crate::vault::names::nfc;
@@ -144,7 +144,7 @@ impl IndexView {
     }
 
     /// Rewrite a parsed user query so that every word is looked up in the
-    /// folded and both stemmed fields of the groups it names (or all groups).
+    /// folded field and the stemmed field (both stems) of the groups it names (or all groups).
     fn expand(&self, ast: UserInputAst) -> std::result::Result<UserInputAst, String> {
         Ok(match ast {
             UserInputAst::Clause(cs) => UserInputAst::Clause(
@@ -178,21 +178,30 @@ impl IndexView {
             .len()
             > 1;
         let exact = lit.delimiter != Delimiter::None || lit.prefix || lit.slop > 0 || several;
+        // a single word's stems (German, and English when it differs), each
+        // looked up as it is (see `schema::query_tokenizers`)
+        let stems = if exact {
+            vec![]
+        } else {
+            self.analyze(self.fields.group(Group::Body).stem, &lit.phrase)
+        };
         let mut clauses = Vec::new();
+        let mut push = |f: Field, phrase: Option<&str>| {
+            let mut l = lit.clone();
+            l.field_name = Some(self.field_name(f));
+            if let Some(p) = phrase {
+                l.phrase = p.to_string();
+            }
+            clauses.push((
+                Some(tantivy::query_grammar::Occur::Should),
+                UserInputAst::Leaf(Box::new(UserInputLeaf::Literal(l))),
+            ));
+        };
         for g in groups {
             let v = self.fields.group(g);
-            let mut targets = vec![v.folded];
-            if !exact {
-                targets.push(v.de);
-                targets.push(v.en);
-            }
-            for f in targets {
-                let mut l = lit.clone();
-                l.field_name = Some(self.field_name(f));
-                clauses.push((
-                    Some(tantivy::query_grammar::Occur::Should),
-                    UserInputAst::Leaf(Box::new(UserInputLeaf::Literal(l))),
-                ));
+            push(v.folded, None);
+            for s in &stems {
+                push(v.stem, Some(s));
             }
         }
         Ok(UserInputAst::Clause(clauses))
@@ -201,13 +210,9 @@ impl IndexView {
     fn parser(&self) -> QueryParser {
         let mut all = Vec::new();
         for (_, v) in self.fields.groups() {
-            all.extend([v.folded, v.de, v.en]);
+            all.extend([v.folded, v.stem]);
         }
-        let mut p = QueryParser::new(
-            self.fields.schema.clone(),
-            all,
-            self.index.tokenizers().clone(),
-        );
+        let mut p = QueryParser::new(self.fields.schema.clone(), all, query_tokenizers());
         p.set_conjunction_by_default();
         for (g, boost) in [
             (Group::Name, 3.0),
@@ -218,7 +223,7 @@ impl IndexView {
             (Group::Tags, 1.5),
         ] {
             let v = self.fields.group(g);
-            for f in [v.folded, v.de, v.en] {
+            for f in [v.folded, v.stem] {
                 p.set_field_boost(f, boost);
             }
         }
@@ -268,7 +273,7 @@ impl IndexView {
         let mut gens = Vec::new();
         for g in order {
             let v = self.fields.group(g);
-            for f in [v.folded, v.en, v.de] {
+            for f in [v.folded, v.stem] {
                 if has_terms(q, f)
                     && let Ok(mut sg) = SnippetGenerator::create(searcher, q, f)
                 {
@@ -361,7 +366,7 @@ impl IndexView {
     fn group_query(&self, g: Group, words: &[String]) -> Box<dyn Query> {
         let v = self.fields.group(g);
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for f in [v.folded, v.de, v.en] {
+        for f in [v.folded, v.stem] {
             for w in words {
                 for t in self.analyze(f, w) {
                     clauses.push((
@@ -470,7 +475,7 @@ impl IndexView {
         let iv = self.fields.group(Group::Interests);
         for (word, count) in tf {
             let mut df = 0u64;
-            for f in [v.folded, v.en, v.de, iv.folded, iv.en, iv.de] {
+            for f in [v.folded, v.stem, iv.folded, iv.stem] {
                 for t in self.analyze(f, &word) {
                     df = df.max(
                         searcher

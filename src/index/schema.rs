@@ -1,6 +1,7 @@
 //! The index schema and its analyzers. The only place that spells field names.
-//! Every text group is indexed three times: folded (case and accents, with
-//! positions for phrases), German-stemmed and English-stemmed (frequencies only).
+//! Every text group is indexed twice: folded (case and accents, with
+//! positions for phrases) and stemmed (frequencies only): each word's German
+//! and English stems at one position, once when they are the same word.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -14,11 +15,10 @@ use tantivy::tokenizer::{
 };
 
 /// Bump when the schema, analyzers or stored meta format change: a mismatch rebuilds.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 pub const TOKENIZER_FOLD: &str = "rapport_fold";
-pub const TOKENIZER_DE: &str = "rapport_de";
-pub const TOKENIZER_EN: &str = "rapport_en";
+pub const TOKENIZER_STEM: &str = "rapport_stem";
 
 /// A group of text the user can name in a query prefix (`interests:sail`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -81,12 +81,12 @@ impl Group {
     }
 }
 
-/// The three fields of one text group.
+/// The two fields of one text group.
 #[derive(Debug, Clone, Copy)]
 pub struct Variants {
     pub folded: Field,
-    pub de: Field,
-    pub en: Field,
+    /// German and English stems (see [`Mode::Stems`]).
+    pub stem: Field,
 }
 
 /// All fields, built once.
@@ -116,20 +116,17 @@ impl Fields {
                 .set_tokenizer(TOKENIZER_FOLD)
                 .set_index_option(IndexRecordOption::WithFreqsAndPositions),
         );
-        let stem_opts = |tok: &str| {
-            TextOptions::default().set_indexing_options(
-                TextFieldIndexing::default()
-                    .set_tokenizer(tok)
-                    .set_index_option(IndexRecordOption::WithFreqs),
-            )
-        };
+        let stem_opts = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(TOKENIZER_STEM)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        );
         let mut groups = Vec::new();
         for g in Group::ALL {
             let n = g.as_str();
             let folded = b.add_text_field(n, folded_opts.clone());
-            let de = b.add_text_field(&format!("{n}_de"), stem_opts(TOKENIZER_DE));
-            let en = b.add_text_field(&format!("{n}_en"), stem_opts(TOKENIZER_EN));
-            groups.push((g, Variants { folded, de, en }));
+            let stem = b.add_text_field(&format!("{n}_stem"), stem_opts.clone());
+            groups.push((g, Variants { folded, stem }));
         }
         Fields {
             schema: b.build(),
@@ -157,7 +154,7 @@ impl Fields {
     pub fn group_of(&self, f: Field) -> Option<Group> {
         self.groups
             .iter()
-            .find(|(_, v)| v.folded == f || v.de == f || v.en == f)
+            .find(|(_, v)| v.folded == f || v.stem == f)
             .map(|(g, _)| *g)
     }
 }
@@ -175,13 +172,21 @@ pub fn register(tm: &TokenizerManager) {
         TextAnalyzer::from(TermTokenizer::new(Mode::Fold)),
     );
     tm.register(
-        TOKENIZER_DE,
-        TextAnalyzer::from(TermTokenizer::new(Mode::Stem(Lang::German))),
+        TOKENIZER_STEM,
+        TextAnalyzer::from(TermTokenizer::new(Mode::Stems)),
     );
-    tm.register(
-        TOKENIZER_EN,
-        TextAnalyzer::from(TermTokenizer::new(Mode::Stem(Lang::English))),
-    );
+}
+
+/// The analyzers the query parser uses: stemmed fields are queried with
+/// terms that are already stems (one literal per language, see `query.rs`),
+/// which folding leaves as they are, so that one word never turns into two
+/// tokens (a phrase, which a field without positions cannot answer).
+pub fn query_tokenizers() -> TokenizerManager {
+    let tm = TokenizerManager::default();
+    for name in [TOKENIZER_FOLD, TOKENIZER_STEM] {
+        tm.register(name, TextAnalyzer::from(TermTokenizer::new(Mode::Fold)));
+    }
+    tm
 }
 
 /// What a [`TermTokenizer`] makes of a word.
@@ -191,6 +196,9 @@ pub enum Mode {
     Fold,
     /// lowercased, stemmed, ASCII-folded (the `stem_analyzer` chain)
     Stem(Lang),
+    /// the German stem, then the English stem at the same position when it
+    /// differs (the two `stem_analyzer` chains merged)
+    Stems,
 }
 
 /// FxHash: the memo's keys are short words from the user's own notes.
@@ -221,15 +229,20 @@ impl std::hash::Hasher for FxHasher {
     }
 }
 
-type TermMemo = HashMap<Box<str>, Box<str>, std::hash::BuildHasherDefault<FxHasher>>;
+/// A word's term, and for [`Mode::Stems`] its second (English) stem when it
+/// differs from the first.
+type Terms = (Box<str>, Option<Box<str>>);
+
+type TermMemo = HashMap<Box<str>, Terms, std::hash::BuildHasherDefault<FxHasher>>;
 
 /// The whole analyzer chain of a field in one pass, memoised: words are
 /// found as by `SimpleTokenizer` (runs of alphanumeric chars), too long ones
 /// dropped as by `RemoveLongFilter::limit(48)`, and each distinct word is
 /// lowercased, stemmed and folded once per indexing thread and field, then
 /// looked up. Produces exactly the tokens of `folded_analyzer` and
-/// `stem_analyzer` (tested); tokenizing, lowercasing and folding every token
-/// three times cost more than tantivy's postings (profile in BENCHMARKS.md).
+/// `stem_analyzer` (for [`Mode::Stems`] the German and English chains merged
+/// by position; tested); tokenizing, lowercasing and folding every token once
+/// per analyzer cost more than tantivy's postings (bench/PROFILE.md).
 pub struct TermTokenizer {
     mode: Mode,
     token: Token,
@@ -254,21 +267,36 @@ impl Clone for TermTokenizer {
     }
 }
 
-fn term_of(mode: Mode, raw: &str) -> String {
-    let mut w = if raw.is_ascii() {
+fn stem_fold(lang: Lang, lower: &str) -> String {
+    let stemmer = frostem::Stemmer::new(match lang {
+        Lang::German => frostem::Algorithm::German,
+        Lang::English => frostem::Algorithm::English,
+    });
+    let mut w = stemmer.stem(lower).into_owned();
+    fold_token(&mut w);
+    w
+}
+
+fn terms_of(mode: Mode, raw: &str) -> Terms {
+    let lower = if raw.is_ascii() {
         raw.to_ascii_lowercase()
     } else {
         raw.chars().flat_map(char::to_lowercase).collect()
     };
-    if let Mode::Stem(lang) = mode {
-        let stemmer = frostem::Stemmer::new(match lang {
-            Lang::German => frostem::Algorithm::German,
-            Lang::English => frostem::Algorithm::English,
-        });
-        w = stemmer.stem(&w).into_owned();
+    match mode {
+        Mode::Fold => {
+            let mut w = lower;
+            fold_token(&mut w);
+            (w.into(), None)
+        }
+        Mode::Stem(lang) => (stem_fold(lang, &lower).into(), None),
+        Mode::Stems => {
+            let de = stem_fold(Lang::German, &lower);
+            let en = stem_fold(Lang::English, &lower);
+            let second = (en != de).then(|| en.into_boxed_str());
+            (de.into(), second)
+        }
     }
-    fold_token(&mut w);
-    w
 }
 
 impl Tokenizer for TermTokenizer {
@@ -284,6 +312,7 @@ impl Tokenizer for TermTokenizer {
             token: &mut self.token,
             mode: self.mode,
             memo: &mut self.memo,
+            second: None,
         }
     }
 }
@@ -295,6 +324,8 @@ pub struct TermTokenStream<'a> {
     token: &'a mut Token,
     mode: Mode,
     memo: &'a mut TermMemo,
+    /// The current word's second term, still to be given at its position.
+    second: Option<Box<str>>,
 }
 
 impl TermTokenStream<'_> {
@@ -322,6 +353,10 @@ impl TermTokenStream<'_> {
 impl TokenStream for TermTokenStream<'_> {
     fn advance(&mut self) -> bool {
         self.token.text.clear();
+        if let Some(t) = self.second.take() {
+            self.token.text.push_str(&t);
+            return true;
+        }
         loop {
             // every word takes a position, also one dropped as too long
             self.token.position = self.token.position.wrapping_add(1);
@@ -336,11 +371,15 @@ impl TokenStream for TermTokenStream<'_> {
             self.token.offset_from = start;
             self.token.offset_to = end;
             match self.memo.get(raw) {
-                Some(t) => self.token.text.push_str(t),
+                Some((t, second)) => {
+                    self.token.text.push_str(t);
+                    self.second.clone_from(second);
+                }
                 None => {
-                    let t = term_of(self.mode, raw);
+                    let (t, second) = terms_of(self.mode, raw);
                     self.token.text.push_str(&t);
-                    self.memo.insert(raw.into(), t.into_boxed_str());
+                    self.second.clone_from(&second);
+                    self.memo.insert(raw.into(), (t, second));
                 }
             }
             return true;
@@ -567,6 +606,30 @@ mod term_tokenizer_tests {
                 }
                 assert_eq!(got, want, "{mode:?} {text:?}");
             }
+        }
+        // both stems at one position: German, then English when it differs
+        let de = all(stem_analyzer(Lang::German), text);
+        let en = all(stem_analyzer(Lang::English), text);
+        assert_eq!(de.len(), en.len(), "{text:?}");
+        let mut want = Vec::new();
+        for (d, e) in de.into_iter().zip(en) {
+            assert_eq!((d.1, d.2, d.3), (e.1, e.2, e.3), "{text:?}");
+            let differs = d.0 != e.0;
+            want.push(d);
+            if differs {
+                want.push(e);
+            }
+        }
+        let mut fused = TextAnalyzer::from(TermTokenizer::new(Mode::Stems));
+        for _ in 0..2 {
+            assert_eq!(all(fused.clone(), text), want, "Stems {text:?}");
+            let mut got = Vec::new();
+            let mut s = fused.token_stream(text);
+            while s.advance() {
+                let t = s.token();
+                got.push((t.text.clone(), t.position, t.offset_from, t.offset_to));
+            }
+            assert_eq!(got, want, "Stems {text:?}");
         }
     }
 
