@@ -236,13 +236,15 @@ fn walk_dir(
     let rd = match fs::read_dir(dir) {
         Ok(rd) => rd,
         Err(e) => {
+            // ENAMETOOLONG reads "invalid filename", which misleads: the name is fine
+            let why = if e.raw_os_error() == Some(libc::ENAMETOOLONG) {
+                "its path is longer than the system allows (PATH_MAX); not walked".to_string()
+            } else {
+                e.kind().to_string()
+            };
             out.problems.push(ScanProblem {
                 rel: rel.to_string(),
-                problem: Problem::new(
-                    Severity::Error,
-                    "io",
-                    format!("cannot read folder: {}", e.kind()),
-                ),
+                problem: Problem::new(Severity::Error, "io", format!("cannot read folder: {why}")),
             });
             return;
         }

@@ -3,7 +3,7 @@
 //! place so a crash at any moment leaves something usable or rebuildable.
 
 use std::fs::{self, File, OpenOptions};
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use tantivy::{Index, IndexReader, ReloadPolicy};
@@ -74,10 +74,40 @@ impl Paths {
         }
         let gi = self.dot.join(".gitignore");
         if !gi.exists() {
-            fs::write(&gi, "index/\nindex.*/\nlock\n").map_err(io_err(&gi))?;
+            let mut o = OpenOptions::new();
+            o.create(true).truncate(true).write(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::OpenOptionsExt;
+                o.mode(0o600);
+            }
+            let mut f = o.open(&gi).map_err(io_err(&gi))?;
+            f.write_all(b"index/\nindex.*/\nlock\n")
+                .map_err(io_err(&gi))?;
         }
         Ok(())
     }
+}
+
+/// Take group and other permissions off every file in `dir` (not recursive).
+/// tantivy creates its files with the process umask (0666 under `umask 000`);
+/// the index holds the notes' text, so it is kept user-only like the notes'
+/// folder `.rapport/` itself. Best effort: a file merged away meanwhile is fine.
+pub fn make_private(dir: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let Ok(rd) = fs::read_dir(dir) else { return };
+        for e in rd.flatten() {
+            let Ok(md) = e.metadata() else { continue };
+            let mode = md.permissions().mode();
+            if md.is_file() && mode & 0o077 != 0 {
+                let _ = fs::set_permissions(e.path(), fs::Permissions::from_mode(mode & 0o700));
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
 }
 
 /// Create a folder readable only by the user: contact notes are personal data.
@@ -213,6 +243,7 @@ pub fn create_new(paths: &Paths, fields: &Fields) -> Result<(PathBuf, Index)> {
 pub fn swap_in(paths: &Paths, new_dir: &Path) -> Result<()> {
     let vf = new_dir.join(VERSION_FILE);
     fs::write(&vf, format!("{SCHEMA_VERSION}\n")).map_err(io_err(&vf))?;
+    make_private(new_dir);
     let old = paths.dot.join("index.old");
     if old.exists() {
         fs::remove_dir_all(&old).map_err(io_err(&old))?;

@@ -478,6 +478,7 @@ impl Writer {
         }
         if dirty || !results.is_empty() {
             self.save_state(dir)?;
+            store::make_private(dir);
         }
         report.notes = self.state.len();
         report.errors = self.state.values().filter(|(_, _, e)| *e).count();
@@ -498,6 +499,7 @@ impl Writer {
         if let Some(w) = self.writer.take() {
             let dir = self.paths.index.clone();
             w.wait_merging_threads().map_err(tv_err(&dir))?;
+            store::make_private(&dir);
         }
         Ok(())
     }

@@ -145,10 +145,78 @@ fn flatten_text(v: &serde_json::Value, out: &mut String) {
     }
 }
 
+/// A front matter longer than this is not parsed: the YAML parser builds
+/// every event in memory first, over 100 bytes per input byte (a 14 MB flow
+/// list took 1.6 GB and 37 s). A contact's facts fit in a few KiB.
+const MAX_YAML_BYTES: usize = 256 * 1024;
+
+/// Budget for `flow_work`. libyaml's scanner rechecks every open flow level
+/// (`[`, `{`) at every token, so nesting costs depth × tokens: 100k nested
+/// `[` took 35 s. This allows ~10k nested levels (well under a second), and
+/// any front matter below ~60 KiB however it uses brackets.
+const MAX_FLOW_WORK: u64 = 200_000_000;
+
+/// An upper bound on that scanner work, without lexing: each byte costs at
+/// most the number of `[`/`{` before it. (Closing brackets are not trusted to
+/// lower the bound: inside a quoted or block scalar they close nothing.)
+/// Returns the byte offset where the bound first exceeds `budget`.
+fn flow_work_exceeds(yaml: &str, budget: u64) -> Option<usize> {
+    let mut opens: u64 = 0;
+    let mut work: u64 = 0;
+    for (i, b) in yaml.bytes().enumerate() {
+        if b == b'[' || b == b'{' {
+            opens += 1;
+        }
+        work += opens;
+        if work > budget {
+            return Some(i);
+        }
+    }
+    None
+}
+
+/// 1-based line and column of byte offset `at` in `text`.
+fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let before = &text.as_bytes()[..at.min(text.len())];
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let start = before
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |p| p + 1);
+    let col = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
+    (line, col)
+}
+
 /// Parse the YAML block. `file_text` is the whole note, for quoting lines.
 pub fn parse(yaml: &str, yaml_line: usize, file_text: &str) -> FrontMatter {
     let mut fm = FrontMatter::default();
     if yaml.trim().is_empty() {
+        return fm;
+    }
+    let refused = if yaml.len() > MAX_YAML_BYTES {
+        Some((
+            yaml_line,
+            1,
+            format!(
+                "front matter is {} KiB, more than the {} KiB that are parsed; fields ignored, text kept searchable",
+                yaml.len() / 1024,
+                MAX_YAML_BYTES / 1024
+            ),
+        ))
+    } else {
+        flow_work_exceeds(yaml, MAX_FLOW_WORK).map(|at| {
+            let (line, col) = line_col(yaml, at);
+            (
+                line + yaml_line - 1,
+                col,
+                "front matter nests or repeats [ ] / { } too much to parse safely; fields ignored, text kept searchable".to_string(),
+            )
+        })
+    };
+    if let Some((line, col, msg)) = refused {
+        fm.problems
+            .push(Problem::new(Severity::Error, "yaml", msg).at(line, Some(col), file_text));
+        fm.extra_text = yaml.to_string();
         return fm;
     }
     let value: Value = match serde_yaml::from_str(yaml) {

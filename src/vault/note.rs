@@ -303,14 +303,13 @@ pub fn parse_note(path: &str, bytes: &[u8]) -> Parsed {
         }
         frontmatter::Split::Unclosed => {
             is_contact = false;
-            problems.push(
-                Problem::new(
-                    Severity::Error,
-                    "yaml",
-                    "front matter starts with --- but is never closed by --- or ...",
-                )
-                .at(1, Some(1), text),
-            );
+            // in a note cut at the size limit the closing line may lie beyond the cut
+            let msg = if slice.len() < bytes.len() {
+                "front matter starts with --- but is not closed within the indexed part of the note"
+            } else {
+                "front matter starts with --- but is never closed by --- or ..."
+            };
+            problems.push(Problem::new(Severity::Error, "yaml", msg).at(1, Some(1), text));
             (text, 1)
         }
         frontmatter::Split::Block {
