@@ -923,3 +923,53 @@ fn watch_ics_to_an_unwritable_place_fails_at_once() {
     assert!(err.contains("no/such/folder"), "{err}");
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
 }
+
+#[test]
+fn kill_9_during_a_watch_batch_leaves_a_usable_index() {
+    let _g = serial();
+    let v = Vault::new();
+    for i in 0..50 {
+        v.write(
+            &format!("people/p{i:02}.md"),
+            &note(&format!("Person {i}"), "round0"),
+        );
+    }
+    // kill at different moments: before, during and after the batch's commit
+    for (round, delay_ms) in [(1u32, 0u64), (2, 40), (3, 120), (4, 250), (5, 600)] {
+        let mut w = Watching::start(&v, &[]);
+        let word = format!("round{round}");
+        for i in 0..50 {
+            v.write(
+                &format!("people/p{i:02}.md"),
+                &note(&format!("Person {i}"), &word),
+            );
+        }
+        thread::sleep(Duration::from_millis(delay_ms));
+        w.child.kill().expect("kill -9");
+        w.child.wait().expect("wait");
+        // the next command finds an index it can use, synced to the files
+        let mut c = rapport(v.path());
+        c.args(["--json", "search", "--limit", "1000", &word]);
+        let (code, out, err) = run(c);
+        assert_eq!(
+            code, 0,
+            "round {round} (kill after {delay_ms} ms): {out}{err}"
+        );
+        assert!(!err.contains("panicked"), "{err}");
+        let r: Value = serde_json::from_str(&out).expect("json");
+        assert_eq!(
+            r["hits"].as_array().expect("hits").len(),
+            50,
+            "round {round}"
+        );
+        assert!(
+            v.hits(&format!("round{}", round - 1)).is_empty(),
+            "round {round}"
+        );
+        // and `check` sees a clean vault: no leftovers of the killed writer
+        let mut c = rapport(v.path());
+        c.args(["--json", "check"]);
+        let (code, out, err) = run(c);
+        assert_eq!(code, 0, "{out}{err}");
+    }
+}
