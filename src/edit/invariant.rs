@@ -76,7 +76,12 @@ pub fn check_log_edit(before: &str, req: &LogRequest, out: &LogOutcome) -> Resul
             return Err(format!("line {:?} of the old note is gone", bl[i]));
         };
         let last_without_nl = i + 1 == bl.len() && !bl[i].ends_with('\n');
-        let same = aj == bl[i] || last_without_nl && body(aj) == bl[i];
+        // a last line without a line ending may gain one
+        let same = aj == bl[i]
+            || last_without_nl
+                && aj
+                    .strip_prefix(bl[i])
+                    .is_some_and(|nl| nl == "\n" || nl == "\r\n");
         let rewritten =
             i < fm_end && key_of(bl[i]).is_some() && key_of(bl[i]) == key_of(aj) && key_ok(aj);
         if same || rewritten {
