@@ -1,4 +1,4 @@
-//! Model-based test of the sync through search (complements sync_model.rs):
+//! Model-based test of the sync through search:
 //! random sequences of creates, in-place and rename-over edits (some of the
 //! same size, all within the same second), deletes, renames and moves of
 //! nested folders; after each sync the index must hold exactly what parsing

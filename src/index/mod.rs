@@ -53,6 +53,31 @@ pub struct Opened {
     pub busy: bool,
 }
 
+impl Opened {
+    fn new(view: IndexView, report: Report, scan_problems: Vec<ScanProblem>, busy: bool) -> Opened {
+        Opened {
+            view,
+            report,
+            scan_problems,
+            busy,
+        }
+    }
+
+    /// After a sync under the write lock (`write_sync`'s outcome).
+    fn synced(
+        root: &Path,
+        fields: &Fields,
+        (index, report, problems): (Index, Report, Vec<ScanProblem>),
+    ) -> Result<Opened> {
+        Ok(Opened::new(
+            view(root, fields, index)?,
+            report,
+            problems,
+            false,
+        ))
+    }
+}
+
 fn state_report(state: Option<&State>, problems: &[ScanProblem]) -> Report {
     let scan_errors = problems
         .iter()
@@ -171,16 +196,11 @@ pub fn open(
     loop {
         if mode == SyncMode::Rebuild {
             return match WriteLock::try_acquire(&paths)? {
-                Some(lock) => {
-                    let (index, report, problems) =
-                        write_sync(&paths, &fields, rules, lock, true, None, progress)?;
-                    Ok(Opened {
-                        view: view(root, &fields, index)?,
-                        report,
-                        scan_problems: problems,
-                        busy: false,
-                    })
-                }
+                Some(lock) => Opened::synced(
+                    root,
+                    &fields,
+                    write_sync(&paths, &fields, rules, lock, true, None, progress)?,
+                ),
                 None => Err(IndexError::Busy {
                     path: paths.index.clone(),
                 }),
@@ -193,27 +213,18 @@ pub fn open(
                     again();
                     continue;
                 };
-                return Ok(Opened {
-                    view,
-                    report: Report {
-                        notes: summary.notes,
-                        errors: summary.errors,
-                        ..Report::default()
-                    },
-                    scan_problems: vec![],
-                    busy: false,
-                });
+                let report = Report {
+                    notes: summary.notes,
+                    errors: summary.errors,
+                    ..Report::default()
+                };
+                return Ok(Opened::new(view, report, vec![], false));
             }
             // an index whose state cache is stale is still readable
             if let Ok(index) = store::open_index(&paths.index)
                 && let Ok(view) = view(root, &fields, index)
             {
-                return Ok(Opened {
-                    view,
-                    report: state_report(None, &[]),
-                    scan_problems: vec![],
-                    busy: false,
-                });
+                return Ok(Opened::new(view, state_report(None, &[]), vec![], false));
             }
         }
         let (existing, s) = load_and_scan(&paths, rules);
@@ -223,22 +234,12 @@ pub fn open(
                     again();
                     continue;
                 };
-                return Ok(Opened {
-                    report: state_report(Some(&state), &s.problems),
-                    view,
-                    scan_problems: s.problems,
-                    busy: false,
-                });
+                let report = state_report(Some(&state), &s.problems);
+                return Ok(Opened::new(view, report, s.problems, false));
             }
             if let Some(lock) = WriteLock::try_acquire(&paths)? {
-                let (index, report, problems) =
-                    write_sync(&paths, &fields, rules, lock, false, Some(s), progress)?;
-                return Ok(Opened {
-                    view: view(root, &fields, index)?,
-                    report,
-                    scan_problems: problems,
-                    busy: false,
-                });
+                let done = write_sync(&paths, &fields, rules, lock, false, Some(s), progress)?;
+                return Opened::synced(root, &fields, done);
             }
             // Someone else writes (a running watch, or a parallel command):
             // content-identical files need no writer; real changes get a moment.
@@ -248,22 +249,12 @@ pub fn open(
                     again();
                     continue;
                 };
-                return Ok(Opened {
-                    report: state_report(Some(&state), &s.problems),
-                    view,
-                    scan_problems: s.problems,
-                    busy,
-                });
+                let report = state_report(Some(&state), &s.problems);
+                return Ok(Opened::new(view, report, s.problems, busy));
             }
         } else if let Some(lock) = WriteLock::try_acquire(&paths)? {
-            let (index, report, problems) =
-                write_sync(&paths, &fields, rules, lock, false, Some(s), progress)?;
-            return Ok(Opened {
-                view: view(root, &fields, index)?,
-                report,
-                scan_problems: problems,
-                busy: false,
-            });
+            let done = write_sync(&paths, &fields, rules, lock, false, Some(s), progress)?;
+            return Opened::synced(root, &fields, done);
         } else if Instant::now() >= deadline {
             return Err(IndexError::Busy {
                 path: paths.index.clone(),
@@ -273,12 +264,8 @@ pub fn open(
             && let Ok(view) = view(root, &fields, index)
         {
             // a writer holds the lock and the cache is behind: read what is committed
-            return Ok(Opened {
-                view,
-                report: state_report(None, &s.problems),
-                scan_problems: s.problems,
-                busy: true,
-            });
+            let report = state_report(None, &s.problems);
+            return Ok(Opened::new(view, report, s.problems, true));
         }
         thread::sleep(Duration::from_millis(40));
     }
