@@ -6,7 +6,7 @@
 use serde_yaml::Value;
 
 use crate::edit::{EditError, Line, indent_of, lines, newline, split_bom};
-use crate::vault::frontmatter::{Split, split};
+use crate::vault::frontmatter::{Split, newline_line, split};
 
 /// How a value is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,7 +50,7 @@ fn parse_yaml(yaml: &str) -> Result<Option<serde_yaml::Mapping>, EditError> {
             let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
             Err(EditError::Yaml {
                 // the YAML starts on line 2 of the file
-                line: e.location().map_or(2, |l| l.line() + 1),
+                line: e.location().map_or(2, |l| newline_line(yaml, l.line()) + 1),
                 message: msg,
             })
         }

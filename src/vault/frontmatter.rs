@@ -187,6 +187,27 @@ fn line_col(text: &str, at: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// The line (1-based, counting `\n` only, as the rest of rapport does) of
+/// YAML's line `yaml_line` (1-based): YAML also breaks lines at a lone `\r`.
+pub(crate) fn newline_line(yaml: &str, yaml_line: usize) -> usize {
+    let b = yaml.as_bytes();
+    let (mut breaks, mut i) = (1, 0);
+    while breaks < yaml_line && i < b.len() {
+        match b[i] {
+            b'\r' if b.get(i + 1) == Some(&b'\n') => {
+                i += 1;
+                breaks += 1;
+            }
+            b'\r' | b'\n' => breaks += 1,
+            _ => {}
+        }
+        i += 1;
+    }
+    let newlines = b[..i].iter().filter(|c| **c == b'\n').count();
+    let lines = b.iter().filter(|c| **c == b'\n').count() + 1;
+    (newlines + 1).min(lines)
+}
+
 /// Parse the YAML block. `file_text` is the whole note, for quoting lines.
 pub fn parse(yaml: &str, yaml_line: usize, file_text: &str) -> FrontMatter {
     let mut fm = FrontMatter::default();
@@ -223,7 +244,10 @@ pub fn parse(yaml: &str, yaml_line: usize, file_text: &str) -> FrontMatter {
         Ok(v) => v,
         Err(e) => {
             let (line, col) = e.location().map_or((yaml_line, None), |l| {
-                (l.line() + yaml_line - 1, Some(l.column()))
+                (
+                    newline_line(yaml, l.line()) + yaml_line - 1,
+                    Some(l.column()),
+                )
             });
             let msg = e.to_string();
             // serde's message ends with " at line X column Y"; the location is shown separately
@@ -321,7 +345,27 @@ pub fn parse(yaml: &str, yaml_line: usize, file_text: &str) -> FrontMatter {
 
 #[cfg(test)]
 mod tests {
-    use super::{Split, split};
+    use super::{Split, newline_line, split};
+
+    #[test]
+    fn yaml_lines_map_to_newline_lines() {
+        // YAML breaks at \n, \r\n and a lone \r; rapport's lines only at \n
+        let y = "a: 1\r\nb: [x\r\r\rc\nd";
+        assert_eq!(newline_line(y, 1), 1);
+        assert_eq!(newline_line(y, 2), 2);
+        assert_eq!(newline_line(y, 4), 2);
+        assert_eq!(newline_line(y, 5), 2);
+        assert_eq!(newline_line(y, 6), 3);
+        assert_eq!(newline_line(y, 60), 3);
+        // a broken note full of lone CRs reports a line that exists
+        let text = "---\nname: [a-\r\r\r\r\r\n\r\r\rmez [a-\r\r---\n{ame\n---\n";
+        let p = crate::vault::note::parse_note("x.md", text.as_bytes());
+        let lines = text.matches('\n').count() + 1;
+        assert!(!p.note.problems.is_empty());
+        for q in &p.note.problems {
+            assert!(q.line.is_some_and(|l| l >= 1 && l <= lines), "{q:?}");
+        }
+    }
 
     #[test]
     fn split_table() {
