@@ -1,8 +1,11 @@
 //! `watch`: keep the index live while the user edits and syncs. Events from
 //! notify-debouncer-full are only hints: each batch is resolved by stat and
 //! hash through the index `Writer` (one commit per batch), and anything that
-//! involves a folder, lost events or an error falls back to a full scan. No
-//! printing here: every change goes to a callback. Must not import `cli`.
+//! involves a folder, lost events or an error falls back to a full scan.
+//! `--poll` needs no watcher at all: every interval is a full scan, which
+//! compares each note's stat (nanosecond mtime, ctime, size, inode) with the
+//! stat cache and reads only what changed. No printing here: every change
+//! goes to a callback. Must not import `cli`.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -11,9 +14,9 @@ use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
 use notify::event::{AccessKind, AccessMode, ModifyKind, RemoveKind};
-use notify::{EventKind, PollWatcher, RecommendedWatcher, RecursiveMode};
+use notify::{EventKind, RecommendedWatcher, RecursiveMode};
 use notify_debouncer_full::{
-    DebounceEventResult, DebouncedEvent, Debouncer, NoCache, RecommendedCache, new_debouncer_opt,
+    DebounceEventResult, DebouncedEvent, Debouncer, RecommendedCache, new_debouncer_opt,
 };
 use serde::Serialize;
 
@@ -145,17 +148,18 @@ enum End {
     Restart,
 }
 
-/// The watcher thread, kept alive for as long as it should report.
+/// The watcher thread, kept alive for as long as it should report; none
+/// when polling (the serve loop scans by itself).
 enum Active {
     Native(Debouncer<RecommendedWatcher, RecommendedCache>),
-    Poll(Debouncer<PollWatcher, NoCache>),
+    Poll,
 }
 
 impl Active {
     fn stop(self) {
         match self {
             Active::Native(d) => d.stop(),
-            Active::Poll(d) => d.stop(),
+            Active::Poll => {}
         }
     }
 }
@@ -448,6 +452,9 @@ impl Watch {
     }
 
     fn start_watcher(&self, root: &Path) -> Result<Active, WatchError> {
+        if self.opts.poll.is_some() {
+            return Ok(Active::Poll);
+        }
         let tx = self.tx.clone();
         let handler = move |r: DebounceEventResult| {
             let _ = tx.send(Msg::Events(r));
@@ -455,34 +462,16 @@ impl Watch {
         // symlinked folders are not walked by the scan, so not watched either
         let config = notify::Config::default().with_follow_symlinks(false);
         let err = |e| watch_error(root, e);
-        match self.opts.poll {
-            None => {
-                let mut d = new_debouncer_opt::<_, RecommendedWatcher, RecommendedCache>(
-                    self.opts.debounce,
-                    None,
-                    handler,
-                    RecommendedCache::new(),
-                    config,
-                )
-                .map_err(err)?;
-                d.watch(root, RecursiveMode::Recursive).map_err(err)?;
-                Ok(Active::Native(d))
-            }
-            Some(every) => {
-                let mut d = new_debouncer_opt::<_, PollWatcher, NoCache>(
-                    self.opts.debounce,
-                    None,
-                    handler,
-                    NoCache::new(),
-                    // notify's poller compares mtimes in whole seconds: a second
-                    // save within the same second would be missed without hashing.
-                    config.with_poll_interval(every).with_compare_contents(true),
-                )
-                .map_err(err)?;
-                d.watch(root, RecursiveMode::Recursive).map_err(err)?;
-                Ok(Active::Poll(d))
-            }
-        }
+        let mut d = new_debouncer_opt::<_, RecommendedWatcher, RecommendedCache>(
+            self.opts.debounce,
+            None,
+            handler,
+            RecommendedCache::new(),
+            config,
+        )
+        .map_err(err)?;
+        d.watch(root, RecursiveMode::Recursive).map_err(err)?;
+        Ok(Active::Native(d))
     }
 
     /// One watched lifetime of the vault folder: lock, watcher, first sync,
@@ -535,8 +524,14 @@ impl Watch {
         on(Change::Committed);
         let mut settle_at: Option<Instant> = None;
         let mut check_at = Instant::now() + ROOT_CHECK;
+        // (notify's own poller compares mtimes in whole seconds, missing a
+        // second save within the same second, or hashes every file)
+        let mut poll_at = self.opts.poll.map(|every| Instant::now() + every);
         loop {
-            let wake = settle_at.map_or(check_at, |s| s.min(check_at));
+            let mut wake = settle_at.map_or(check_at, |s| s.min(check_at));
+            if let Some(p) = poll_at {
+                wake = wake.min(p);
+            }
             let mut pending = Pending::default();
             let mut stop = false;
             let mut fatal: Option<WatchError> = None;
@@ -572,6 +567,11 @@ impl Watch {
             }
             let now = Instant::now();
             let settling = settle_at.is_some_and(|t| now >= t) && pending.is_empty();
+            let polled = poll_at.is_some_and(|p| now >= p);
+            if polled {
+                pending.full = true;
+                poll_at = self.opts.poll.map(|every| now + every);
+            }
             // never write into a folder that is no longer this vault
             if pending.root || settling || !pending.is_empty() || stop || now >= check_at {
                 check_at = now + ROOT_CHECK;
@@ -595,7 +595,8 @@ impl Watch {
                                 notes: report.notes,
                             });
                         }
-                        settle_at = (!settling || !report.changes.is_empty())
+                        // a scan that found nothing needs no settling scan
+                        settle_at = (!(settling || polled) || !report.changes.is_empty())
                             .then(|| Instant::now() + SETTLE);
                     }
                     Err(e) => {
