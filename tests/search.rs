@@ -277,7 +277,22 @@ fn human_output_shows_path_line_of_first_match() {
     let out = v.ok(&["--color", "never", "search", "walrus"]);
     let mut lines = out.lines();
     assert_eq!(lines.next(), Some("people/first.md:4  First"));
-    assert_eq!(lines.next(), Some("    intro mentions walrus once"));
+    assert_eq!(lines.next(), Some("    intro mentions walrus once."));
+
+    // a short line is shown whole, without its indentation; a long one as a
+    // fragment of at most 160 chars around the match
+    let long = format!("{} narwhal {}\n", "lead ".repeat(60), "tail ".repeat(60));
+    v.write(
+        "people/long.md",
+        &format!("  - short line with a narwhal.\n{long}"),
+    );
+    let r = v.json(&["search", "narwhal"]);
+    assert_eq!(r["hits"][0]["snippet"], "- short line with a narwhal.");
+    v.write("people/long.md", &long);
+    let r = v.json(&["search", "narwhal"]);
+    let snippet = r["hits"][0]["snippet"].as_str().expect("snippet");
+    assert!(snippet.contains("narwhal"), "{snippet}");
+    assert!(snippet.chars().count() <= 160, "{snippet}");
 }
 
 #[test]
@@ -420,7 +435,7 @@ fn bom_and_crlf_notes_give_lines_and_snippets() {
     let r = v.json(&["search", "interests:chess"]);
     assert_eq!(r["hits"][0]["name"], "Bom Person");
     assert_eq!(r["hits"][0]["line"], 3);
-    assert_eq!(r["hits"][0]["snippet"], "interests: [chess");
+    assert_eq!(r["hits"][0]["snippet"], "interests: [chess]");
     let r = v.json(&["search", "walrus"]);
     assert_eq!(r["hits"][0]["line"], 5);
     assert_eq!(r["hits"][0]["snippet"], "body line with walrus");

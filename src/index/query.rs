@@ -95,6 +95,30 @@ fn escape_inner_apostrophes(q: &str) -> std::borrow::Cow<'_, str> {
     out.into()
 }
 
+/// The longest snippet: a line up to this many chars is shown whole.
+const SNIPPET_CHARS: usize = 160;
+
+/// What a hit shows of its matching line: the whole line (without its
+/// indentation) when it is short, else tantivy's fragment around the match
+/// (which ends at the last word, dropping a closing `]` or `.`).
+fn shown(line: &str, s: &tantivy::snippet::Snippet) -> (String, Vec<Range<usize>>) {
+    let trimmed = line.trim();
+    let lead = line.len() - line.trim_start().len();
+    let fragment = s.fragment();
+    match line.find(fragment) {
+        Some(at) if trimmed.chars().count() <= SNIPPET_CHARS => {
+            // highlights are on words, never in the indentation
+            let hl = s
+                .highlighted()
+                .iter()
+                .map(|r| (r.start + at).saturating_sub(lead)..(r.end + at).saturating_sub(lead))
+                .collect();
+            (trimmed.to_string(), hl)
+        }
+        _ => (fragment.to_string(), s.highlighted().to_vec()),
+    }
+}
+
 fn query_err(e: impl std::fmt::Display) -> IndexError {
     IndexError::Query(e.to_string())
 }
@@ -277,7 +301,7 @@ impl IndexView {
                 if has_terms(q, f)
                     && let Ok(mut sg) = SnippetGenerator::create(searcher, q, f)
                 {
-                    sg.set_max_num_chars(160);
+                    sg.set_max_num_chars(SNIPPET_CHARS);
                     gens.push((g, sg));
                 }
             }
@@ -326,11 +350,8 @@ impl IndexView {
                 for sg in &body_gens {
                     let s = sg.snippet(l);
                     if !s.highlighted().is_empty() {
-                        return (
-                            clean(s.fragment()),
-                            s.highlighted().to_vec(),
-                            Some(body_line + i),
-                        );
+                        let (text, hl) = shown(l, &s);
+                        return (clean(&text), hl, Some(body_line + i));
                     }
                 }
             }
@@ -339,11 +360,8 @@ impl IndexView {
             for (_, sg) in gens.iter().filter(|(g, _)| *g != Group::Body) {
                 let s = sg.snippet(l);
                 if !s.highlighted().is_empty() {
-                    return (
-                        clean(s.fragment()),
-                        s.highlighted().to_vec(),
-                        Some(yaml_line + i),
-                    );
+                    let (text, hl) = shown(l, &s);
+                    return (clean(&text), hl, Some(yaml_line + i));
                 }
             }
         }
