@@ -819,3 +819,43 @@ fn read_commands_open_no_sockets() {
         assert_eq!(r.code, 0, "{args:?} without network: {}", r.stderr);
     }
 }
+
+/// A note is anyone's text (a shared or merged vault): escape sequences in it
+/// must not reach the terminal, where they could retitle the window, move the
+/// cursor or hide output. Only rapport's own colour codes are printed.
+#[test]
+fn escape_sequences_in_notes_never_reach_the_terminal() {
+    let v = TestVault::new().note(
+        "people/mallory.md",
+        "---\nname: \"Mal\\e]0;pwned\\alory\"\nnext_contact: 2026-11-20\ninterests: [\"sail\\e[2Jing\"]\n---\n## Log\n- 2026-11-01 met \u{1b}[8mhidden\u{1b}[0m text, bell \u{7}\n- [ ] 2026-11-02 move \u{1b}[2A up\n",
+    );
+    for args in [
+        &["--today", "2026-11-26", "due", "--all"][..],
+        &["--today", "2026-11-26", "show", "mallory"][..],
+        &["search", "hidden"][..],
+        &["match", "sail"][..],
+        &["topics"][..],
+        &["check"][..],
+    ] {
+        for color in ["always", "never"] {
+            let mut full = vec!["--color", color];
+            full.extend_from_slice(args);
+            let (code, out, err) = v.run(&full);
+            assert!(code == 0 || code == 1, "{full:?}: {out}{err}");
+            // every ESC starts a colour code (ESC [ digits ; m), nothing else
+            for (i, _) in out.match_indices('\u{1b}') {
+                let rest = &out[i + 1..];
+                let sgr = rest
+                    .strip_prefix('[')
+                    .map(|r| r.trim_start_matches(|c: char| c.is_ascii_digit() || c == ';'))
+                    .is_some_and(|r| r.starts_with('m'));
+                assert!(sgr, "{full:?}: raw escape in {out:?}");
+                assert!(
+                    color == "always",
+                    "{full:?}: colour codes without colour: {out:?}"
+                );
+            }
+            assert!(!out.contains('\u{7}'), "{full:?}: bell in {out:?}");
+        }
+    }
+}

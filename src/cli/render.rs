@@ -26,22 +26,30 @@ pub const PLAIN: Style = Style::new();
 pub struct Out {
     pub json: bool,
     pub quiet: bool,
-    color: ColorWhen,
+    /// Resolved once (`--color`, `NO_COLOR`, `CLICOLOR_FORCE`, a terminal or
+    /// not): without colour no escape codes are made, so none are stripped.
+    choice: anstream::ColorChoice,
     buf: String,
 }
 
 impl Out {
     pub fn new(json: bool, quiet: bool, color: ColorWhen) -> Out {
+        let choice = match color {
+            ColorWhen::Always => anstream::ColorChoice::Always,
+            ColorWhen::Never => anstream::ColorChoice::Never,
+            ColorWhen::Auto => anstream::AutoStream::choice(&io::stdout()),
+        };
         Out {
             json,
             quiet,
-            color,
+            choice,
             buf: String::new(),
         }
     }
 
     pub fn line(&mut self, s: impl AsRef<str>) {
-        self.buf.push_str(s.as_ref());
+        let colour = self.choice != anstream::ColorChoice::Never;
+        push_terminal_safe(&mut self.buf, s.as_ref(), colour);
         self.buf.push('\n');
     }
 
@@ -51,7 +59,7 @@ impl Out {
     }
 
     pub fn styled(&self, style: Style, s: &str) -> String {
-        if style == PLAIN || s.is_empty() {
+        if style == PLAIN || s.is_empty() || self.choice == anstream::ColorChoice::Never {
             return s.to_string();
         }
         format!("{style}{s}{style:#}")
@@ -65,13 +73,14 @@ impl Out {
 
     /// Write everything to stdout. A closed pipe (`| head`) is not an error.
     pub fn flush(self) -> io::Result<()> {
-        let choice = match self.color {
-            ColorWhen::Always => anstream::ColorChoice::Always,
-            ColorWhen::Never => anstream::ColorChoice::Never,
-            ColorWhen::Auto => anstream::ColorChoice::Auto,
+        let out = io::stdout().lock();
+        let r = if self.choice == anstream::ColorChoice::Never {
+            let mut s = out;
+            s.write_all(self.buf.as_bytes()).and_then(|()| s.flush())
+        } else {
+            let mut s = anstream::AutoStream::new(out, self.choice);
+            s.write_all(self.buf.as_bytes()).and_then(|()| s.flush())
         };
-        let mut s = anstream::AutoStream::new(io::stdout().lock(), choice);
-        let r = s.write_all(self.buf.as_bytes()).and_then(|()| s.flush());
         match r {
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
             other => other,
@@ -120,6 +129,50 @@ impl Out {
         }
         out.push_str(&text[pos..]);
         out
+    }
+}
+
+/// Is `params` (of `ESC [ params m`) made only of what rapport's own styles
+/// write: reset, bold, dim, the eight colours? (Not conceal, blink, reverse.)
+fn own_sgr(params: &str) -> bool {
+    params
+        .split(';')
+        .all(|p| p.is_empty() || matches!(p.parse::<u8>(), Ok(0..=2 | 22 | 30..=37 | 39 | 90..=97)))
+}
+
+/// Append `s` with every control character that could move the cursor,
+/// retitle the window, hide text or ring the bell (a note is anyone's text: a
+/// shared or merged vault) shown as `␛`/U+FFFD, keeping line breaks, tabs and,
+/// when `colour` is on, colour codes of the kinds rapport itself writes.
+fn push_terminal_safe(buf: &mut String, s: &str, colour: bool) {
+    let risky = |c: char| (c.is_control() && c != '\n' && c != '\t') || c == '\u{9b}';
+    if !s.chars().any(risky) {
+        buf.push_str(s);
+        return;
+    }
+    let mut rest = s;
+    while let Some(c) = rest.chars().next() {
+        if c == '\u{1b}'
+            && colour
+            && let Some(sgr) = rest.get(1..).and_then(|r| r.strip_prefix('['))
+        {
+            let params = sgr.len()
+                - sgr
+                    .trim_start_matches(|c: char| c.is_ascii_digit() || c == ';')
+                    .len();
+            if sgr[params..].starts_with('m') && own_sgr(&sgr[..params]) {
+                let n = 2 + params + 1;
+                buf.push_str(&rest[..n]);
+                rest = &rest[n..];
+                continue;
+            }
+        }
+        match c {
+            '\u{1b}' => buf.push('\u{241b}'),
+            c if risky(c) => buf.push('\u{fffd}'),
+            c => buf.push(c),
+        }
+        rest = &rest[c.len_utf8()..];
     }
 }
 
@@ -191,7 +244,39 @@ impl Progress for Bar {
 
 #[cfg(test)]
 mod tests {
-    use super::{ago, rel_days};
+    use super::{ago, push_terminal_safe, rel_days};
+
+    #[test]
+    fn terminal_safe_text() {
+        let rows: &[(&str, &str)] = &[
+            ("plain text", "plain text"),
+            ("tab\tand\nbreak", "tab\tand\nbreak"),
+            (
+                "\u{1b}[1m\u{1b}[31mbold red\u{1b}[0m",
+                "\u{1b}[1m\u{1b}[31mbold red\u{1b}[0m",
+            ),
+            // conceal, blink, reverse: not ours
+            ("\u{1b}[8mhidden\u{1b}[0m", "\u{241b}[8mhidden\u{1b}[0m"),
+            ("\u{1b}[5;7mx", "\u{241b}[5;7mx"),
+            // a window title, a cursor move, a bell, a clear screen, C1 CSI
+            ("\u{1b}]0;pwned\u{7}x", "\u{241b}]0;pwned\u{fffd}x"),
+            ("a\u{1b}[2Ab", "a\u{241b}[2Ab"),
+            ("\u{1b}[2J\u{1b}c", "\u{241b}[2J\u{241b}c"),
+            ("\u{9b}31m", "\u{fffd}31m"),
+            ("cr\roverwrite", "cr\u{fffd}overwrite"),
+            ("ends in \u{1b}", "ends in \u{241b}"),
+            ("Müller 🚣", "Müller 🚣"),
+        ];
+        for (input, want) in rows {
+            let mut got = String::new();
+            push_terminal_safe(&mut got, input, true);
+            assert_eq!(&got, want, "{input:?}");
+            // without colour, no escape at all gets through
+            let mut plain = String::new();
+            push_terminal_safe(&mut plain, input, false);
+            assert!(!plain.contains('\u{1b}'), "{input:?}");
+        }
+    }
 
     #[test]
     fn relative_days() {
