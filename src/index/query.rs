@@ -5,6 +5,8 @@
 use std::collections::HashMap;
 use std::fs;
 use std::ops::Range;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;
 use tantivy::collector::TopDocs;
@@ -18,7 +20,7 @@ use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter,
     TextAnalyzer,
 };
-use tantivy::{DocAddress, Searcher, Term};
+use tantivy::{DocAddress, Searcher, SegmentReader, Term};
 
 use crate::index::IndexView;
 use crate::index::schema::{Group, query_tokenizers};
@@ -132,25 +134,52 @@ impl IndexView {
         self.reader.searcher()
     }
 
-    /// Every note's parsed model, in path order.
+    /// Every note's parsed model, in path order. Segments are read on both
+    /// cores (largest first): decompressing the store and deserialising
+    /// each model is most of `due`, `topics` and `intros`.
     pub fn notes(&self) -> Result<Vec<Note>> {
         let searcher = self.searcher();
         let dir = self.dir();
-        let mut out = Vec::new();
-        for seg in searcher.segment_readers() {
-            let store = seg
-                .get_store_reader(64)
-                .map_err(|e| tv_err(&dir)(e.into()))?;
-            for doc in store.iter::<TantivyDocument>(seg.alive_bitset()) {
-                let doc = doc.map_err(tv_err(&dir))?;
-                if let Some(meta) = doc.get_first(self.fields.meta).and_then(|v| v.as_str())
-                    && let Ok(note) = serde_json::from_str::<Note>(meta)
-                {
-                    out.push(note);
-                }
+        let segs = searcher.segment_readers();
+        let mut order: Vec<&SegmentReader> = segs.iter().collect();
+        order.sort_by_key(|s| std::cmp::Reverse(s.max_doc()));
+        let docs: u32 = order.iter().map(|s| s.num_docs()).sum();
+        let threads = if docs > 2000 { order.len().min(2) } else { 1 };
+        let next = AtomicUsize::new(0);
+        let parts: Mutex<Vec<Result<Vec<Note>>>> = Mutex::new(Vec::new());
+        std::thread::scope(|sc| {
+            for _ in 0..threads {
+                sc.spawn(|| {
+                    while let Some(seg) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                        let part = self.segment_notes(seg, &dir);
+                        if let Ok(mut p) = parts.lock() {
+                            p.push(part);
+                        }
+                    }
+                });
             }
+        });
+        let mut out = Vec::with_capacity(docs as usize);
+        for part in parts.into_inner().unwrap_or_default() {
+            out.append(&mut part?);
         }
         out.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(out)
+    }
+
+    fn segment_notes(&self, seg: &SegmentReader, dir: &std::path::Path) -> Result<Vec<Note>> {
+        let store = seg
+            .get_store_reader(64)
+            .map_err(|e| tv_err(dir)(e.into()))?;
+        let mut out = Vec::with_capacity(seg.num_docs() as usize);
+        for doc in store.iter::<TantivyDocument>(seg.alive_bitset()) {
+            let doc = doc.map_err(tv_err(dir))?;
+            if let Some(meta) = doc.get_first(self.fields.meta).and_then(|v| v.as_str())
+                && let Ok(note) = serde_json::from_str::<Note>(meta)
+            {
+                out.push(note);
+            }
+        }
         Ok(out)
     }
 
