@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use common::{TestVault, finish, paths};
+use common::{AsNobody, TestVault, finish, paths};
 
 const GOOD: &str = "---\nname: Good Person\ninterests: [sailing]\n---\ngood text\n";
 
@@ -536,13 +536,7 @@ fn unreadable_folders_are_reported_and_the_rest_indexed() {
             let mode = if e.file_type().is_dir() { 0o777 } else { 0o666 };
             set(e.path(), mode);
         }
-        let probe = Command::new(common::bin())
-            .arg("--version")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .uid_gid_nobody()
-            .status();
-        if !probe.is_ok_and(|s| s.success()) {
+        if !common::nobody_can_run() {
             eprintln!("skipped: running as root and `nobody` cannot run the binary");
             return;
         }
@@ -591,17 +585,6 @@ fn unreadable_folders_are_reported_and_the_rest_indexed() {
     let r = run_as(&["--json", "search", "hyrax OR ibex OR jackal OR kudu"]);
     let hits: Value = serde_json::from_str(&r.stdout).expect("json");
     assert_eq!(paths(&hits["hits"]).len(), 4, "{hits}");
-}
-
-trait AsNobody {
-    fn uid_gid_nobody(&mut self) -> &mut Self;
-}
-
-impl AsNobody for Command {
-    fn uid_gid_nobody(&mut self) -> &mut Self {
-        use std::os::unix::process::CommandExt;
-        self.uid(65534).gid(65534)
-    }
 }
 
 // 8. Personal data stays private, notes keep their modes

@@ -637,13 +637,7 @@ fn unreadable_note_is_reported_and_the_rest_indexed() {
             fs::set_permissions(p, fs::Permissions::from_mode(mode)).expect("chmod");
         }
         // can `nobody` run the binary at all here? If not, there is nothing to test.
-        let probe = Command::new(common::bin())
-            .arg("--version")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .uid_gid_nobody()
-            .status();
-        if !probe.is_ok_and(|s| s.success()) {
+        if !common::nobody_can_run() {
             eprintln!("skipped: running as root and `nobody` cannot run the binary");
             return;
         }
@@ -672,17 +666,6 @@ fn unreadable_note_is_reported_and_the_rest_indexed() {
     // put the modes back so the tempdir can be removed
     fs::set_permissions(&locked, fs::Permissions::from_mode(0o644)).expect("chmod");
     fs::set_permissions(v.abs("people/closed"), fs::Permissions::from_mode(0o755)).expect("chmod");
-}
-
-trait AsNobody {
-    fn uid_gid_nobody(&mut self) -> &mut Self;
-}
-
-impl AsNobody for Command {
-    fn uid_gid_nobody(&mut self) -> &mut Self {
-        use std::os::unix::process::CommandExt;
-        self.uid(65534).gid(65534)
-    }
 }
 
 #[test]

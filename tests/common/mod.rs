@@ -363,3 +363,27 @@ pub fn poll<T>(timeout: Duration, what: &str, mut f: impl FnMut() -> Option<T>) 
         std::thread::sleep(Duration::from_millis(10));
     }
 }
+
+/// Run a command as `nobody` (65534), to test permissions when the suite
+/// runs as root, which reads through mode 000.
+pub trait AsNobody {
+    fn uid_gid_nobody(&mut self) -> &mut Self;
+}
+
+impl AsNobody for Command {
+    fn uid_gid_nobody(&mut self) -> &mut Self {
+        use std::os::unix::process::CommandExt;
+        self.uid(65534).gid(65534)
+    }
+}
+
+/// Can `nobody` run the binary here at all (its path must be reachable)?
+pub fn nobody_can_run() -> bool {
+    Command::new(bin())
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .uid_gid_nobody()
+        .status()
+        .is_ok_and(|s| s.success())
+}
