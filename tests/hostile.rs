@@ -493,6 +493,21 @@ fn yaml_bombs_are_refused_in_bounded_time_and_memory() {
         let (code, out, err) = v.run(args);
         assert_eq!(code, 0, "{args:?}: {out}{err}");
     }
+    // `log` refuses the bombs just as fast, and changes nothing
+    for (name, path, text) in [
+        ("nested", "people/nested.md", &nested),
+        ("nested-map", "people/nested-map.md", &nested_map),
+        ("flat", "people/flat.md", &flat),
+        ("laughs", "people/laughs.md", &laughs),
+    ] {
+        let (code, out, err) = within(Duration::from_secs(20), "log on a YAML bomb", || {
+            v.run(&["log", name, "Call"])
+        });
+        assert_eq!(code, 2, "{name}: {out}{err}");
+        assert!(err.contains(path), "{err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        assert_eq!(&fs::read_to_string(v.abs(path)).expect("read"), text, "{name}");
+    }
 }
 
 #[test]

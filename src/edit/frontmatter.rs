@@ -6,7 +6,7 @@
 use serde_yaml::Value;
 
 use crate::edit::{EditError, Line, indent_of, lines, newline, split_bom};
-use crate::vault::frontmatter::{Split, newline_line, split};
+use crate::vault::frontmatter::{Split, newline_line, split, too_costly};
 
 /// How a value is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +40,17 @@ fn block(text: &str) -> Result<Option<Block>, EditError> {
 fn parse_yaml(yaml: &str) -> Result<Option<serde_yaml::Mapping>, EditError> {
     if yaml.trim().is_empty() {
         return Ok(None);
+    }
+    if let Some((at, message)) = too_costly(yaml) {
+        return Err(EditError::Yaml {
+            // the YAML starts on line 2 of the file
+            line: yaml.as_bytes()[..at]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count()
+                + 2,
+            message,
+        });
     }
     match serde_yaml::from_str::<Value>(yaml) {
         Ok(Value::Mapping(m)) => Ok(Some(m)),

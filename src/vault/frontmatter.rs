@@ -175,6 +175,27 @@ fn flow_work_exceeds(yaml: &str, budget: u64) -> Option<usize> {
     None
 }
 
+/// Front matter the YAML parser must not be given (too big, or nested so
+/// that parsing it would take seconds): the byte offset to point at and why.
+pub(crate) fn too_costly(yaml: &str) -> Option<(usize, String)> {
+    if yaml.len() > MAX_YAML_BYTES {
+        return Some((
+            0,
+            format!(
+                "front matter is {} KiB, more than the {} KiB that are parsed",
+                yaml.len() / 1024,
+                MAX_YAML_BYTES / 1024
+            ),
+        ));
+    }
+    flow_work_exceeds(yaml, MAX_FLOW_WORK).map(|at| {
+        (
+            at,
+            "front matter nests or repeats [ ] / { } too much to parse safely".to_string(),
+        )
+    })
+}
+
 /// 1-based line and column of byte offset `at` in `text`.
 fn line_col(text: &str, at: usize) -> (usize, usize) {
     let before = &text.as_bytes()[..at.min(text.len())];
@@ -214,26 +235,14 @@ pub fn parse(yaml: &str, yaml_line: usize, file_text: &str) -> FrontMatter {
     if yaml.trim().is_empty() {
         return fm;
     }
-    let refused = if yaml.len() > MAX_YAML_BYTES {
-        Some((
-            yaml_line,
-            1,
-            format!(
-                "front matter is {} KiB, more than the {} KiB that are parsed; fields ignored, text kept searchable",
-                yaml.len() / 1024,
-                MAX_YAML_BYTES / 1024
-            ),
-        ))
-    } else {
-        flow_work_exceeds(yaml, MAX_FLOW_WORK).map(|at| {
-            let (line, col) = line_col(yaml, at);
-            (
-                line + yaml_line - 1,
-                col,
-                "front matter nests or repeats [ ] / { } too much to parse safely; fields ignored, text kept searchable".to_string(),
-            )
-        })
-    };
+    let refused = too_costly(yaml).map(|(at, msg)| {
+        let (line, col) = line_col(yaml, at);
+        (
+            line + yaml_line - 1,
+            col,
+            format!("{msg}; fields ignored, text kept searchable"),
+        )
+    });
     if let Some((line, col, msg)) = refused {
         fm.problems
             .push(Problem::new(Severity::Error, "yaml", msg).at(line, Some(col), file_text));
