@@ -506,7 +506,11 @@ fn yaml_bombs_are_refused_in_bounded_time_and_memory() {
         assert_eq!(code, 2, "{name}: {out}{err}");
         assert!(err.contains(path), "{err}");
         assert_eq!(err.trim_end().lines().count(), 1, "{err}");
-        assert_eq!(&fs::read_to_string(v.abs(path)).expect("read"), text, "{name}");
+        assert_eq!(
+            &fs::read_to_string(v.abs(path)).expect("read"),
+            text,
+            "{name}"
+        );
     }
 }
 
