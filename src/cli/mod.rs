@@ -76,7 +76,7 @@ pub fn run() -> ExitCode {
 
 /// An error and its causes on one line; a cause whose text the message
 /// already holds (our errors name their cause) is not repeated.
-fn one_line(e: &anyhow::Error) -> String {
+pub(crate) fn one_line(e: &anyhow::Error) -> String {
     let mut msg = String::new();
     for part in e.chain().map(|c| c.to_string()) {
         if msg.contains(&part) {

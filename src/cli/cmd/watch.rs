@@ -173,7 +173,7 @@ impl IcsFile {
 
     fn write_or_warn(&mut self) {
         if let Err(e) = self.write(SyncMode::NoSync) {
-            eprintln!("rapport: warning: --ics {}: {e:#}", self.path.display());
+            eprintln!("rapport: warning: --ics: {}", crate::cli::one_line(&e));
         }
     }
 }
