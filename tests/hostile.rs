@@ -744,6 +744,29 @@ fn watch_keeps_rapport_files_user_only_with_umask_000() {
 
 // 9. No network
 
+/// Does `program ARGS` run and succeed here (installed, permitted)?
+fn tool_works(program: &str, args: &[&str]) -> bool {
+    Command::new(program)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// `WRAPPER... rapport --vault V ARGS`, with the environment the suite uses.
+fn wrapped(wrapper: &[&str], v: &TestVault, args: &[&str]) -> Command {
+    let mut c = Command::new(wrapper[0]);
+    c.args(&wrapper[1..])
+        .arg(common::bin())
+        .arg("--vault")
+        .arg(v.path())
+        .args(args)
+        .env_remove("RAPPORT_VAULT")
+        .stdin(Stdio::null());
+    c
+}
+
 #[test]
 fn read_commands_open_no_sockets() {
     let v = TestVault::new()
@@ -756,31 +779,15 @@ fn read_commands_open_no_sockets() {
         &["check"],
         &["match", "sailing"],
     ];
-    let strace = Command::new("strace")
-        .arg("-V")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if strace {
+    if tool_works("strace", &["-V"]) {
         for args in commands {
             let log = v.path().join("..").join(format!(
                 "{}-strace.txt",
                 v.path().file_name().expect("name").to_string_lossy()
             ));
-            let mut c = Command::new("strace");
-            c.arg("-f")
-                .arg("-qq")
-                .args(["-e", "trace=network"])
-                .arg("-o")
-                .arg(&log)
-                .arg(common::bin())
-                .arg("--vault")
-                .arg(v.path())
-                .args(args)
-                .env_remove("RAPPORT_VAULT")
-                .stdin(Stdio::null());
-            let r = finish(c, None);
+            let log_arg = log.to_str().expect("utf-8 temp path");
+            let strace = ["strace", "-f", "-qq", "-e", "trace=network", "-o", log_arg];
+            let r = finish(wrapped(&strace, &v, args), None);
             let trace = fs::read_to_string(&log).unwrap_or_default();
             let _ = fs::remove_file(&log);
             if r.code != 0 && trace.is_empty() && r.stderr.contains("ptrace") {
@@ -798,26 +805,12 @@ fn read_commands_open_no_sockets() {
         eprintln!("skipped strace part: strace not installed");
     }
     // and everything works with no network at all
-    let unshare = Command::new("unshare")
-        .args(["-rn", "true"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !unshare {
+    if !tool_works("unshare", &["-rn", "true"]) {
         eprintln!("skipped unshare part: no user/network namespaces here");
         return;
     }
     for args in commands {
-        let mut c = Command::new("unshare");
-        c.arg("-rn")
-            .arg(common::bin())
-            .arg("--vault")
-            .arg(v.path())
-            .args(args)
-            .env_remove("RAPPORT_VAULT")
-            .stdin(Stdio::null());
-        let r = finish(c, None);
+        let r = finish(wrapped(&["unshare", "-rn"], &v, args), None);
         assert_eq!(r.code, 0, "{args:?} without network: {}", r.stderr);
     }
 }
