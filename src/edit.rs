@@ -14,7 +14,7 @@ use std::path::Path;
 
 use jiff::civil::Date;
 
-use crate::edit::atomic::{BeforeWrite, Snapshot, WriteError};
+use crate::edit::atomic::{BeforeWrite, Editor, Snapshot, WriteError};
 use crate::vault::body::conflict_markers;
 use crate::vault::cadence::parse_date;
 
@@ -156,9 +156,10 @@ pub enum NoteError {
 }
 
 /// `log` on the note at `path` (`shown` names it in errors): read, edit,
-/// write atomically; refused if the note changes before the write lands.
-/// `before_write` runs right before the final check and rename.
+/// write through the vault's editor; refused if the note changes before the
+/// write lands. `before_write` runs right before the note is replaced.
 pub fn log_to_file(
+    editor: &Editor,
     path: &Path,
     shown: &str,
     req: &LogRequest,
@@ -172,7 +173,7 @@ pub fn log_to_file(
         path: shown.to_string(),
         source,
     })?;
-    atomic::replace(&snap, outcome.text.as_bytes(), shown, before_write)?;
+    editor.replace(&snap, outcome.text.as_bytes(), shown, before_write)?;
     Ok(outcome)
 }
 

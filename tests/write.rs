@@ -13,7 +13,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use assert_cmd::Command;
 use jiff::civil::date;
-use rapport::edit::atomic::WriteError;
+use rapport::edit::atomic::{Editor, WriteError};
 use rapport::edit::{LogRequest, NoteError, log_entry, log_to_file};
 use serde_json::Value;
 
@@ -268,7 +268,8 @@ fn log_refuses_when_the_note_changes_before_the_write() {
     let theirs =
         "---\nname: Anna\nlast_contact: 2026-11-01\n---\n## Log\n- 2026-11-01 edited elsewhere\n";
     let mut hook = |target: &Path| fs::write(target, theirs).expect("write");
-    let e = log_to_file(&path, "anna.md", &req, &mut hook).expect_err("refused");
+    let editor = Editor::open(v.root()).expect("editor");
+    let e = log_to_file(&editor, &path, "anna.md", &req, &mut hook).expect_err("refused");
     assert!(
         matches!(e, NoteError::Write(WriteError::Changed { .. })),
         "{e}"
@@ -283,7 +284,7 @@ fn log_refuses_when_the_note_changes_before_the_write() {
 
     // without interference the same call writes
     let mut quiet = |_: &Path| {};
-    let done = log_to_file(&path, "anna.md", &req, &mut quiet).expect("written");
+    let done = log_to_file(&editor, &path, "anna.md", &req, &mut quiet).expect("written");
     assert_eq!(done.line, 6);
     assert!(
         v.read("anna.md")

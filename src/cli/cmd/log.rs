@@ -7,7 +7,7 @@ use serde::Serialize;
 use crate::cli::Ctx;
 use crate::cli::args::Next;
 use crate::cli::exit::Exit;
-use crate::edit::atomic::no_hook;
+use crate::edit::atomic::{Editor, no_hook};
 use crate::edit::{LogRequest, log_to_file};
 use crate::index::SyncMode;
 use crate::session::SessionError;
@@ -82,7 +82,15 @@ pub fn run(
         next,
         today: s.today(),
     };
-    let done = log_to_file(&s.root.join(&note.path), &note.path, &req, &mut no_hook)?;
+    let editor = Editor::open(&s.root)?;
+    let done = log_to_file(
+        &editor,
+        &s.root.join(&note.path),
+        &note.path,
+        &req,
+        &mut no_hook,
+    )?;
+    drop(editor);
     let last = done.last_contact.or(done.previous_last_contact);
     if ctx.out.json {
         ctx.out.json(&Logged {

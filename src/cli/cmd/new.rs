@@ -11,7 +11,7 @@ use serde_json::json;
 
 use crate::cli::Ctx;
 use crate::cli::exit::Exit;
-use crate::edit::atomic::{create, no_hook};
+use crate::edit::atomic::{Editor, no_hook};
 use crate::edit::frontmatter::validate;
 use crate::edit::template::{BUILTIN, NewContact, render};
 use crate::index::SyncMode;
@@ -140,7 +140,7 @@ pub fn run(ctx: &mut Ctx, a: &NewArgs) -> anyhow::Result<Exit> {
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).map_err(|e| anyhow!("{dir}: {e}"))?;
     }
-    create(&path, text.as_bytes(), &rel, &mut no_hook)?;
+    Editor::open(&s.root)?.create(&path, text.as_bytes(), &rel, &mut no_hook)?;
     if !s.rules.is_note(&rel) && !ctx.global.quiet {
         eprintln!("rapport: warning: {rel} is not a note under the vault's ignore rules");
     }
