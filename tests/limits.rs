@@ -1,0 +1,86 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! Hostile input and cost: queries nested ten thousand deep, limits of
+//! `u64::MAX`, words longer than a tokenizer's limit, 100 KB queries, many
+//! dated open items, large duplicate-name groups and endless `--file` input.
+//! Each case runs the real binary: no panic or abort, one short error line,
+//! and time or output that grows linearly with the input.
+
+mod common;
+
+use common::TestVault;
+
+const ANNA: &str = "---\nname: Anna Segler\ninterests: [segeln]\n---\nSegeln in Kiel\n";
+const BERT: &str = "---\nname: Bert Segler\ninterests: [segeln]\n---\nauch Segeln\n";
+
+fn small_vault() -> TestVault {
+    TestVault::new()
+        .note("people/anna.md", ANNA)
+        .note("people/bert.md", BERT)
+}
+
+/// An error run: exit 2, one line on stderr starting `rapport:`, nothing on
+/// stdout, no longer than `max` bytes.
+fn one_line_error(run: (i32, String, String), max: usize) -> String {
+    let (code, out, err) = run;
+    assert_eq!(code, 2, "stdout: {out}\nstderr: {err}");
+    assert!(out.is_empty(), "{out}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.starts_with("rapport: "), "{err}");
+    assert!(err.len() <= max, "{} bytes: {err}", err.len());
+    err
+}
+
+// 1. Nesting
+
+#[test]
+fn deeply_nested_query_is_a_clear_error_not_a_stack_overflow() {
+    let v = small_vault();
+    for q in [
+        format!("{}x{}", "(".repeat(10_000), ")".repeat(10_000)),
+        "(x ".repeat(10_000),
+        format!("{}x", "NOT ".repeat(10_000)),
+        format!("{}segeln{}", "(".repeat(33), ")".repeat(33)),
+    ] {
+        let err = one_line_error(v.run(&["search", &q]), 300);
+        assert!(err.contains("nests") && err.contains("32"), "{err}");
+    }
+    // up to the limit it is an ordinary query
+    let q = format!("{}segeln{}", "(".repeat(32), ")".repeat(32));
+    assert_eq!(v.search_paths(&q).len(), 2);
+    let q = format!("segeln {}bert", "NOT ".repeat(31));
+    let (code, _, err) = v.run(&["search", &q]);
+    assert!(code == 0 || code == 1, "{err}");
+    // parentheses in a phrase do not nest
+    let q = format!("\"{}\" OR segeln", "(".repeat(100));
+    assert_eq!(v.search_paths(&q).len(), 2);
+}
+
+// 2. Limits
+
+#[test]
+fn huge_limits_are_clamped_and_zero_lists_nothing() {
+    let v = small_vault();
+    let max = u64::MAX.to_string();
+    for n in [max.as_str(), "100000000000000"] {
+        let s = v.json(&["search", "segeln", "-n", n]);
+        assert_eq!(s["hits"].as_array().expect("hits").len(), 2, "{s}");
+        let m = v.json(&["match", "segeln", "-n", n]);
+        assert_eq!(m["matches"].as_array().expect("matches").len(), 2, "{m}");
+        let i = v.json(&["intros", "-n", n]);
+        assert_eq!(i["pairs"].as_array().expect("pairs").len(), 1, "{i}");
+    }
+    // `-n 0` lists nothing and exits 1 (nothing found), like `rg -m 0`
+    let (code, out, err) = v.run(&["search", "segeln", "-n", "0"]);
+    assert_eq!((code, out.as_str()), (1, ""), "{err}");
+    let (code, out, err) = v.run(&["match", "segeln", "-n", "0"]);
+    assert_eq!((code, out.as_str()), (1, ""), "{err}");
+    let i = v.json(&["intros", "-n", "0"]);
+    assert_eq!(i["pairs"], serde_json::json!([]));
+    // a bad query is still reported with -n 0
+    one_line_error(v.run(&["search", "unknownfield:x", "-n", "0"]), 300);
+    // the help says what 0 does
+    for cmd in ["search", "match", "intros"] {
+        let help = v.ok(&[cmd, "--help"]);
+        assert!(help.contains("0 lists none"), "{cmd}: {help}");
+    }
+}
