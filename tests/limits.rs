@@ -84,3 +84,48 @@ fn huge_limits_are_clamped_and_zero_lists_nothing() {
         assert!(help.contains("0 lists none"), "{cmd}: {help}");
     }
 }
+
+// 3. Long words and long queries
+
+#[test]
+fn long_words_are_searchable_and_errors_quote_a_short_excerpt() {
+    let sha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+    let sha512 = "ee26b0dd4af7e749aa1a8ee3c10ae9923f618980772e473f8819a5d4940e0db2".repeat(2);
+    let slug = format!("{}z", "Ä".repeat(120)); // 241 bytes, one word
+    let v = TestVault::new().note(
+        "people/anna.md",
+        &format!(
+            "---\nname: Anna Segler\n---\ncommit {sha256}\nsee https://example.org/{sha512}/x\n{slug}\n"
+        ),
+    );
+    assert_eq!(v.search_paths(sha256), vec!["people/anna.md"]);
+    assert_eq!(
+        v.search_paths(&sha512.to_uppercase()),
+        vec!["people/anna.md"]
+    );
+    assert_eq!(
+        v.search_paths(&format!("\"https://example.org/{sha512}/x\"")),
+        vec!["people/anna.md"]
+    );
+    assert_eq!(v.search_paths(&slug.to_lowercase()), vec!["people/anna.md"]);
+    assert_eq!(
+        v.search_paths(&format!("body:{sha256}")),
+        vec!["people/anna.md"]
+    );
+    // the snippet shows the line
+    let s = v.json(&["search", sha256]);
+    assert_eq!(s["hits"][0]["line"], 4, "{s}");
+    // a word over the limit is not silently dropped: a clear, short error
+    let huge = "x".repeat(300);
+    let err = one_line_error(v.run(&["search", &format!("segler {huge}")]), 300);
+    assert!(err.contains("longer than 256 bytes"), "{err}");
+    // a 100 KB query is quoted as an excerpt, not echoed
+    for q in [
+        format!("{}:x", "f".repeat(100_000)),
+        format!("[{}", "a ".repeat(50_000)),
+        "x ".repeat(50_000) + &huge,
+    ] {
+        let err = one_line_error(v.run(&["search", &q]), 400);
+        assert!(err.contains('…'), "{err}");
+    }
+}

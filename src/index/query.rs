@@ -23,7 +23,7 @@ use tantivy::tokenizer::{
 use tantivy::{DocAddress, Searcher, SegmentReader, Term};
 
 use crate::index::IndexView;
-use crate::index::schema::{Group, query_tokenizers};
+use crate::index::schema::{Group, MAX_WORD_BYTES, query_tokenizers, too_long_word};
 use crate::index::store::{IndexError, Result, tv_err};
 use crate::vault::frontmatter::{self, Split};
 use crate::vault::names::nfc;
@@ -301,6 +301,12 @@ impl IndexView {
             })?],
             None => Group::ALL.to_vec(),
         };
+        if let Some(w) = too_long_word(&lit.phrase) {
+            return Err(format!(
+                "the word {:?} is longer than {MAX_WORD_BYTES} bytes; words that long are not indexed",
+                excerpt(w)
+            ));
+        }
         // A word that splits into several tokens (`e-mail`, `2026-10-12`,
         // `anna@example.org`) is a phrase: only the folded fields have positions.
         let several = self
@@ -592,7 +598,7 @@ impl IndexView {
     pub fn telling_terms(&self, text: &str, max: usize) -> Vec<String> {
         let text = &*nfc(text);
         let mut builder = TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(RemoveLongFilter::limit(40))
+            .filter(RemoveLongFilter::limit(MAX_WORD_BYTES + 1))
             .filter(LowerCaser)
             .dynamic();
         for lang in [Language::English, Language::German] {
