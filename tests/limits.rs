@@ -7,6 +7,8 @@
 
 mod common;
 
+use std::time::{Duration, Instant};
+
 use common::TestVault;
 
 const ANNA: &str = "---\nname: Anna Segler\ninterests: [segeln]\n---\nSegeln in Kiel\n";
@@ -28,6 +30,29 @@ fn one_line_error(run: (i32, String, String), max: usize) -> String {
     assert!(err.starts_with("rapport: "), "{err}");
     assert!(err.len() <= max, "{} bytes: {err}", err.len());
     err
+}
+
+/// Wall time of a `rapport` run (the faster of two, against noise) and its
+/// stdout.
+fn timed(v: &TestVault, args: &[&str]) -> (Duration, String) {
+    let mut best = Duration::MAX;
+    let mut out = String::new();
+    for _ in 0..2 {
+        let start = Instant::now();
+        out = v.ok(args);
+        best = best.min(start.elapsed());
+    }
+    (best, out)
+}
+
+/// Doubling the input at most triples the time (with a floor for noise).
+fn assert_linear(what: &str, small: Duration, large: Duration) {
+    eprintln!("{what}: N {small:?}, 2N {large:?}");
+    let bound = small.mul_f64(3.0).max(Duration::from_millis(300));
+    assert!(
+        large <= bound,
+        "{what}: N took {small:?}, 2N took {large:?} (more than 3x)"
+    );
 }
 
 // 1. Nesting
@@ -128,4 +153,38 @@ fn long_words_are_searchable_and_errors_quote_a_short_excerpt() {
         let err = one_line_error(v.run(&["search", &q]), 400);
         assert!(err.contains('…'), "{err}");
     }
+}
+
+// 4. Calendar export
+
+/// A vault with `items` dated open items, 100 to a note, every fifth one
+/// repeating an earlier item of its note word for word.
+fn open_items_vault(items: usize) -> TestVault {
+    let v = TestVault::new();
+    for f in 0..items / 100 {
+        let mut text = format!("---\nname: Person {f}\n---\n");
+        for i in 0..100 {
+            let task = if i % 5 == 4 { i - 1 } else { i };
+            text.push_str(&format!("- [ ] 2026-12-{:02} task {task}\n", 1 + i % 28));
+        }
+        v.write(&format!("people/p{f:04}.md"), &text);
+    }
+    v.ok(&["index", "-q"]);
+    v
+}
+
+#[test]
+fn ics_export_is_linear_in_dated_open_items() {
+    let args = ["--today", "2026-11-26", "export", "ics"];
+    let mut times = Vec::new();
+    for n in [10_000, 20_000] {
+        let v = open_items_vault(n);
+        let (took, ics) = timed(&v, &args);
+        let uids: std::collections::HashSet<&str> =
+            ics.lines().filter(|l| l.starts_with("UID:")).collect();
+        assert_eq!(ics.matches("BEGIN:VEVENT").count(), n);
+        assert_eq!(uids.len(), n, "every event has its own UID");
+        times.push(took);
+    }
+    assert_linear("export ics 10k/20k open items", times[0], times[1]);
 }
