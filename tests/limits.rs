@@ -188,3 +188,55 @@ fn ics_export_is_linear_in_dated_open_items() {
     }
     assert_linear("export ics 10k/20k open items", times[0], times[1]);
 }
+
+// 5. Duplicate names
+
+#[test]
+fn duplicate_warnings_name_a_bounded_number_of_holders() {
+    let n = 1000;
+    let v = TestVault::new();
+    for i in 0..n {
+        v.write(
+            &format!("people/p{i:04}.md"),
+            "---\nname: Same Name\naliases: [Other]\n---\n",
+        );
+    }
+    v.write("people/twin-a.md", "---\nname: Twin\n---\n");
+    v.write("people/twin-b.md", "---\nname: Twin\n---\n");
+    let (code, out, err) = v.run(&["check"]);
+    assert_eq!(code, 0, "{err}");
+    // one warning per holder and key, each line short: output linear in n
+    let lines: Vec<&str> = out.lines().filter(|l| l.contains("duplicate")).collect();
+    assert_eq!(lines.len(), 2 * n + 2);
+    assert!(out.len() < (2 * n + 3) * 200, "{} bytes", out.len());
+    let first = lines
+        .iter()
+        .find(|l| l.starts_with("people/p0000.md") && l.contains("\"same name\""))
+        .expect("warning for p0000");
+    assert!(
+        first.ends_with(
+            "is also used by people/p0001.md, people/p0002.md, people/p0003.md and 996 more"
+        ),
+        "{first}"
+    );
+    let last = lines
+        .iter()
+        .find(|l| l.starts_with("people/p0999.md") && l.contains("\"other\""))
+        .expect("warning for p0999");
+    assert!(
+        last.ends_with("people/p0000.md, people/p0001.md, people/p0002.md and 996 more"),
+        "{last}"
+    );
+    // a small group lists everyone else, as before
+    assert!(
+        out.contains("people/twin-a.md: warning[duplicate]: name or alias \"twin\" is also used by people/twin-b.md\n"),
+        "{out}"
+    );
+    let (_, r) = v.json_code(&["check"]);
+    let msgs = r["problems"].as_array().expect("problems");
+    assert_eq!(msgs.len(), 2 * n + 2);
+    assert!(
+        msgs.iter()
+            .all(|p| p["message"].as_str().expect("msg").len() < 150)
+    );
+}
