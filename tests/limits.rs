@@ -240,3 +240,52 @@ fn duplicate_warnings_name_a_bounded_number_of_holders() {
             .all(|p| p["message"].as_str().expect("msg").len() < 150)
     );
 }
+
+// 6. `match --file` input
+
+#[test]
+fn match_file_reads_a_bounded_amount_of_text() {
+    let v = small_vault();
+    v.ok(&["index", "-q"]);
+    // a text over 4 MiB, from a file and from stdin
+    let big = "segeln und mehr ".repeat(300_000);
+    v.write("big.txt", &big);
+    let path = v.abs("big.txt");
+    let err = one_line_error(
+        v.run(&["match", "--file", path.to_str().expect("utf-8")]),
+        200,
+    );
+    assert!(
+        err.contains("big.txt") && err.contains("larger than 4 MiB"),
+        "{err}"
+    );
+    // (stdin from the file: rapport stops reading early, a pipe would break)
+    let mut cmd = v.cmd(&["match", "--file", "-"]);
+    cmd.stdin(std::fs::File::open(&path).expect("open big.txt"));
+    let r = common::finish(cmd, None);
+    let err = one_line_error((r.code, r.stdout, r.stderr), 200);
+    assert!(
+        err.contains("stdin") && err.contains("larger than 4 MiB"),
+        "{err}"
+    );
+    // endless devices (after the finite cases, which fail fast on unbounded
+    // reading): refused after at most 4 MiB, quickly
+    let start = Instant::now();
+    let err = one_line_error(v.run(&["match", "--file", "/dev/urandom"]), 200);
+    assert!(
+        err.contains("/dev/urandom") && err.contains("not a text file"),
+        "{err}"
+    );
+    let err = one_line_error(v.run(&["match", "--file", "/dev/zero"]), 200);
+    assert!(err.contains("not a text file"), "{err}");
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        start.elapsed()
+    );
+    // up to the limit it is matched as before
+    let ok = "segeln ".repeat(4 * 1024 * 1024 / 7);
+    v.write("ok.txt", &ok);
+    let m = v.json(&["match", "--file", v.abs("ok.txt").to_str().expect("utf-8")]);
+    assert_eq!(m["matches"].as_array().expect("matches").len(), 2, "{m}");
+}
