@@ -5,6 +5,8 @@
 //! updates events instead of duplicating them. Pure: values in, text out;
 //! imports no tantivy, clap or file system.
 
+use std::collections::HashMap;
+
 use icalendar::{Calendar, Component, Event, Parameter, Property};
 use jiff::civil::Date;
 use serde::Serialize;
@@ -193,16 +195,14 @@ pub fn events(input: &CalendarInput) -> Vec<CalEvent> {
             rrule: Some(rrule.to_string()),
         });
     }
-    let mut seen: Vec<(&str, &str)> = Vec::new();
+    // how many identical items each note had before this one
+    let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
     for o in &input.open {
         let Some(due) = o.due else { continue };
         // identical items in one note get distinct, still stable UIDs
-        let n = seen
-            .iter()
-            .filter(|(p, t)| *p == o.path && *t == o.text)
-            .count();
-        seen.push((&o.path, &o.text));
-        let n = n.to_string();
+        let count = seen.entry((&o.path, &o.text)).or_insert(0);
+        let n = count.to_string();
+        *count += 1;
         let extra: Vec<&str> = if n == "0" {
             vec![&o.text]
         } else {
@@ -237,10 +237,8 @@ fn date_prop(key: &str, d: Date) -> Property {
         .done()
 }
 
-/// The calendar text: CRLF line endings, lines folded at 75 octets.
-/// `DTSTAMP` is `today` at midnight UTC so that the same vault on the same day
-/// gives the same bytes.
-pub fn render(events: &[CalEvent], today: Date) -> String {
+/// The calendar's own properties, without events.
+fn header() -> Calendar {
     let mut cal = Calendar::empty();
     cal.append_property(Property::new("VERSION", "2.0"));
     cal.append_property(Property::new(
@@ -250,23 +248,46 @@ pub fn render(events: &[CalEvent], today: Date) -> String {
     cal.append_property(Property::new("CALSCALE", "GREGORIAN"));
     cal.append_property(Property::new("METHOD", "PUBLISH"));
     cal.name("rapport");
+    cal
+}
+
+/// One event as an icalendar component, stamped `stamp`.
+fn component(e: &CalEvent, stamp: &str) -> Event {
+    let mut ev = Event::new();
+    ev.uid(&e.uid)
+        .summary(&clean(&e.summary))
+        .description(&clean(&e.description))
+        .add_property("DTSTAMP", stamp)
+        .add_property("TRANSP", "TRANSPARENT")
+        .add_property("CATEGORIES", e.kind.as_str())
+        .append_property(date_prop("DTSTART", e.date))
+        .append_property(date_prop("DTEND", e.date.tomorrow().unwrap_or(e.date)));
+    if let Some(r) = &e.rrule {
+        ev.add_property("RRULE", r.as_str());
+    }
+    ev.done()
+}
+
+const END: &str = "END:VCALENDAR\r\n";
+
+/// The calendar text: CRLF line endings, lines folded at 75 octets.
+/// `DTSTAMP` is `today` at midnight UTC so that the same vault on the same day
+/// gives the same bytes.
+pub fn render(events: &[CalEvent], today: Date) -> String {
+    // A `Calendar`'s text is its header, its properties, each component's
+    // text and `END:VCALENDAR`: written here the same way one event at a
+    // time, so that no component tree of every event is held at once.
+    let mut out = header().to_string();
+    if out.ends_with(END) {
+        out.truncate(out.len() - END.len());
+    }
     let stamp = format!("{}T000000Z", ical_date(today));
     for e in events {
-        let mut ev = Event::new();
-        ev.uid(&e.uid)
-            .summary(&clean(&e.summary))
-            .description(&clean(&e.description))
-            .add_property("DTSTAMP", stamp.as_str())
-            .add_property("TRANSP", "TRANSPARENT")
-            .add_property("CATEGORIES", e.kind.as_str())
-            .append_property(date_prop("DTSTART", e.date))
-            .append_property(date_prop("DTEND", e.date.tomorrow().unwrap_or(e.date)));
-        if let Some(r) = &e.rrule {
-            ev.add_property("RRULE", r.as_str());
-        }
-        cal.push(ev.done());
+        // writing to a String cannot fail
+        let _ = component(e, &stamp).fmt_write(&mut out);
     }
-    cal.to_string()
+    out.push_str(END);
+    out
 }
 
 /// `render(events(input), input.today)`: the whole calendar for `input`.
@@ -278,7 +299,7 @@ pub fn calendar(input: &CalendarInput) -> String {
 mod tests {
     use jiff::civil::date;
 
-    use super::{CalendarInput, Kind, calendar, events, uid};
+    use super::{CalendarInput, Kind, calendar, component, events, header, ical_date, render, uid};
     use crate::vault::note::parse_note;
 
     fn input() -> CalendarInput {
@@ -330,6 +351,53 @@ mod tests {
         assert_eq!(uids.len(), ev.len(), "UIDs are unique");
         assert_eq!(ev[1].uid, uid("people/anna.md", Kind::Followup, &[]));
         assert!(ev[1].uid.ends_with("@rapport"));
+    }
+
+    #[test]
+    fn identical_items_get_numbered_uids() {
+        let mut notes = vec![
+            parse_note(
+                "people/a.md",
+                b"---\nname: A\n---\n- [ ] 2026-12-05 call\n- [ ] 2026-12-05 call\n- [ ] 2026-12-06 other\n- [ ] 2026-12-05 call\n",
+            )
+            .note,
+        ];
+        notes.push(parse_note("people/b.md", b"---\nname: B\n---\n- [ ] 2026-12-05 call\n").note);
+        let ev = events(&CalendarInput::from_notes(
+            &notes,
+            date(2026, 11, 26),
+            90,
+            None,
+        ));
+        let uids: Vec<String> = ev
+            .iter()
+            .filter(|e| e.kind == Kind::Open)
+            .map(|e| e.uid.clone())
+            .collect();
+        let call = "2026-12-05 call";
+        assert_eq!(
+            uids,
+            vec![
+                uid("people/a.md", Kind::Open, &[call]),
+                uid("people/a.md", Kind::Open, &[call, "1"]),
+                uid("people/a.md", Kind::Open, &[call, "2"]),
+                uid("people/b.md", Kind::Open, &[call]),
+                uid("people/a.md", Kind::Open, &["2026-12-06 other"]),
+            ]
+        );
+    }
+
+    #[test]
+    fn streamed_text_equals_the_whole_calendar() {
+        let input = input();
+        let ev = events(&input);
+        let mut cal = header();
+        let stamp = format!("{}T000000Z", ical_date(input.today));
+        for e in &ev {
+            cal.push(component(e, &stamp));
+        }
+        assert_eq!(render(&ev, input.today), cal.to_string());
+        assert_eq!(render(&[], input.today), header().to_string());
     }
 
     #[test]

@@ -172,6 +172,8 @@ pub fn intros(notes: &[Note], limit: usize) -> Vec<Pair> {
     let mut touched: Vec<usize> = Vec::new();
     // (shared count, a, b) candidates; sorted and cut at the end
     let mut best: Vec<(u32, usize, usize)> = Vec::new();
+    // never more pairs than there are: a huge `-n` must not overflow `keep`
+    let limit = limit.min(active.len().saturating_mul(active.len().saturating_sub(1)) / 2);
     let keep = limit.saturating_mul(4).max(64);
     let mut threshold = 1u32;
     for &i in &active {
@@ -195,7 +197,7 @@ pub fn intros(notes: &[Note], limit: usize) -> Vec<Pair> {
             counts[j] = 0;
         }
         touched.clear();
-        if best.len() > keep * 8 {
+        if best.len() > keep.saturating_mul(8) {
             prune(&mut best, notes, keep);
             // pairs sharing fewer values than the worst kept one cannot make the cut
             if best.len() >= keep {

@@ -92,7 +92,8 @@ pub enum Command {
         /// The query; several words must all match, use OR for either
         #[arg(required = true, num_args = 1..)]
         query: Vec<String>,
-        /// At most this many hits
+        /// At most this many hits (0 lists none, like `rg -m 0`; more than
+        /// there are lists all)
         #[arg(long, short = 'n', default_value_t = 20)]
         limit: usize,
     },
@@ -116,7 +117,7 @@ pub enum Command {
         /// Rank against the telling words of a whole text (`-` for stdin)
         #[arg(long, value_name = "PATH")]
         file: Option<PathBuf>,
-        /// At most this many contacts
+        /// At most this many contacts (0 lists none; more than there are lists all)
         #[arg(long, short = 'n', default_value_t = 10)]
         limit: usize,
     },
@@ -124,7 +125,7 @@ pub enum Command {
     Topics,
     /// Pairs of contacts who share an interest or field and are not yet linked
     Intros {
-        /// At most this many pairs
+        /// At most this many pairs (0 lists none; more than there are lists all)
         #[arg(long, short = 'n', default_value_t = 20)]
         limit: usize,
     },

@@ -23,7 +23,7 @@ use tantivy::tokenizer::{
 use tantivy::{DocAddress, Searcher, SegmentReader, Term};
 
 use crate::index::IndexView;
-use crate::index::schema::{Group, query_tokenizers};
+use crate::index::schema::{Group, MAX_WORD_BYTES, query_tokenizers, too_long_word};
 use crate::index::store::{IndexError, Result, tv_err};
 use crate::vault::frontmatter::{self, Split};
 use crate::vault::names::nfc;
@@ -119,6 +119,79 @@ fn shown(line: &str, s: &tantivy::snippet::Snippet) -> (String, Vec<Range<usize>
         }
         _ => (fragment.to_string(), s.highlighted().to_vec()),
     }
+}
+
+/// How deeply a query may nest groups `( … )` and `NOT`s. tantivy's query
+/// grammar recurses once per level (and so does every step after it): ten
+/// thousand `(` overflowed the stack.
+pub const MAX_QUERY_DEPTH: usize = 32;
+
+/// The deepest nesting of `query`: open parentheses plus a run of `NOT`
+/// keywords, outside `"phrases"` and not escaped with `\`. Counts more than
+/// the grammar nests (an unclosed `(` stays open), never less.
+pub fn query_depth(query: &str) -> usize {
+    let mut depth = 0usize;
+    let mut nots = 0usize;
+    let mut deepest = 0usize;
+    let mut in_phrase = false;
+    let mut word = String::new();
+    let mut chars = query.chars();
+    let end_word = |word: &mut String, nots: &mut usize| {
+        if !word.is_empty() {
+            if word == "NOT" {
+                *nots += 1;
+            } else {
+                *nots = 0;
+            }
+            word.clear();
+        }
+    };
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                chars.next();
+                word.push('x');
+            }
+            '"' => {
+                end_word(&mut word, &mut nots);
+                in_phrase = !in_phrase;
+                if !in_phrase {
+                    nots = 0;
+                }
+            }
+            _ if in_phrase => {}
+            '(' => {
+                end_word(&mut word, &mut nots);
+                depth += 1;
+            }
+            ')' => {
+                end_word(&mut word, &mut nots);
+                depth = depth.saturating_sub(1);
+            }
+            c if c.is_whitespace() => end_word(&mut word, &mut nots),
+            c => word.push(c),
+        }
+        deepest = deepest.max(depth + nots);
+    }
+    end_word(&mut word, &mut nots);
+    deepest.max(depth + nots)
+}
+
+/// The longest stretch of a query quoted in an error message.
+const EXCERPT_CHARS: usize = 60;
+
+/// `s` for an error message: at most [`EXCERPT_CHARS`] chars, then `…`.
+pub fn excerpt(s: &str) -> String {
+    match s.char_indices().nth(EXCERPT_CHARS) {
+        Some((at, _)) => format!("{}…", &s[..at]),
+        None => s.to_string(),
+    }
+}
+
+/// A requested number of hits, cut to the number of documents there are
+/// (`-n 18446744073709551615` must not size a heap); 0 stays 0.
+fn clamp_limit(limit: usize, searcher: &Searcher) -> usize {
+    limit.min(usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX))
 }
 
 fn query_err(e: impl std::fmt::Display) -> IndexError {
@@ -220,10 +293,20 @@ impl IndexView {
         let groups: Vec<Group> = match &lit.field_name {
             Some(f) => vec![Group::parse(f).ok_or_else(|| {
                 let names: Vec<&str> = Group::ALL.iter().map(|g| g.as_str()).collect();
-                format!("unknown field {f:?}; use one of {}", names.join(", "))
+                format!(
+                    "unknown field {:?}; use one of {}",
+                    excerpt(f),
+                    names.join(", ")
+                )
             })?],
             None => Group::ALL.to_vec(),
         };
+        if let Some(w) = too_long_word(&lit.phrase) {
+            return Err(format!(
+                "the word {:?} is longer than {MAX_WORD_BYTES} bytes; words that long are not indexed",
+                excerpt(w)
+            ));
+        }
         // A word that splits into several tokens (`e-mail`, `2026-10-12`,
         // `anna@example.org`) is a phrase: only the folded fields have positions.
         let several = self
@@ -287,17 +370,30 @@ impl IndexView {
     /// (use `OR` for either).
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>> {
         let query = &*nfc(query);
+        let shown = excerpt(query);
+        if query_depth(query) > MAX_QUERY_DEPTH {
+            return Err(IndexError::Query(format!(
+                "query {shown:?} nests groups or NOTs more than {MAX_QUERY_DEPTH} deep"
+            )));
+        }
         let escaped = escape_inner_apostrophes(query);
         let ast = tantivy::query_grammar::parse_query(&escaped)
-            .map_err(|_| IndexError::Query(format!("cannot parse query {query:?}")))?;
+            .map_err(|_| IndexError::Query(format!("cannot parse query {shown:?}")))?;
         let ast = self.expand(ast).map_err(IndexError::Query)?;
         let q = self
             .parser()
             .build_query_from_user_input_ast(ast)
-            .map_err(|e| IndexError::Query(format!("bad query {query:?}: {e}")))?;
+            .map_err(|e| {
+                IndexError::Query(format!("bad query {shown:?}: {}", excerpt(&e.to_string())))
+            })?;
         let searcher = self.searcher();
+        // never more hits than documents: the collector allocates by its limit
+        let limit = clamp_limit(limit, &searcher);
+        if limit == 0 {
+            return Ok(vec![]);
+        }
         let top = searcher
-            .search(&q, &TopDocs::with_limit(limit.max(1)).order_by_score())
+            .search(&q, &TopDocs::with_limit(limit).order_by_score())
             .map_err(tv_err(&self.dir()))?;
         let gens = self.snippet_generators(&searcher, q.as_ref());
         let mut hits = Vec::new();
@@ -457,8 +553,12 @@ impl IndexView {
             ),
             (Occur::Must, contact),
         ]);
+        let limit = clamp_limit(limit, &searcher);
+        if limit == 0 {
+            return Ok(vec![]);
+        }
         let top = searcher
-            .search(&q, &TopDocs::with_limit(limit.max(1)).order_by_score())
+            .search(&q, &TopDocs::with_limit(limit).order_by_score())
             .map_err(tv_err(&dir))?;
         let enable = EnableScoring::disabled_from_searcher(&searcher);
         let weights = groups
@@ -498,7 +598,7 @@ impl IndexView {
     pub fn telling_terms(&self, text: &str, max: usize) -> Vec<String> {
         let text = &*nfc(text);
         let mut builder = TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(RemoveLongFilter::limit(40))
+            .filter(RemoveLongFilter::limit(MAX_WORD_BYTES + 1))
             .filter(LowerCaser)
             .dynamic();
         for lang in [Language::English, Language::German] {
@@ -539,5 +639,41 @@ impl IndexView {
         }
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
         scored.into_iter().take(max).map(|(_, w)| w).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{MAX_QUERY_DEPTH, excerpt, query_depth};
+
+    #[test]
+    fn depth_counts_groups_and_nots() {
+        for (q, want) in [
+            ("segeln", 0),
+            ("(a OR b) c", 1),
+            ("name:(a (b OR c))", 2),
+            ("NOT a", 1),
+            ("NOT NOT (NOT a)", 4),
+            ("a NOT b NOT c", 1),
+            ("\"((((\" x", 0),
+            ("\\(\\(\\( x", 0),
+            ("((( x", 3),
+            ("(a) (b) (c)", 1),
+        ] {
+            assert_eq!(query_depth(q), want, "{q}");
+        }
+        let deep = format!("{}x{}", "(".repeat(10_000), ")".repeat(10_000));
+        assert_eq!(query_depth(&deep), 10_000);
+        assert!(query_depth(&"NOT ".repeat(MAX_QUERY_DEPTH + 1)) > MAX_QUERY_DEPTH);
+    }
+
+    #[test]
+    fn excerpt_is_short() {
+        assert_eq!(excerpt("short"), "short");
+        let long = "ä".repeat(1000);
+        let e = excerpt(&long);
+        assert_eq!(e.chars().count(), 61);
+        assert!(e.ends_with('…'));
+        assert_eq!(excerpt(&"x".repeat(60)), "x".repeat(60));
     }
 }

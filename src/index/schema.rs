@@ -15,7 +15,20 @@ use tantivy::tokenizer::{
 };
 
 /// Bump when the schema, analyzers or stored meta format change: a mismatch rebuilds.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
+
+/// The longest word (run of alphanumeric chars, in bytes as written) that is
+/// indexed and can be searched for: long enough for a SHA-512 in hex or a long
+/// URL slug, far below tantivy's term limit (65530 bytes, which lowercasing
+/// may grow a word by half towards). Longer words are left out of the index.
+pub const MAX_WORD_BYTES: usize = 256;
+
+/// The first word of `text` longer than [`MAX_WORD_BYTES`], split as the
+/// analyzers split words: such a word is not in the index.
+pub fn too_long_word(text: &str) -> Option<&str> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .find(|w| w.len() > MAX_WORD_BYTES)
+}
 
 pub const TOKENIZER_FOLD: &str = "rapport_fold";
 pub const TOKENIZER_STEM: &str = "rapport_stem";
@@ -237,7 +250,7 @@ type TermMemo = HashMap<Box<str>, Terms, std::hash::BuildHasherDefault<FxHasher>
 
 /// The whole analyzer chain of a field in one pass, memoised: words are
 /// found as by `SimpleTokenizer` (runs of alphanumeric chars), too long ones
-/// dropped as by `RemoveLongFilter::limit(48)`, and each distinct word is
+/// dropped as by `RemoveLongFilter` (over [`MAX_WORD_BYTES`]), and each distinct word is
 /// lowercased, stemmed and folded once per indexing thread and field, then
 /// looked up. Produces exactly the tokens of `folded_analyzer` and
 /// `stem_analyzer` (for [`Mode::Stems`] the German and English chains merged
@@ -364,7 +377,7 @@ impl TokenStream for TermTokenStream<'_> {
                 return false;
             };
             let end = self.scan(false).unwrap_or(self.text.len());
-            if end - start >= 48 {
+            if end - start > MAX_WORD_BYTES {
                 continue;
             }
             let raw = &self.text[start..end];
@@ -396,7 +409,7 @@ impl TokenStream for TermTokenStream<'_> {
 /// The reference chain that `TermTokenizer` reproduces (tests compare them).
 pub fn folded_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(48))
+        .filter(RemoveLongFilter::limit(MAX_WORD_BYTES + 1))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .build()
@@ -405,7 +418,7 @@ pub fn folded_analyzer() -> TextAnalyzer {
 /// The reference chain that `TermTokenizer` reproduces (tests compare them).
 pub fn stem_analyzer(lang: Lang) -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(48))
+        .filter(RemoveLongFilter::limit(MAX_WORD_BYTES + 1))
         .filter(LowerCaser)
         .filter(MemoStemmer { lang })
         .filter(AsciiFoldingFilter)
@@ -633,6 +646,12 @@ mod term_tokenizer_tests {
             "ääääääääääääääääääääääää x äääääääääääääääääääääääa y",
         ] {
             same_as_reference(text);
+        }
+        // at the length limit, one byte under and over it
+        let limit = super::MAX_WORD_BYTES;
+        for n in [limit - 1, limit, limit + 1] {
+            same_as_reference(&format!("a {} b", "x".repeat(n)));
+            same_as_reference(&format!("a {}x b", "ä".repeat(n / 2)));
         }
     }
 

@@ -21,6 +21,28 @@ struct MatchResult {
 /// How many telling words of a `--file` text are matched.
 const FILE_TERMS: usize = 24;
 
+/// The longest `--file` text: a book is a few MiB; `/dev/urandom` is endless.
+pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
+
+/// At most [`MAX_FILE_BYTES`] of `r` as text (invalid UTF-8 replaced), or
+/// a one-line error naming `name` when there is more, or NUL bytes (binary).
+fn read_text(name: &str, r: impl Read) -> anyhow::Result<String> {
+    let mut buf = Vec::new();
+    r.take(MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut buf)
+        .with_context(|| name.to_string())?;
+    if buf.contains(&0) {
+        anyhow::bail!("{name}: not a text file (it contains NUL bytes)");
+    }
+    if buf.len() > MAX_FILE_BYTES {
+        anyhow::bail!(
+            "{name}: larger than {} MiB; match --file reads texts up to that size",
+            MAX_FILE_BYTES / (1024 * 1024)
+        );
+    }
+    Ok(String::from_utf8_lossy(&buf).into_owned())
+}
+
 pub fn run(
     ctx: &mut Ctx,
     topic: &[String],
@@ -28,17 +50,11 @@ pub fn run(
     limit: usize,
 ) -> anyhow::Result<Exit> {
     let text = match file {
-        Some(p) if p.as_os_str() == "-" => {
-            let mut buf = Vec::new();
-            std::io::stdin()
-                .take(64 * 1024 * 1024)
-                .read_to_end(&mut buf)
-                .context("stdin")?;
-            Some(String::from_utf8_lossy(&buf).into_owned())
-        }
+        Some(p) if p.as_os_str() == "-" => Some(read_text("stdin", std::io::stdin())?),
         Some(p) => {
-            let bytes = std::fs::read(p).with_context(|| p.display().to_string())?;
-            Some(String::from_utf8_lossy(&bytes).into_owned())
+            let name = p.display().to_string();
+            let f = std::fs::File::open(p).with_context(|| name.clone())?;
+            Some(read_text(&name, f)?)
         }
         None => None,
     };
