@@ -1,12 +1,14 @@
 //! The one place that finds the vault, reads its config and opens the index,
 //! syncing it before every read. Every command goes through a `Session`.
 
+use std::cell::{Cell, RefCell};
 use std::env;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
+use crate::index::query::{Hit, TopicMatch};
 use crate::index::scan::ScanProblem;
 use crate::index::store::IndexError;
 use crate::index::sync::{NoProgress, Progress, Report};
@@ -33,12 +35,32 @@ pub enum SessionError {
 
 pub type Result<T> = std::result::Result<T, SessionError>;
 
+/// The error again, when a repair failed: the first cause is what the user
+/// needs to see.
+fn e_owned(e: &IndexError) -> IndexError {
+    IndexError::Query(e.to_string())
+}
+
 /// What the caller asks for.
 #[derive(Debug, Clone)]
 pub struct Options {
     pub vault: Option<PathBuf>,
     pub today: Option<Date>,
     pub mode: SyncMode,
+    /// Where a session leaves one-line notices for the user (an index that
+    /// could not be updated or read and was rebuilt); shown by the caller.
+    pub notices: Notices,
+}
+
+/// One-line notices collected while a command runs.
+pub type Notices = std::sync::Arc<std::sync::Mutex<Vec<String>>>;
+
+fn notify(n: &Notices, text: String) {
+    if let Ok(mut v) = n.lock()
+        && !v.contains(&text)
+    {
+        v.push(text);
+    }
 }
 
 /// Find the vault: `--vault` (or `RAPPORT_VAULT`, which clap folds into it),
@@ -98,11 +120,18 @@ pub struct Session {
     /// walks the zoneinfo database (~1 ms), which `search` does not need.
     today: std::cell::OnceCell<Date>,
     explicit_today: Option<Date>,
-    pub view: IndexView,
+    view: RefCell<IndexView>,
     pub report: Report,
     pub scan_problems: Vec<ScanProblem>,
-    /// The index was used as it is because another process holds the writer.
+    /// Another process holds the writer and changes were pending: this
+    /// process did not update the index (its answers still include them).
     pub busy: bool,
+    /// The answers may miss changes: why (said to the user, `stale` in JSON).
+    pub stale: Option<String>,
+    mode: SyncMode,
+    notices: Notices,
+    /// The index was found damaged and rebuilt during this session.
+    repaired: Cell<bool>,
 }
 
 impl Session {
@@ -119,18 +148,77 @@ impl Session {
             report,
             scan_problems,
             busy,
-        } = index::open(&root, &rules, o.mode, progress)?;
+            notice,
+            stale,
+        } = match index::open(&root, &rules, o.mode, progress) {
+            Err(e) if e.damaged() && o.mode != SyncMode::Rebuild => {
+                notify(
+                    &o.notices,
+                    format!("the index could not be read ({e}); rebuilt it"),
+                );
+                index::open(&root, &rules, SyncMode::Rebuild, progress)?
+            }
+            r => r?,
+        };
+        if let Some(n) = notice {
+            notify(&o.notices, n);
+        }
+        if let Some(why) = &stale {
+            notify(
+                &o.notices,
+                format!("the answer may miss recent changes: {why}"),
+            );
+        }
         Ok(Session {
             today: std::cell::OnceCell::new(),
             explicit_today: o.today,
             root,
             config,
             rules,
-            view,
+            view: RefCell::new(view),
             report,
             scan_problems,
             busy,
+            stale,
+            mode: o.mode,
+            notices: o.notices.clone(),
+            repaired: Cell::new(false),
         })
+    }
+
+    /// Run a read of the index; an index found damaged on the way is rebuilt
+    /// once (with a notice) and the read tried again.
+    fn read<T>(&self, f: impl Fn(&IndexView) -> index::store::Result<T>) -> Result<T> {
+        let first = f(&self.view.borrow());
+        match first {
+            Err(e) if e.damaged() && !self.repaired.get() && self.mode != SyncMode::Rebuild => {
+                self.repaired.set(true);
+                let opened = index::open(&self.root, &self.rules, SyncMode::Rebuild, &NoProgress)
+                    .map_err(|_| e_owned(&e))?;
+                notify(
+                    &self.notices,
+                    format!("the index could not be read ({e}); rebuilt it"),
+                );
+                *self.view.borrow_mut() = opened.view;
+                Ok(f(&self.view.borrow())?)
+            }
+            r => Ok(r?),
+        }
+    }
+
+    /// Search the index (see `IndexView::search`).
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>> {
+        self.read(|v| v.search(query, limit))
+    }
+
+    /// Rank contacts for a topic (see `IndexView::match_topics`).
+    pub fn match_topics(&self, words: &[String], limit: usize) -> Result<Vec<TopicMatch>> {
+        self.read(|v| v.match_topics(words, limit))
+    }
+
+    /// The telling words of a text for this vault.
+    pub fn telling_terms(&self, text: &str, max: usize) -> Vec<String> {
+        self.view.borrow().telling_terms(text, max)
     }
 
     /// Open without progress display.
@@ -145,7 +233,7 @@ impl Session {
 
     /// Every note, parsed, in path order.
     pub fn notes(&self) -> Result<Vec<Note>> {
-        Ok(self.view.notes()?)
+        self.read(IndexView::notes)
     }
 
     /// Resolve a NAME (name, alias, stem, unambiguous prefix) among contacts.

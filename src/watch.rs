@@ -99,6 +99,12 @@ pub enum Change {
     Committed,
 }
 
+/// An error that passes when the machine recovers (disk full, a folder
+/// briefly unwritable): `watch` waits and tries again instead of exiting.
+fn transient(e: &WatchError) -> bool {
+    matches!(e, WatchError::Index(i) if i.cannot_write())
+}
+
 /// Why `watch` stopped with an error.
 #[derive(Debug, thiserror::Error)]
 pub enum WatchError {
@@ -146,6 +152,9 @@ enum End {
     Stopped,
     VaultMissing,
     Restart,
+    /// A batch could not be applied (disk full, the index folder removed
+    /// under us): warn, wait and start over with a full scan.
+    Failed(WatchError),
 }
 
 /// The watcher thread, kept alive for as long as it should report; none
@@ -364,8 +373,14 @@ impl Watch {
         let mut backoff = Duration::from_secs(1);
         loop {
             let end = match self.serve(first, progress, on) {
+                Ok(End::Failed(e)) => {
+                    on(Change::Warning {
+                        message: format!("{e}; trying again in {}s", backoff.as_secs()),
+                    });
+                    End::Restart
+                }
                 Ok(end) => end,
-                Err(e) if first => return Err(e),
+                Err(e) if first && !transient(&e) => return Err(e),
                 Err(e @ WatchError::WatchLimit { .. }) => return Err(e),
                 Err(e) => {
                     on(Change::Warning {
@@ -389,7 +404,7 @@ impl Watch {
                         return Ok(());
                     }
                 }
-                End::Restart => {
+                End::Restart | End::Failed(_) => {
                     let waited = self.wait(backoff, Some(Instant::now() + backoff), || {
                         Ok::<Option<()>, WatchError>(None)
                     })?;
@@ -601,7 +616,7 @@ impl Watch {
                     }
                     Err(e) => {
                         active.stop();
-                        return Err(e.into());
+                        return Ok(End::Failed(e.into()));
                     }
                 }
             }

@@ -113,19 +113,6 @@ fn people(v: &TestVault, n: usize) {
     }
 }
 
-/// Take the writer lock the way another rapport process (a `watch`) holds it.
-fn hold_lock(v: &TestVault) -> fs::File {
-    fs::create_dir_all(v.abs(".rapport")).expect("mkdir");
-    let f = fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(v.abs(".rapport/lock"))
-        .expect("open lock");
-    f.try_lock().expect("lock is free");
-    f
-}
-
 fn parallel_searches(v: &TestVault, n: usize, query: &str) -> Vec<(i32, String, String)> {
     let children: Vec<_> = (0..n)
         .map(|_| {
@@ -159,7 +146,7 @@ fn readers_work_while_another_process_holds_the_writer() {
     let v = TestVault::new();
     people(&v, 30);
     v.ok(&["index"]);
-    let lock = hold_lock(&v);
+    let lock = common::hold_writer(&v);
     // nothing pending: every reader answers from the index at once
     let start = Instant::now();
     for (code, out, err) in parallel_searches(&v, 8, "sailing") {

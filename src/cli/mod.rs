@@ -14,12 +14,14 @@ use crate::cli::args::{Cli, Command, ExportFormat, Global};
 use crate::cli::exit::Exit;
 use crate::cli::render::{Bar, Out};
 use crate::index::SyncMode;
-use crate::session::{Options, Session};
+use crate::session::{Notices, Options, Session};
 
 /// What every command gets: the global flags and the output.
 pub struct Ctx {
     pub global: Global,
     pub out: Out,
+    /// Notices left by sessions, printed to stderr when the command ends.
+    pub notices: Notices,
 }
 
 impl Ctx {
@@ -33,13 +35,18 @@ impl Ctx {
             vault: self.global.vault.clone(),
             today: self.global.today,
             mode,
+            notices: self.notices.clone(),
         }
     }
 
     /// Open the vault with a fresh index (progress bar on a terminal).
     pub fn session(&self, mode: SyncMode) -> anyhow::Result<Session> {
         let bar = Bar::new(!self.global.quiet && !self.global.json);
-        Ok(Session::open(&self.options(mode), &bar)?)
+        let s = Session::open(&self.options(mode), &bar)?;
+        if s.stale.is_some() {
+            self.out.mark_stale();
+        }
+        Ok(s)
     }
 }
 
@@ -57,8 +64,14 @@ pub fn run() -> ExitCode {
     let mut ctx = Ctx {
         out: Out::new(global.json, global.quiet, global.color),
         global,
+        notices: Notices::default(),
     };
     let result = dispatch(&mut ctx, cli.command);
+    if let Ok(notices) = ctx.notices.lock() {
+        for n in notices.iter() {
+            eprintln!("rapport: {}", render::terminal_safe(n));
+        }
+    }
     match result {
         Ok(exit) => match ctx.out.flush() {
             Ok(()) => ExitCode::from(exit.code()),

@@ -30,6 +30,8 @@ pub struct Out {
     /// not): without colour no escape codes are made, so none are stripped.
     choice: anstream::ColorChoice,
     buf: String,
+    /// The answer may miss changes: JSON documents say `"stale": true`.
+    stale: std::cell::Cell<bool>,
 }
 
 impl Out {
@@ -44,6 +46,7 @@ impl Out {
             quiet,
             choice,
             buf: String::new(),
+            stale: std::cell::Cell::new(false),
         }
     }
 
@@ -66,9 +69,25 @@ impl Out {
     }
 
     pub fn json<T: Serialize>(&mut self, v: &T) {
-        let s =
-            serde_json::to_string_pretty(v).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
+        let s = if self.stale.get() {
+            match serde_json::to_value(v) {
+                Ok(serde_json::Value::Object(mut m)) => {
+                    m.insert("stale".into(), serde_json::Value::Bool(true));
+                    serde_json::to_string_pretty(&m)
+                }
+                Ok(other) => serde_json::to_string_pretty(&other),
+                Err(e) => Err(e),
+            }
+        } else {
+            serde_json::to_string_pretty(v)
+        };
+        let s = s.unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
         self.line(s);
+    }
+
+    /// The answers of this command may miss recent changes.
+    pub fn mark_stale(&self) {
+        self.stale.set(true);
     }
 
     /// Write everything to stdout. A closed pipe (`| head`) is not an error.
@@ -174,6 +193,13 @@ fn push_terminal_safe(buf: &mut String, s: &str, colour: bool) {
         }
         rest = &rest[c.len_utf8()..];
     }
+}
+
+/// Text for a one-line message on stderr, with no control characters.
+pub fn terminal_safe(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    push_terminal_safe(&mut out, &s.replace(['\n', '\r'], " "), false);
+    out
 }
 
 /// "today", "tomorrow", "in 5 days", "yesterday", "9 days overdue".

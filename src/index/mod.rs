@@ -9,6 +9,7 @@ pub mod state;
 pub mod store;
 pub mod sync;
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -20,7 +21,8 @@ use crate::index::scan::{Scan, ScanProblem, scan};
 use crate::index::schema::Fields;
 use crate::index::state::State;
 use crate::index::store::{IndexError, Paths, Result, WriteLock};
-use crate::index::sync::{Progress, Report, Writer, hash_bytes};
+use crate::index::sync::{Progress, Report, Writer, note_doc, read_note};
+use crate::vault::note::Parsed;
 use crate::vault::rules::NoteRules;
 
 /// How a command wants the index.
@@ -34,13 +36,29 @@ pub enum SyncMode {
     Rebuild,
 }
 
-/// A read view of the committed index.
+/// A read view of the committed index, with the notes that changed since
+/// laid over it when the index could not be brought in line.
 pub struct IndexView {
     pub fields: Fields,
     pub root: PathBuf,
     pub(crate) index: Index,
     pub(crate) reader: IndexReader,
+    pub(crate) overlay: Option<Overlay>,
 }
+
+/// Notes whose files differ from the committed index, read from disk and
+/// indexed in memory; answers combine both, so they equal those of an index
+/// brought in line (docs/ARCHITECTURE.md, "Reading while another writes").
+pub(crate) struct Overlay {
+    /// Paths whose committed document is out of date (changed or removed).
+    pub(crate) shadowed: HashSet<String>,
+    /// The changed and added notes.
+    pub(crate) view: Box<IndexView>,
+}
+
+/// At most this many changed notes are laid over the committed index; past
+/// it the answer says it is stale.
+const OVERLAY_MAX: usize = 5000;
 
 /// The outcome of opening: the view, what the sync did, and what the walk found.
 pub struct Opened {
@@ -49,8 +67,13 @@ pub struct Opened {
     pub report: Report,
     pub scan_problems: Vec<ScanProblem>,
     /// Another process holds the writer and changes were pending: the index
-    /// was used as it is.
+    /// was not updated by this process (answers still include the changes).
     pub busy: bool,
+    /// Why the index could not be updated here (read-only, disk full), when
+    /// changes were pending: said once to the user.
+    pub notice: Option<String>,
+    /// The answer may miss changes: why.
+    pub stale: Option<String>,
 }
 
 impl Opened {
@@ -60,6 +83,8 @@ impl Opened {
             report,
             scan_problems,
             busy,
+            notice: None,
+            stale: None,
         }
     }
 
@@ -105,7 +130,92 @@ fn view(root: &Path, fields: &Fields, index: Index) -> Result<IndexView> {
         root: root.to_path_buf(),
         index,
         reader,
+        overlay: None,
     })
+}
+
+/// The notes that differ between the walk and the committed index, read
+/// from disk and indexed in memory. `None` when nothing differs; an error
+/// when there are too many to read at once.
+fn overlay(root: &Path, fields: &Fields, walked: &Scan, state: &State) -> Result<Option<Overlay>> {
+    let d = diff(&walked.entries, &state.entries);
+    if d.is_empty() {
+        return Ok(None);
+    }
+    if d.added.len() + d.changed.len() > OVERLAY_MAX {
+        return Err(IndexError::Query(format!(
+            "{} notes changed since the index was last updated",
+            d.added.len() + d.changed.len()
+        )));
+    }
+    // a file whose stat changed but whose content is what was indexed (a
+    // touch, a checkout, a note saved less than 2 s before the last sync)
+    // needs nothing laid over it
+    let mut fresh: Vec<(u64, Parsed)> = d.added.iter().map(|e| read_note(root, &e.rel)).collect();
+    let mut shadowed: HashSet<String> = d.removed.iter().cloned().collect();
+    for e in &d.changed {
+        let known = state
+            .entries
+            .binary_search_by(|k| k.rel.as_str().cmp(&e.rel))
+            .ok()
+            .map(|i| state.entries[i].hash);
+        let (hash, parsed) = read_note(root, &e.rel);
+        if hash == 0 || known != Some(hash) {
+            shadowed.insert(e.rel.clone());
+            fresh.push((hash, parsed));
+        }
+    }
+    if fresh.is_empty() && shadowed.is_empty() {
+        return Ok(None);
+    }
+    let index = Index::create_in_ram(fields.schema.clone());
+    schema::register(index.tokenizers());
+    let ram = Path::new("(changed notes)");
+    let mut w: tantivy::IndexWriter = index
+        .writer_with_num_threads(1, 15_000_000)
+        .map_err(store::tv_err(ram))?;
+    for (hash, parsed) in &fresh {
+        w.add_document(note_doc(fields, parsed, *hash))
+            .map_err(store::tv_err(ram))?;
+    }
+    w.commit().map_err(store::tv_err(ram))?;
+    let reader = store::reader(&index, ram)?;
+    reader.reload().map_err(store::tv_err(ram))?;
+    Ok(Some(Overlay {
+        shadowed,
+        view: Box::new(IndexView {
+            fields: fields.clone(),
+            root: root.to_path_buf(),
+            index,
+            reader,
+            overlay: None,
+        }),
+    }))
+}
+
+/// The committed index with the walk's changes laid over it: for a reader
+/// that cannot update the index (another process holds the writer, or the
+/// folder cannot be written). `why_not` is the reason the index was not
+/// updated, for the notice; `None` when another rapport process is at it.
+fn overlaid(
+    root: &Path,
+    fields: &Fields,
+    mut view: IndexView,
+    walked: Scan,
+    state: &State,
+    why_not: Option<String>,
+) -> Opened {
+    let report = state_report(Some(state), &walked.problems);
+    let (overlay, stale) = match overlay(root, fields, &walked, state) {
+        Ok(o) => (o, None),
+        Err(e) => (None, Some(e.to_string())),
+    };
+    let pending = overlay.is_some() || stale.is_some();
+    view.overlay = overlay;
+    let mut o = Opened::new(view, report, walked.problems, why_not.is_none() && pending);
+    o.notice = why_not.filter(|_| pending);
+    o.stale = stale;
+    o
 }
 
 /// A view for a reader that holds no lock: an `index --rebuild` in another
@@ -122,25 +232,6 @@ fn reader_view(
         Err(_) if Instant::now() < swap_deadline => Ok(None),
         Err(e) => Err(e),
     }
-}
-
-/// Are the changes in the diff only stat changes (same content)?
-fn only_stat_changes(root: &Path, scan: &Scan, state: &State) -> bool {
-    let d = diff(&scan.entries, &state.entries);
-    if !d.added.is_empty() || !d.removed.is_empty() {
-        return false;
-    }
-    d.changed.iter().all(|e| {
-        let known = state
-            .entries
-            .binary_search_by(|k| k.rel.as_str().cmp(&e.rel))
-            .ok()
-            .map(|i| state.entries[i].hash);
-        match (std::fs::read(root.join(&e.rel)), known) {
-            (Ok(b), Some(h)) => hash_bytes(&b) == h,
-            _ => false,
-        }
-    })
 }
 
 /// Read the index and its stat cache while the vault is walked: a sync needs
@@ -237,21 +328,55 @@ pub fn open(
                 let report = state_report(Some(&state), &s.problems);
                 return Ok(Opened::new(view, report, s.problems, false));
             }
-            if let Some(lock) = WriteLock::try_acquire(&paths)? {
-                let done = write_sync(&paths, &fields, rules, lock, false, Some(s), progress)?;
-                return Opened::synced(root, &fields, done);
-            }
-            // Someone else writes (a running watch, or a parallel command):
-            // content-identical files need no writer; real changes get a moment.
-            if only_stat_changes(root, &s, &state) || Instant::now() >= busy_deadline {
-                let busy = Instant::now() >= busy_deadline;
+            // the walk is handed to the writer: keep a copy for the overlay
+            // in case the index turns out not to be writable
+            let why_not = match WriteLock::try_acquire(&paths) {
+                Ok(Some(lock)) => {
+                    match write_sync(
+                        &paths,
+                        &fields,
+                        rules,
+                        lock,
+                        false,
+                        Some(s.clone()),
+                        progress,
+                    ) {
+                        Ok(done) => return Opened::synced(root, &fields, done),
+                        Err(e) if e.cannot_write() => Some(format!(
+                            "could not update the index ({}); changed notes were read directly",
+                            e
+                        )),
+                        Err(e) => return Err(e),
+                    }
+                }
+                Ok(None) => None,
+                Err(e) if e.cannot_write() => Some(format!(
+                    "could not update the index ({}); changed notes were read directly",
+                    e
+                )),
+                Err(e) => return Err(e),
+            };
+            if why_not.is_some() {
+                // a failed write may have left the committed index as it was
+                // or (rarely) moved on: read what is there now
+                if let Some((index, state)) = store::open_existing(&paths)
+                    && let Some(view) = reader_view(root, &fields, index, swap_deadline)?
+                {
+                    return Ok(overlaid(root, &fields, view, s, &state, why_not));
+                }
                 let Some(view) = reader_view(root, &fields, index, swap_deadline)? else {
                     again();
                     continue;
                 };
-                let report = state_report(Some(&state), &s.problems);
-                return Ok(Opened::new(view, report, s.problems, busy));
+                return Ok(overlaid(root, &fields, view, s, &state, why_not));
             }
+            // Someone else writes (a running watch, or a parallel command):
+            // answer from the committed index with the changed notes laid over it.
+            let Some(view) = reader_view(root, &fields, index, swap_deadline)? else {
+                again();
+                continue;
+            };
+            return Ok(overlaid(root, &fields, view, s, &state, None));
         } else if let Some(lock) = WriteLock::try_acquire(&paths)? {
             let done = write_sync(&paths, &fields, rules, lock, false, Some(s), progress)?;
             return Opened::synced(root, &fields, done);
@@ -263,9 +388,12 @@ pub fn open(
             && let Ok(index) = store::open_index(&paths.index)
             && let Ok(view) = view(root, &fields, index)
         {
-            // a writer holds the lock and the cache is behind: read what is committed
+            // a writer holds the lock and builds the index anew: read what is
+            // committed, and say that it may miss changes
             let report = state_report(None, &s.problems);
-            return Ok(Opened::new(view, report, s.problems, true));
+            let mut o = Opened::new(view, report, s.problems, true);
+            o.stale = Some("another rapport process is rebuilding the index".into());
+            return Ok(o);
         }
         thread::sleep(Duration::from_millis(40));
     }

@@ -211,6 +211,28 @@ impl IndexView {
     /// cores (largest first): decompressing the store and deserialising
     /// each model is most of `due`, `topics` and `intros`.
     pub fn notes(&self) -> Result<Vec<Note>> {
+        let mut out = self.committed_notes()?;
+        if let Some(ov) = &self.overlay {
+            out.retain(|n| !ov.shadowed.contains(&n.path));
+            out.append(&mut ov.view.notes()?);
+            out.sort_by(|a, b| a.path.cmp(&b.path));
+        }
+        Ok(out)
+    }
+
+    /// How many committed hits the overlay may hide: ask for that many more.
+    fn hidden(&self) -> usize {
+        self.overlay.as_ref().map_or(0, |o| o.shadowed.len())
+    }
+
+    /// Is a committed document for `path` out of date?
+    fn shadowed(&self, path: &str) -> bool {
+        self.overlay
+            .as_ref()
+            .is_some_and(|o| o.shadowed.contains(path))
+    }
+
+    fn committed_notes(&self) -> Result<Vec<Note>> {
         let searcher = self.searcher();
         let dir = self.dir();
         let segs = searcher.segment_readers();
@@ -369,6 +391,23 @@ impl IndexView {
     /// Full-text search in tantivy's query syntax; all words must match
     /// (use `OR` for either).
     pub fn search(&self, query: &str, limit: usize) -> Result<Vec<Hit>> {
+        let q = self.user_query(query)?;
+        let mut hits = self.search_hits(q.as_ref(), limit.saturating_add(self.hidden()))?;
+        if let Some(ov) = &self.overlay {
+            hits.retain(|h| !ov.shadowed.contains(&h.path));
+            hits.extend(ov.view.search_hits(q.as_ref(), limit)?);
+            hits.sort_by(|a, b| {
+                b.score
+                    .total_cmp(&a.score)
+                    .then_with(|| a.path.cmp(&b.path))
+            });
+        }
+        hits.truncate(limit);
+        Ok(hits)
+    }
+
+    /// A user's query, checked and expanded over rapport's fields.
+    fn user_query(&self, query: &str) -> Result<Box<dyn Query>> {
         let query = &*nfc(query);
         let shown = excerpt(query);
         if query_depth(query) > MAX_QUERY_DEPTH {
@@ -386,6 +425,11 @@ impl IndexView {
             .map_err(|e| {
                 IndexError::Query(format!("bad query {shown:?}: {}", excerpt(&e.to_string())))
             })?;
+        Ok(q)
+    }
+
+    /// The best `limit` hits of `q` in this view's own index.
+    fn search_hits(&self, q: &dyn Query, limit: usize) -> Result<Vec<Hit>> {
         let searcher = self.searcher();
         // never more hits than documents: the collector allocates by its limit
         let limit = clamp_limit(limit, &searcher);
@@ -393,12 +437,15 @@ impl IndexView {
             return Ok(vec![]);
         }
         let top = searcher
-            .search(&q, &TopDocs::with_limit(limit).order_by_score())
+            .search(q, &TopDocs::with_limit(limit).order_by_score())
             .map_err(tv_err(&self.dir()))?;
-        let gens = self.snippet_generators(&searcher, q.as_ref());
+        let gens = self.snippet_generators(&searcher, q);
         let mut hits = Vec::new();
         for (score, addr) in top {
             let note = self.note_of(&searcher, addr)?;
+            if self.shadowed(&note.path) {
+                continue;
+            }
             let (snippet, highlights, line) = self.snippet(&gens, &note.path);
             hits.push(Hit {
                 path: note.path,
@@ -527,6 +574,21 @@ impl IndexView {
 
     /// Rank contacts for a topic (one or more words), weighting where they match.
     pub fn match_topics(&self, words: &[String], limit: usize) -> Result<Vec<TopicMatch>> {
+        let mut out = self.topic_hits(words, limit.saturating_add(self.hidden()))?;
+        if let Some(ov) = &self.overlay {
+            out.extend(ov.view.topic_hits(words, limit)?);
+            out.sort_by(|a, b| {
+                b.score
+                    .total_cmp(&a.score)
+                    .then_with(|| a.path.cmp(&b.path))
+            });
+        }
+        out.truncate(limit);
+        Ok(out)
+    }
+
+    /// The best `limit` contacts for the topic in this view's own index.
+    fn topic_hits(&self, words: &[String], limit: usize) -> Result<Vec<TopicMatch>> {
         let searcher = self.searcher();
         let dir = self.dir();
         let groups: Vec<(Group, f32, Box<dyn Query>)> = TOPIC_WEIGHTS
@@ -579,6 +641,9 @@ impl IndexView {
                 }
             }
             let note = self.note_of(&searcher, addr)?;
+            if self.shadowed(&note.path) {
+                continue;
+            }
             let (snippet, highlights, line) = self.snippet(&gens, &note.path);
             out.push(TopicMatch {
                 path: note.path,

@@ -66,7 +66,7 @@ pub struct ScanProblem {
 }
 
 /// The result of a walk.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Scan {
     pub entries: Vec<Entry>,
     pub problems: Vec<ScanProblem>,

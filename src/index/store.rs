@@ -6,6 +6,11 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
+use tantivy::directory::{
+    Directory, DirectoryLock, FileHandle, FileSlice, Lock, META_LOCK, MmapDirectory, WatchCallback,
+    WatchHandle, WritePtr,
+};
 use tantivy::{Index, IndexReader, ReloadPolicy};
 
 use crate::index::schema::{self, Fields, SCHEMA_VERSION};
@@ -16,9 +21,9 @@ pub const VERSION_FILE: &str = "rapport-version";
 /// Errors of the index layer; each names the path it concerns.
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
-    #[error("{path}: {source}")]
+    #[error("{path}: {}", io_words(source))]
     Io { path: PathBuf, source: io::Error },
-    #[error("{path}: index error: {source}")]
+    #[error("{path}: {}", describe(source))]
     Tantivy {
         path: PathBuf,
         source: tantivy::TantivyError,
@@ -30,6 +35,115 @@ pub enum IndexError {
 }
 
 pub type Result<T> = std::result::Result<T, IndexError>;
+
+impl IndexError {
+    /// The I/O error underneath, if any.
+    pub fn io(&self) -> Option<&io::Error> {
+        match self {
+            IndexError::Io { source, .. } => Some(source),
+            IndexError::Tantivy { source, .. } => tantivy_io(source),
+            _ => None,
+        }
+    }
+
+    /// An error that means the index cannot be written here now (read-only
+    /// file system, no permission, disk or quota full): readers go on with
+    /// the committed index.
+    pub fn cannot_write(&self) -> bool {
+        self.io().is_some_and(|e| {
+            matches!(
+                e.kind(),
+                io::ErrorKind::ReadOnlyFilesystem
+                    | io::ErrorKind::PermissionDenied
+                    | io::ErrorKind::StorageFull
+                    | io::ErrorKind::QuotaExceeded
+            )
+        }) || matches!(self, IndexError::Tantivy { source, .. }
+            if matches!(source, tantivy::TantivyError::ErrorInThread(m) if m.contains("killed")))
+    }
+
+    /// An index whose data cannot be read back (a damaged or missing file).
+    pub fn damaged(&self) -> bool {
+        match self {
+            IndexError::Tantivy { source, .. } => match source {
+                tantivy::TantivyError::DataCorruption(_)
+                | tantivy::TantivyError::OpenReadError(_)
+                | tantivy::TantivyError::DeserializeError(_)
+                | tantivy::TantivyError::IncompatibleIndex(_) => true,
+                tantivy::TantivyError::IoError(e) => !matches!(
+                    e.kind(),
+                    io::ErrorKind::StorageFull | io::ErrorKind::Interrupted
+                ),
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+}
+
+fn tantivy_io(e: &tantivy::TantivyError) -> Option<&io::Error> {
+    use tantivy::TantivyError as T;
+    use tantivy::directory::error::{LockError, OpenDirectoryError, OpenReadError, OpenWriteError};
+    match e {
+        T::IoError(io) => Some(io),
+        T::OpenWriteError(OpenWriteError::IoError { io_error, .. })
+        | T::OpenReadError(OpenReadError::IoError { io_error, .. })
+        | T::OpenDirectoryError(OpenDirectoryError::IoError { io_error, .. })
+        | T::LockFailure(LockError::IoError(io_error), _) => Some(io_error),
+        _ => None,
+    }
+}
+
+/// An I/O error as a few plain words ("disk full"), not a debug dump.
+pub fn io_words(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::StorageFull => "disk full".into(),
+        io::ErrorKind::QuotaExceeded => "disk quota exceeded".into(),
+        io::ErrorKind::ReadOnlyFilesystem => "read-only file system".into(),
+        io::ErrorKind::PermissionDenied => "permission denied".into(),
+        io::ErrorKind::NotFound => "not found".into(),
+        _ => match e.raw_os_error() {
+            // the OS's words without Rust's "(os error N)"
+            Some(_) => {
+                let t = e.to_string();
+                match t.rfind(" (os error ") {
+                    Some(i) => t[..i].to_string(),
+                    None => t,
+                }
+            }
+            None => e.to_string(),
+        },
+    }
+}
+
+/// A tantivy error on one line: its I/O cause in plain words, or a short
+/// form of its message.
+fn describe(e: &tantivy::TantivyError) -> String {
+    if let Some(io) = tantivy_io(e) {
+        return io_words(io);
+    }
+    match e {
+        tantivy::TantivyError::DataCorruption(_) => "damaged index data".into(),
+        tantivy::TantivyError::LockFailure(_, _) => "the index is locked by another writer".into(),
+        other => {
+            let text = other.to_string().replace(['\n', '\r'], " ");
+            match text.char_indices().nth(160) {
+                Some((i, _)) => format!("{}…", &text[..i]),
+                None => text,
+            }
+        }
+    }
+}
+
+/// Remove a file or a folder, whichever is there; nothing there is fine.
+pub fn remove_any(p: &Path) -> io::Result<()> {
+    match fs::symlink_metadata(p) {
+        Ok(m) if m.is_dir() => fs::remove_dir_all(p),
+        Ok(_) => fs::remove_file(p),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
+    }
+}
 
 pub fn io_err(path: &Path) -> impl FnOnce(io::Error) -> IndexError + '_ {
     move |source| IndexError::Io {
@@ -164,9 +278,65 @@ pub fn open_index(dir: &Path) -> Result<Index> {
             )),
         });
     }
-    let index = Index::open_in_dir(dir).map_err(tv_err(dir))?;
+    let mmap = MmapDirectory::open(dir).map_err(|e| tv_err(dir)(e.into()))?;
+    let index = Index::open(ReadTolerant(mmap)).map_err(tv_err(dir))?;
     schema::register(index.tokenizers());
     Ok(index)
+}
+
+/// The index folder as tantivy sees it, except that a reader on a folder it
+/// cannot write (a read-only mount, an immutable `.rapport/`) goes on without
+/// tantivy's meta lock file. That lock only keeps a writer's clean-up from
+/// deleting segment files while a reader opens them, and no writer can work
+/// in a folder that cannot be written.
+#[derive(Clone, Debug)]
+struct ReadTolerant(MmapDirectory);
+
+impl Directory for ReadTolerant {
+    fn get_file_handle(
+        &self,
+        path: &Path,
+    ) -> std::result::Result<std::sync::Arc<dyn FileHandle>, OpenReadError> {
+        self.0.get_file_handle(path)
+    }
+    fn open_read(&self, path: &Path) -> std::result::Result<FileSlice, OpenReadError> {
+        self.0.open_read(path)
+    }
+    fn delete(&self, path: &Path) -> std::result::Result<(), DeleteError> {
+        self.0.delete(path)
+    }
+    fn exists(&self, path: &Path) -> std::result::Result<bool, OpenReadError> {
+        self.0.exists(path)
+    }
+    fn open_write(&self, path: &Path) -> std::result::Result<WritePtr, OpenWriteError> {
+        self.0.open_write(path)
+    }
+    fn atomic_read(&self, path: &Path) -> std::result::Result<Vec<u8>, OpenReadError> {
+        self.0.atomic_read(path)
+    }
+    fn atomic_write(&self, path: &Path, data: &[u8]) -> io::Result<()> {
+        self.0.atomic_write(path, data)
+    }
+    fn sync_directory(&self) -> io::Result<()> {
+        self.0.sync_directory()
+    }
+    fn acquire_lock(&self, lock: &Lock) -> std::result::Result<DirectoryLock, LockError> {
+        match self.0.acquire_lock(lock) {
+            Err(LockError::IoError(e))
+                if lock.filepath == META_LOCK.filepath
+                    && matches!(
+                        e.kind(),
+                        io::ErrorKind::ReadOnlyFilesystem | io::ErrorKind::PermissionDenied
+                    ) =>
+            {
+                Ok(DirectoryLock::from(Box::new(())))
+            }
+            other => other,
+        }
+    }
+    fn watch(&self, cb: WatchCallback) -> tantivy::Result<WatchHandle> {
+        self.0.watch(cb)
+    }
 }
 
 /// A reader that reloads only when asked (short-lived processes).
@@ -185,8 +355,12 @@ pub fn open_existing(paths: &Paths) -> Option<(Index, State)> {
     let state = State::load(&paths.index)?;
     // Segment files are only opened by a reader: a truncated or missing one
     // makes the index unusable, and it is rebuilt like a missing index.
-    reader(&index, &paths.index).ok()?;
-    (state.opstamp == metas.opstamp).then_some((index, state))
+    let r = reader(&index, &paths.index).ok()?;
+    // a cache that parses but lost or gained entries would make the next
+    // sync add a second document for a path: rebuild instead
+    let agree =
+        state.opstamp == metas.opstamp && r.searcher().num_docs() == state.entries.len() as u64;
+    agree.then_some((index, state))
 }
 
 /// The index and the counts of its last commit (from the commit payload),
@@ -221,7 +395,7 @@ pub fn clean_leftovers(paths: &Paths) {
         for e in rd.flatten() {
             let n = e.file_name().to_string_lossy().to_string();
             if n.starts_with("index.new") || n.starts_with("index.old") {
-                let _ = fs::remove_dir_all(e.path());
+                let _ = remove_any(&e.path());
             }
         }
     }
@@ -230,9 +404,7 @@ pub fn clean_leftovers(paths: &Paths) {
 /// Create an empty index in a fresh temp folder beside the live one.
 pub fn create_new(paths: &Paths, fields: &Fields) -> Result<(PathBuf, Index)> {
     let dir = paths.dot.join("index.new");
-    if dir.exists() {
-        fs::remove_dir_all(&dir).map_err(io_err(&dir))?;
-    }
+    remove_any(&dir).map_err(io_err(&dir))?;
     create_private_dir(&dir)?;
     let index = Index::create_in_dir(&dir, fields.schema.clone()).map_err(tv_err(&dir))?;
     schema::register(index.tokenizers());
@@ -245,15 +417,12 @@ pub fn swap_in(paths: &Paths, new_dir: &Path) -> Result<()> {
     fs::write(&vf, format!("{SCHEMA_VERSION}\n")).map_err(io_err(&vf))?;
     make_private(new_dir);
     let old = paths.dot.join("index.old");
-    if old.exists() {
-        fs::remove_dir_all(&old).map_err(io_err(&old))?;
-    }
-    if paths.index.exists() {
+    remove_any(&old).map_err(io_err(&old))?;
+    // whatever is in the way (an old index, or a file where the folder should be)
+    if fs::symlink_metadata(&paths.index).is_ok() {
         fs::rename(&paths.index, &old).map_err(io_err(&paths.index))?;
     }
     fs::rename(new_dir, &paths.index).map_err(io_err(new_dir))?;
-    if old.exists() {
-        let _ = fs::remove_dir_all(&old);
-    }
+    let _ = remove_any(&old);
     Ok(())
 }

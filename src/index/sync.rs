@@ -315,6 +315,9 @@ impl Writer {
 
     fn apply_diff(&mut self, d: Diff, progress: &dyn Progress, dir: &Path) -> Result<Report> {
         let scan_start = now_ns();
+        // an "added" path may still have a document when the stat cache lost
+        // its entry: delete by path first, unless the index is new
+        let may_have_docs = !self.state.is_empty();
         let mut report = Report::default();
         let mut work: Vec<Work<'_>> = Vec::with_capacity(d.added.len() + d.changed.len());
         work.extend(d.added.iter().map(|e| Work {
@@ -399,7 +402,7 @@ impl Writer {
                     removed_pending = false;
                 }
                 for done in &to_index {
-                    if done.kind == "updated" {
+                    if done.kind == "updated" || may_have_docs {
                         w.delete_term(Term::from_field_text(fields.path, &done.rel));
                     }
                 }

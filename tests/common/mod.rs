@@ -387,3 +387,17 @@ pub fn nobody_can_run() -> bool {
         .status()
         .is_ok_and(|s| s.success())
 }
+
+/// Take the index writer lock the way another rapport process (a `watch`)
+/// holds it, for as long as the file lives.
+pub fn hold_writer(v: &TestVault) -> fs::File {
+    fs::create_dir_all(v.abs(".rapport")).expect("mkdir");
+    let f = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(v.abs(".rapport/lock"))
+        .expect("open lock");
+    f.try_lock().expect("lock is free");
+    f
+}

@@ -60,7 +60,7 @@ pub fn run(
     };
     let s = ctx.session(SyncMode::Sync)?;
     let words: Vec<String> = match &text {
-        Some(t) => s.view.telling_terms(t, FILE_TERMS),
+        Some(t) => s.telling_terms(t, FILE_TERMS),
         None => topic
             .iter()
             .flat_map(|t| t.split_whitespace().map(str::to_string))
@@ -69,7 +69,7 @@ pub fn run(
     let matches = if words.is_empty() {
         vec![]
     } else {
-        s.view.match_topics(&words, limit)?
+        s.match_topics(&words, limit)?
     };
     let exit = if matches.is_empty() {
         Exit::NothingFound

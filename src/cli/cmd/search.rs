@@ -16,7 +16,7 @@ struct SearchResult<'a> {
 
 pub fn run(ctx: &mut Ctx, query: &str, limit: usize) -> anyhow::Result<Exit> {
     let s = ctx.session(SyncMode::Sync)?;
-    let hits = s.view.search(query, limit)?;
+    let hits = s.search(query, limit)?;
     let exit = if hits.is_empty() {
         Exit::NothingFound
     } else {

@@ -120,6 +120,8 @@ fn human(d: Duration) -> String {
 /// How often `--ics` looks at the clock: the calendar shows overdue items on
 /// today, so it is rewritten when the date changes even if no note did.
 const ICS_CLOCK: Duration = Duration::from_secs(60);
+/// How soon a calendar that could not be written is tried again.
+const ICS_RETRY: Duration = Duration::from_secs(5);
 
 /// The calendar file `watch --ics` keeps current.
 struct IcsFile {
@@ -154,26 +156,35 @@ impl IcsFile {
     fn keep(mut self, rx: Receiver<()>) -> JoinHandle<()> {
         std::thread::spawn(move || {
             let mut day = session::today(self.options.today);
+            // a failed write (disk full) is tried again soon, not only at
+            // the next commit
+            let mut failed = false;
             loop {
-                let dirty = match rx.recv_timeout(ICS_CLOCK) {
+                let wait = if failed { ICS_RETRY } else { ICS_CLOCK };
+                let dirty = match rx.recv_timeout(wait) {
                     Ok(()) => true,
-                    Err(RecvTimeoutError::Timeout) => false,
+                    Err(RecvTimeoutError::Timeout) => failed,
                     Err(RecvTimeoutError::Disconnected) => break,
                 };
                 while rx.try_recv().is_ok() {}
                 let now = session::today(self.options.today);
                 if dirty || now != day {
                     day = now;
-                    self.write_or_warn();
+                    failed = !self.write_or_warn();
                 }
             }
             self.write_or_warn();
         })
     }
 
-    fn write_or_warn(&mut self) {
-        if let Err(e) = self.write(SyncMode::NoSync) {
-            eprintln!("rapport: warning: --ics: {}", crate::cli::one_line(&e));
+    /// Write, or warn on stderr; whether it was written.
+    fn write_or_warn(&mut self) -> bool {
+        match self.write(SyncMode::NoSync) {
+            Ok(()) => true,
+            Err(e) => {
+                eprintln!("rapport: warning: --ics: {}", crate::cli::one_line(&e));
+                false
+            }
         }
     }
 }
