@@ -461,7 +461,7 @@ impl Watch {
             Waited::Got(l) => Ok(Some(l)),
             Waited::Stopped => Ok(None),
             Waited::TimedOut => Err(WatchError::Busy {
-                path: paths.dot.join("lock"),
+                path: paths.cache.clone(),
             }),
         }
     }

@@ -184,7 +184,7 @@ fn soak(size: usize, long_pauses: bool) {
         }
     }
     stop.store(true, Ordering::Relaxed);
-    let kept = fs::read_dir(v.abs(".rapport/tmp")).map_or(0, |d| {
+    let kept = fs::read_dir(v.cache_dir().expect("cache").join("tmp")).map_or(0, |d| {
         d.flatten()
             .filter(|e| e.file_name().to_string_lossy().starts_with("kept-"))
             .count()
@@ -278,14 +278,14 @@ fn temp_files_live_in_rapport_tmp_and_are_swept() {
     let v = anna();
     v.git_init();
     v.ok(&["--today", "2026-11-26", "log", "anna", "First"]);
-    let tmp = v.abs(".rapport/tmp");
+    let tmp = v.cache_dir().expect("cache").join("tmp");
     assert!(tmp.is_dir());
     // a write killed after its temp file was complete
     fs::write(tmp.join(".rapport-tmp-killed.tmp"), "half a note").expect("write");
     v.ok(&["--today", "2026-11-26", "log", "anna", "Second"]);
     assert!(!tmp.join(".rapport-tmp-killed.tmp").exists(), "swept");
     let status = v.git(&["status", "--porcelain", "--untracked-files=all"]);
-    assert!(!status.contains(".rapport/tmp"), "{status}");
+    assert!(!status.contains(".rapport"), "{status}");
     // nothing beside the note either
     let mut names: Vec<String> = fs::read_dir(v.abs("people"))
         .expect("ls")

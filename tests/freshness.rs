@@ -312,7 +312,7 @@ fn git_checkout_of_another_branch_is_seen() {
 fn stale_schema_version_rebuilds_automatically() {
     let v = vault(10);
     v.ok(&["index"]);
-    let vf = ".rapport/index/rapport-version";
+    let vf = &format!("{}/rapport-version", v.index_rel());
     let current = v.read(vf);
     assert!(!current.trim().is_empty());
     v.write(vf, "0\n");
@@ -334,7 +334,7 @@ fn stale_schema_version_rebuilds_automatically() {
 }
 
 fn index_files(v: &TestVault) -> Vec<std::path::PathBuf> {
-    let mut out: Vec<_> = fs::read_dir(v.abs(".rapport/index"))
+    let mut out: Vec<_> = fs::read_dir(v.index_dir())
         .expect("index folder")
         .map(|e| e.expect("entry").path())
         .filter(|p| p.is_file())
@@ -347,7 +347,7 @@ fn index_files(v: &TestVault) -> Vec<std::path::PathBuf> {
 fn deleted_index_is_rebuilt() {
     let v = vault(10);
     v.ok(&["index"]);
-    v.remove(".rapport/index");
+    v.remove(&v.index_rel());
     assert_eq!(v.search_paths("Talks").len(), 10);
     v.remove(".rapport");
     assert_eq!(v.search_paths("Talks").len(), 10);
@@ -439,24 +439,25 @@ fn index_damage_is_also_survived_by_index_and_every_read_command() {
 }
 
 #[test]
-fn gitignore_is_created_with_index() {
+fn the_cache_ignores_itself_for_git() {
     let v = vault(3);
     assert!(!v.abs(".rapport").exists());
     v.ok(&["search", "Talks"]);
-    let gi = v.read(".rapport/.gitignore");
-    assert!(
-        gi.lines().any(|l| l.trim() == "index/"),
-        ".rapport/.gitignore: {gi:?}"
-    );
-    // a user's own .gitignore is left alone
+    let cache = v.cache_dir().expect("a cache folder");
+    let gi = fs::read_to_string(cache.join(".gitignore")).expect("read");
+    assert!(gi.lines().any(|l| l.trim() == "*"), "{gi:?}");
+    // nothing else of rapport's at the top of .rapport/ that git could see
+    assert!(!v.abs(".rapport/.gitignore").exists());
+    // a user's own .rapport/.gitignore is left alone
     v.write(".rapport/.gitignore", "index/\n# mine\n");
-    v.remove(".rapport/index");
+    v.remove(&v.index_rel());
     v.ok(&["index"]);
     assert_eq!(v.read(".rapport/.gitignore"), "index/\n# mine\n");
-    // and git really ignores the index
+    // and git really ignores the cache
+    v.remove(".rapport/.gitignore");
     v.git_init();
     let status = v.git(&["status", "--porcelain", "--untracked-files=all"]);
-    assert!(!status.contains(".rapport/index"), "{status}");
+    assert!(!status.contains(".rapport"), "{status}");
 }
 
 #[test]

@@ -118,14 +118,7 @@ fn a_stopped_watch_does_not_make_answers_stale() {
         .expect("watch");
     // wait until it holds the writer
     common::poll(Duration::from_secs(60), "watch to start", || {
-        let probe = fs::OpenOptions::new()
-            .write(true)
-            .open(v.abs(".rapport/lock"))
-            .ok()?;
-        match probe.try_lock() {
-            Err(fs::TryLockError::WouldBlock) => Some(()),
-            _ => None,
-        }
+        common::writer_held(&v).then_some(())
     });
     let pid = watch.id().to_string();
     let stop = Command::new("kill")
@@ -151,7 +144,7 @@ fn answers_that_may_miss_changes_say_so() {
     v.ok(&["index"]);
     // a cache that does not belong to the index: a reader cannot tell what
     // changed, and another process holds the writer
-    fs::remove_file(v.abs(".rapport/index/rapport-state")).expect("rm");
+    fs::remove_file(v.index_dir().join("rapport-state")).expect("rm");
     let lock = hold_writer(&v);
     v.write("people/p001.md", "---\nname: Person 1\n---\nlateword\n");
     let (code, out, err) = v.run(&["--json", "search", "marker3"]);
@@ -174,7 +167,7 @@ fn a_stat_cache_missing_entries_never_duplicates_notes() {
     people(&v, 60);
     v.ok(&["index"]);
     // drop lines 2..40 of the cache: it still parses
-    let state = v.abs(".rapport/index/rapport-state");
+    let state = v.index_dir().join("rapport-state");
     let text = fs::read_to_string(&state).expect("read");
     let kept: Vec<&str> = text
         .lines()
@@ -207,7 +200,7 @@ fn a_damaged_store_is_rebuilt_once_with_a_notice() {
     let v = TestVault::new();
     people(&v, 40);
     v.ok(&["index"]);
-    let store = fs::read_dir(v.abs(".rapport/index"))
+    let store = fs::read_dir(v.index_dir())
         .expect("ls")
         .flatten()
         .map(|e| e.path())
@@ -243,14 +236,15 @@ fn an_index_folder_that_is_a_file_is_rebuilt() {
     let v = TestVault::new();
     people(&v, 5);
     v.ok(&["index"]);
-    fs::remove_dir_all(v.abs(".rapport/index")).expect("rm");
-    fs::write(v.abs(".rapport/index"), "not a folder").expect("write");
+    let index = v.index_dir();
+    fs::remove_dir_all(&index).expect("rm");
+    fs::write(&index, "not a folder").expect("write");
     for _ in 0..2 {
         let (code, out, err) = v.run(&["search", "marker3"]);
         assert_eq!(code, 0, "{out}{err}");
         assert!(out.contains("people/p003.md"), "{out}");
     }
-    assert!(v.abs(".rapport/index").is_dir());
+    assert!(v.index_dir().is_dir());
 }
 
 /// Run `cmd` as root, saying why a test is skipped when it cannot.
@@ -342,11 +336,7 @@ fn a_full_disk_still_answers_and_watch_recovers() {
         .spawn()
         .expect("watch");
     common::poll(Duration::from_secs(60), "watch to start", || {
-        let probe = fs::OpenOptions::new()
-            .write(true)
-            .open(v.abs(".rapport/lock"))
-            .ok()?;
-        matches!(probe.try_lock(), Err(fs::TryLockError::WouldBlock)).then_some(())
+        common::writer_held(&v).then_some(())
     });
     // fill the disk
     let fill = dot.join("fill");

@@ -329,7 +329,7 @@ fn kill_9_at_any_moment_leaves_a_usable_index() {
             .stderr(Stdio::null())
             .spawn()
             .expect("spawn");
-        let new_meta = v.abs(".rapport/index.new/meta.json");
+        let new_meta = v.cache_dir().expect("cache").join("index.new/meta.json");
         let deadline = Instant::now() + common::CMD_TIMEOUT;
         loop {
             let committed =
@@ -362,8 +362,9 @@ fn kill_9_at_any_moment_leaves_a_usable_index() {
     }
     // no leftovers of the killed runs stay behind once a writer has run
     v.ok(&["index"]);
-    assert!(!v.abs(".rapport/index.new").exists());
-    assert!(!v.abs(".rapport/index.old").exists());
+    let cache = v.cache_dir().expect("cache");
+    assert!(!cache.join("index.new").exists());
+    assert!(!cache.join("index.old").exists());
 }
 
 /// Can this process read a file whose mode is 000 (root, CAP_DAC_OVERRIDE)?

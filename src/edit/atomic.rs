@@ -1,11 +1,12 @@
 //! The one way rapport writes a note (docs/ARCHITECTURE.md, "The write path").
 //!
 //! Every write command opens an [`Editor`]: it takes an operating-system lock
-//! (`.rapport/tmp/edit.lock`) that serialises rapport writers across the whole
-//! read-modify-write, and sweeps the temp files of writes that were killed.
-//! The new text goes to a temp file in `.rapport/tmp/` (never seen by git,
-//! which is told to ignore that folder, nor by the index, which skips
-//! `.rapport/`), is flushed, and then replaces the note as a compare-and-swap:
+//! on the open `.rapport/` folder that serialises rapport writers across the
+//! whole read-modify-write, and sweeps the temp files of writes that were
+//! killed. The new text goes to a temp file in the cache folder's `tmp/`
+//! (`dotdir`: never seen by git, which that folder tells to ignore it, nor by
+//! the index, which skips `.rapport/`), is flushed, and then replaces the note
+//! as a compare-and-swap:
 //!
 //! * On Linux the temp file and the note are swapped with
 //!   `renameat2(RENAME_EXCHANGE)`; what came out is compared with what was
@@ -27,6 +28,8 @@ use std::path::{Path, PathBuf};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
+use crate::dotdir;
+
 /// Prefix of temp files written beside a target (own files, and the
 /// fallback for notes on another filesystem); also an editor-temp pattern in
 /// `vault::rules`, so they are never taken for notes.
@@ -36,8 +39,6 @@ pub const TEMP_PREFIX: &str = ".rapport-tmp-";
 const STALE_TEMP: Duration = Duration::from_secs(3600);
 /// How long a writer waits for another rapport writer to finish.
 const LOCK_WAIT: Duration = Duration::from_secs(20);
-/// The folder under the vault that holds temp files and the write lock.
-pub const TMP_DIR: &str = ".rapport/tmp";
 
 /// A write that did not happen. The note is untouched in every case.
 #[derive(Debug, thiserror::Error)]
@@ -204,22 +205,17 @@ impl Editor {
     }
 
     fn open_waiting(root: &Path, wait: Duration) -> Result<Editor, WriteError> {
-        let tmp = root.join(TMP_DIR);
-        private_dir(&tmp)?;
-        let ignore = tmp.join(".gitignore");
-        if fs::symlink_metadata(&ignore).is_err() {
-            // best effort: the folder ignores itself for git
-            let _ = write_private(&ignore, b"# written by rapport: temp files and locks\n*\n");
+        let dot = root.join(dotdir::DOT);
+        if !dot.is_dir() {
+            dotdir::private_dir(&dot).map_err(io_err(&dot))?;
         }
-        let lp = tmp.join("edit.lock");
-        let mut o = fs::OpenOptions::new();
-        o.create(true).truncate(false).write(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            o.mode(0o600);
-        }
-        let file = o.open(&lp).map_err(io_err(&lp))?;
+        let cache = dotdir::select(root);
+        dotdir::ensure(&cache).map_err(io_err(&cache))?;
+        let tmp = cache.join("tmp");
+        dotdir::private_dir(&tmp).map_err(io_err(&tmp))?;
+        // the lock is on the open `.rapport/` folder: no file to delete
+        let file = fs::File::open(&dot).map_err(io_err(&dot))?;
+        let lp = dot.clone();
         let start = Instant::now();
         let mut pause = Duration::from_millis(1);
         loop {
@@ -258,7 +254,7 @@ impl Editor {
         }
     }
 
-    /// A complete, flushed temp file holding `bytes`, in `.rapport/tmp/` when
+    /// A complete, flushed temp file holding `bytes`, in the cache's `tmp/` when
     /// that is on the same filesystem as `dir`, else hidden in `dir`.
     fn temp_for(
         &self,
@@ -346,7 +342,7 @@ impl Editor {
         }
     }
 
-    /// Move the file at the temp path to `.rapport/tmp/kept-<time>-<name>`.
+    /// Move the file at the temp path to `<cache>/tmp/kept-<time>-<name>`.
     fn keep_aside(&self, tmp: tempfile::NamedTempFile, shown: &str) -> Result<String, WriteError> {
         let stamp = SystemTime::now()
             .duration_since(SystemTime::UNIX_EPOCH)
@@ -498,30 +494,6 @@ fn same_filesystem(_a: &Path, _b: &Path) -> bool {
     false
 }
 
-/// Create a user-only folder (and its parents) if missing.
-fn private_dir(p: &Path) -> Result<(), WriteError> {
-    let mut b = fs::DirBuilder::new();
-    b.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        b.mode(0o700);
-    }
-    b.create(p).map_err(io_err(p))
-}
-
-/// Write a small file of ours, user-only.
-fn write_private(p: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut o = fs::OpenOptions::new();
-    o.create_new(true).write(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
-    }
-    o.open(p)?.write_all(bytes)
-}
-
 /// Remove our temp files beside a target left behind by killed writes (best
 /// effort; only old ones, since another program may be writing one now).
 fn sweep_stale(dir: &Path) {
@@ -601,7 +573,7 @@ mod tests {
     use std::path::Path;
     use std::time::Duration;
 
-    use super::{Editor, Snapshot, TMP_DIR, WriteError, no_hook, overwrite};
+    use super::{Editor, Snapshot, WriteError, no_hook, overwrite};
 
     fn vault() -> (tempfile::TempDir, Editor) {
         let dir = tempfile::tempdir().expect("tempdir");
@@ -651,8 +623,7 @@ mod tests {
         assert_eq!(fs::read_to_string(&p).expect("read"), "THEIRS");
 
         assert_eq!(listing(dir.path()), [".rapport", "a.md"]);
-        let tmp = dir.path().join(TMP_DIR);
-        assert_eq!(listing(&tmp), [".gitignore", "edit.lock"], "no temp left");
+        assert!(listing(&ed.tmp).is_empty(), "no temp left");
     }
 
     #[test]
@@ -667,8 +638,8 @@ mod tests {
     #[test]
     fn leftovers_are_swept() {
         let dir = tempfile::tempdir().expect("tempdir");
-        drop(Editor::open(dir.path()).expect("editor"));
-        let left = dir.path().join(TMP_DIR).join(".rapport-tmp-killed.tmp");
+        let tmp = Editor::open(dir.path()).expect("editor").tmp.clone();
+        let left = tmp.join(".rapport-tmp-killed.tmp");
         fs::write(&left, "half").expect("write");
         drop(Editor::open(dir.path()).expect("editor"));
         assert!(!left.exists());

@@ -417,7 +417,8 @@ mod tests {
         assert_eq!((synced.report.notes, synced.report.errors), (2, 1));
         drop(synced);
         // --no-sync reads no stat cache: the counts travel in meta.json
-        std::fs::remove_file(root.join(".rapport/index").join(STATE_FILE)).expect("rm");
+        let paths = crate::index::store::Paths::new(root);
+        std::fs::remove_file(paths.index.join(STATE_FILE)).expect("rm");
         let o = open(root, &rules, SyncMode::NoSync, &NoProgress).expect("no-sync");
         assert_eq!((o.report.notes, o.report.errors), (2, 1));
         assert_eq!(o.view.search("sailing", 5).expect("search").len(), 1);

@@ -2,8 +2,8 @@
 //! with analyzers registered, and rebuilds that swap a complete new index in
 //! place so a crash at any moment leaves something usable or rebuildable.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::{self, Write};
+use std::fs::{self, File};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
@@ -13,6 +13,7 @@ use tantivy::directory::{
 };
 use tantivy::{Index, IndexReader, ReloadPolicy};
 
+use crate::dotdir;
 use crate::index::schema::{self, Fields, SCHEMA_VERSION};
 use crate::index::state::{State, Summary};
 
@@ -159,47 +160,35 @@ pub fn tv_err(path: &Path) -> impl FnOnce(tantivy::TantivyError) -> IndexError +
     }
 }
 
-/// The `.rapport/` folder of a vault.
+/// Where a vault's cache lives (`dotdir` has the layout).
 #[derive(Debug, Clone)]
 pub struct Paths {
     pub root: PathBuf,
+    /// `.rapport/`
     pub dot: PathBuf,
+    /// `.rapport/cache-<id>/`, which may not exist yet.
+    pub cache: PathBuf,
+    /// `.rapport/cache-<id>/index/`
     pub index: PathBuf,
 }
 
 impl Paths {
     pub fn new(root: &Path) -> Paths {
-        let dot = root.join(".rapport");
+        let cache = dotdir::select(root);
         Paths {
             root: root.to_path_buf(),
-            index: dot.join("index"),
-            dot,
+            dot: root.join(dotdir::DOT),
+            index: cache.join("index"),
+            cache,
         }
     }
 
-    fn lock_path(&self) -> PathBuf {
-        self.dot.join("lock")
-    }
-
-    /// Create `.rapport/` (user-only) and its `.gitignore` on first use.
+    /// Create `.rapport/` (user-only) and the cache folder on first use.
     pub fn ensure_dot(&self) -> Result<()> {
         if !self.dot.is_dir() {
             create_private_dir(&self.dot)?;
         }
-        let gi = self.dot.join(".gitignore");
-        if !gi.exists() {
-            let mut o = OpenOptions::new();
-            o.create(true).truncate(true).write(true);
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::OpenOptionsExt;
-                o.mode(0o600);
-            }
-            let mut f = o.open(&gi).map_err(io_err(&gi))?;
-            f.write_all(b"index/\nindex.*/\nlock\n")
-                .map_err(io_err(&gi))?;
-        }
-        Ok(())
+        dotdir::ensure(&self.cache).map_err(io_err(&self.cache))
     }
 }
 
@@ -226,14 +215,7 @@ pub fn make_private(dir: &Path) {
 
 /// Create a folder readable only by the user: contact notes are personal data.
 pub fn create_private_dir(p: &Path) -> Result<()> {
-    let mut b = fs::DirBuilder::new();
-    b.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        b.mode(0o700);
-    }
-    b.create(p).map_err(io_err(p))
+    dotdir::private_dir(p).map_err(io_err(p))
 }
 
 /// The exclusive right to write the index, held for as long as this lives.
@@ -244,24 +226,16 @@ pub struct WriteLock {
 
 impl WriteLock {
     /// Take the lock without waiting; `None` when another process holds it.
+    /// The lock is on the open cache folder itself: no lock file that a
+    /// `git clean` or a hand could delete to let a second writer in.
     pub fn try_acquire(paths: &Paths) -> Result<Option<WriteLock>> {
         paths.ensure_dot()?;
-        let lp = paths.lock_path();
-        let mut o = OpenOptions::new();
-        o.create(true).truncate(false).write(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            o.mode(0o600);
-        }
-        let file = o.open(&lp).map_err(io_err(&lp))?;
-        match file.try_lock() {
-            Ok(()) => Ok(Some(WriteLock { _file: file })),
-            Err(fs::TryLockError::WouldBlock) => Ok(None),
-            Err(fs::TryLockError::Error(e)) => Err(IndexError::Io {
-                path: lp,
-                source: e,
-            }),
+        match dotdir::try_lock_dir(&paths.cache).map_err(io_err(&paths.cache))? {
+            Some(file) => {
+                dotdir::sweep_others(&paths.cache);
+                Ok(Some(WriteLock { _file: file }))
+            }
+            None => Ok(None),
         }
     }
 }
@@ -391,7 +365,7 @@ pub fn open_existing_summary(paths: &Paths) -> Option<(Index, Summary)> {
 
 /// Remove leftovers of interrupted rebuilds. Call with the lock held.
 pub fn clean_leftovers(paths: &Paths) {
-    if let Ok(rd) = fs::read_dir(&paths.dot) {
+    if let Ok(rd) = fs::read_dir(&paths.cache) {
         for e in rd.flatten() {
             let n = e.file_name().to_string_lossy().to_string();
             if n.starts_with("index.new") || n.starts_with("index.old") {
@@ -403,7 +377,7 @@ pub fn clean_leftovers(paths: &Paths) {
 
 /// Create an empty index in a fresh temp folder beside the live one.
 pub fn create_new(paths: &Paths, fields: &Fields) -> Result<(PathBuf, Index)> {
-    let dir = paths.dot.join("index.new");
+    let dir = paths.cache.join("index.new");
     remove_any(&dir).map_err(io_err(&dir))?;
     create_private_dir(&dir)?;
     let index = Index::create_in_dir(&dir, fields.schema.clone()).map_err(tv_err(&dir))?;
@@ -416,7 +390,7 @@ pub fn swap_in(paths: &Paths, new_dir: &Path) -> Result<()> {
     let vf = new_dir.join(VERSION_FILE);
     fs::write(&vf, format!("{SCHEMA_VERSION}\n")).map_err(io_err(&vf))?;
     make_private(new_dir);
-    let old = paths.dot.join("index.old");
+    let old = paths.cache.join("index.old");
     remove_any(&old).map_err(io_err(&old))?;
     // whatever is in the way (an old index, or a file where the folder should be)
     if fs::symlink_metadata(&paths.index).is_ok() {

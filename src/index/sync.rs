@@ -235,7 +235,10 @@ impl Writer {
                 self.index
                     .writer_with_num_threads(threads, heap)
                     .map_err(|e| match e {
-                        tantivy::TantivyError::LockFailure(..) => IndexError::Busy {
+                        tantivy::TantivyError::LockFailure(
+                            tantivy::directory::error::LockError::LockBusy,
+                            _,
+                        ) => IndexError::Busy {
                             path: dir.to_path_buf(),
                         },
                         e => IndexError::Tantivy {

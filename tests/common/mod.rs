@@ -123,6 +123,38 @@ impl TestVault {
         }
     }
 
+    /// The cache folder `.rapport/cache-*/` (the one with the newest stat
+    /// cache when there are several).
+    pub fn cache_dir(&self) -> Option<PathBuf> {
+        let mut v: Vec<PathBuf> = fs::read_dir(self.abs(".rapport"))
+            .ok()?
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with("cache-"))
+            .map(|e| e.path())
+            .collect();
+        v.sort_by_key(|d| {
+            fs::metadata(d.join("index/rapport-state"))
+                .and_then(|m| m.modified())
+                .ok()
+        });
+        v.pop()
+    }
+
+    /// The index folder, vault-relative (for `read`, `write`, `remove`).
+    pub fn index_rel(&self) -> String {
+        let d = self.index_dir();
+        d.strip_prefix(self.path())
+            .map(|r| r.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    }
+
+    /// `.rapport/cache-*/index`, the index folder.
+    pub fn index_dir(&self) -> PathBuf {
+        self.cache_dir()
+            .map(|c| c.join("index"))
+            .unwrap_or_else(|| self.abs(".rapport/no-cache-yet/index"))
+    }
+
     /// Builder form of `write`.
     pub fn note(self, rel: &str, text: &str) -> TestVault {
         self.write(rel, text);
@@ -272,14 +304,17 @@ impl TestVault {
         out
     }
 
-    /// A copy of every file except `.rapport/index*` and the lock, in a new vault.
+    /// A copy of every file except the cache (`.rapport/cache-*`), in a new vault.
     pub fn copy(&self) -> TestVault {
         let to = TestVault::new();
         for e in WalkDir::new(self.path()).follow_links(false) {
             let e = e.expect("walk");
             let rel = e.path().strip_prefix(self.path()).expect("below root");
             let rs = rel.to_string_lossy();
-            if rs.is_empty() || rs.starts_with(".rapport/index") || rs == ".rapport/lock" {
+            if rs.is_empty()
+                || rs.starts_with(".rapport/cache-")
+                || rs.starts_with(".rapport/index")
+            {
                 continue;
             }
             if rs.starts_with(".git/") || rs == ".git" {
@@ -389,15 +424,20 @@ pub fn nobody_can_run() -> bool {
 }
 
 /// Take the index writer lock the way another rapport process (a `watch`)
-/// holds it, for as long as the file lives.
+/// holds it, for as long as the file lives: a lock on the open cache folder
+/// (made by a first `index` if there is none).
 pub fn hold_writer(v: &TestVault) -> fs::File {
-    fs::create_dir_all(v.abs(".rapport")).expect("mkdir");
-    let f = fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(v.abs(".rapport/lock"))
-        .expect("open lock");
+    if v.cache_dir().is_none() {
+        v.ok(&["index"]);
+    }
+    let f = fs::File::open(v.cache_dir().expect("a cache folder")).expect("open cache");
     f.try_lock().expect("lock is free");
     f
+}
+
+/// Is the index writer held by some process now?
+pub fn writer_held(v: &TestVault) -> bool {
+    v.cache_dir()
+        .and_then(|d| fs::File::open(d).ok())
+        .is_some_and(|f| matches!(f.try_lock(), Err(fs::TryLockError::WouldBlock)))
 }

@@ -18,7 +18,7 @@ pub fn run(ctx: &mut Ctx, rebuild: bool) -> anyhow::Result<Exit> {
         Err(e) if !rebuild || !is_busy(&e) => return Err(e),
         Err(_) => {
             anyhow::bail!(
-                ".rapport/index: another rapport process (a running `rapport watch`) holds the index writer; stop it to rebuild"
+                "another rapport process (a running `rapport watch`) holds the index writer; stop it to rebuild"
             )
         }
     };
