@@ -25,6 +25,11 @@ pub enum SessionError {
     Config { path: String, message: String },
     #[error("{0}: not a folder")]
     NoVault(String),
+    #[error(
+        "{0}: not in a vault (no .rapport/ folder here or above); run `rapport init` to make \
+         this folder one, or pass --vault DIR (or set RAPPORT_VAULT)"
+    )]
+    NotAVault(String),
     #[error(transparent)]
     Index(#[from] IndexError),
     #[error("no contact matches {0:?}")]
@@ -64,7 +69,8 @@ fn notify(n: &Notices, text: String) {
 }
 
 /// Find the vault: `--vault` (or `RAPPORT_VAULT`, which clap folds into it),
-/// else the nearest ancestor with `.rapport/`, else the working directory.
+/// else the nearest ancestor with `.rapport/`. Never the working directory
+/// by accident: `cd ~ && rapport due` must not index a home folder.
 pub fn find_vault(explicit: Option<&Path>) -> Result<PathBuf> {
     if let Some(v) = explicit {
         if !v.is_dir() {
@@ -78,7 +84,7 @@ pub fn find_vault(explicit: Option<&Path>) -> Result<PathBuf> {
             return Ok(dir.to_path_buf());
         }
     }
-    Ok(cwd)
+    Err(SessionError::NotAVault(cwd.display().to_string()))
 }
 
 /// Read `.rapport/config.toml` if present.

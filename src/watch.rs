@@ -141,10 +141,30 @@ impl Stopper {
 /// A watch over one vault folder.
 pub struct Watch {
     root: PathBuf,
-    rules: NoteRules,
+    rules: std::cell::RefCell<NoteRules>,
+    /// Reads the vault's rules again after `.rapport/config.toml` changed.
+    reload: Option<Reload>,
     opts: Options,
     tx: Sender<Msg>,
     rx: Receiver<Msg>,
+}
+
+/// How `watch` reads the note rules again (an error is a one-line message).
+pub type Reload = Box<dyn Fn() -> Result<NoteRules, String>>;
+
+/// The files under `.rapport/` whose change is applied by a rescan.
+const CONFIG_FILES: [&str; 2] = [".rapport/config.toml", ".rapport/template.md"];
+
+/// When the config files were last changed (size and mtime of each).
+fn config_stamp(root: &Path) -> Vec<Option<(u64, Option<std::time::SystemTime>)>> {
+    CONFIG_FILES
+        .iter()
+        .map(|f| {
+            fs::metadata(root.join(f))
+                .ok()
+                .map(|m| (m.len(), m.modified().ok()))
+        })
+        .collect()
 }
 
 /// How one watched lifetime of the vault folder ended.
@@ -152,6 +172,9 @@ enum End {
     Stopped,
     VaultMissing,
     Restart,
+    /// Start over at once with a full scan: the config changed, or the
+    /// cache folder was removed under us (`git clean -fdx`, `git stash --all`).
+    Rescan,
     /// A batch could not be applied (disk full, the index folder removed
     /// under us): warn, wait and start over with a full scan.
     Failed(WatchError),
@@ -348,11 +371,18 @@ impl Watch {
             // by name, not by the working directory's handle: a vault folder
             // that is replaced under `--vault .` is noticed too
             root: std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf()),
-            rules,
+            rules: std::cell::RefCell::new(rules),
+            reload: None,
             opts,
             tx,
             rx,
         }
+    }
+
+    /// Re-read the rules with `f` when `.rapport/config.toml` changes.
+    pub fn with_reload(mut self, f: Reload) -> Watch {
+        self.reload = Some(f);
+        self
     }
 
     /// A handle to stop `run` from another thread (a signal handler).
@@ -404,6 +434,7 @@ impl Watch {
                         return Ok(());
                     }
                 }
+                End::Rescan => backoff = Duration::from_secs(1),
                 End::Restart | End::Failed(_) => {
                     let waited = self.wait(backoff, Some(Instant::now() + backoff), || {
                         Ok::<Option<()>, WatchError>(None)
@@ -512,7 +543,7 @@ impl Watch {
         };
         // watch before the first scan, so nothing between the two is missed
         let active = self.start_watcher(&root)?;
-        let s = scan(&root, &self.rules);
+        let s = scan(&root, &self.rules.borrow());
         let opened = Writer::open(&paths, &Fields::new(), lock, false, &s, progress).and_then(
             |(mut w, built)| {
                 let r = match built {
@@ -539,6 +570,7 @@ impl Watch {
         on(Change::Committed);
         let mut settle_at: Option<Instant> = None;
         let mut check_at = Instant::now() + ROOT_CHECK;
+        let config = config_stamp(&root);
         // (notify's own poller compares mtimes in whole seconds, missing a
         // second save within the same second, or hashes every file)
         let mut poll_at = self.opts.poll.map(|every| Instant::now() + every);
@@ -554,7 +586,7 @@ impl Watch {
                 Msg::Stop => stop = true,
                 Msg::Events(Ok(events)) => {
                     for ev in &events {
-                        pending.add(&root, &self.rules, ev);
+                        pending.add(&root, &self.rules.borrow(), ev);
                     }
                 }
                 Msg::Events(Err(errors)) => {
@@ -593,6 +625,21 @@ impl Watch {
                 if identity(&self.root) != Some(ident) {
                     active.stop();
                     return Ok(End::VaultMissing);
+                }
+                if !paths.index.is_dir() {
+                    on(Change::Warning {
+                        message: format!(
+                            "{}: the index was removed; building it again",
+                            paths.index.display()
+                        ),
+                    });
+                    active.stop();
+                    return Ok(End::Rescan);
+                }
+                if config_stamp(&root) != config && self.reload_rules(on) {
+                    active.stop();
+                    writer.finish()?;
+                    return Ok(End::Rescan);
                 }
             }
             if stop || fatal.is_some() || settling {
@@ -633,6 +680,29 @@ impl Watch {
         }
     }
 
+    /// Read the rules again after a config change; whether they were read
+    /// (a broken config is a warning, the old rules stay).
+    fn reload_rules(&self, on: &mut dyn FnMut(Change)) -> bool {
+        let Some(reload) = &self.reload else {
+            return false;
+        };
+        match reload() {
+            Ok(r) => {
+                *self.rules.borrow_mut() = r;
+                on(Change::Warning {
+                    message: ".rapport/config.toml changed; rescanning".into(),
+                });
+                true
+            }
+            Err(m) => {
+                on(Change::Warning {
+                    message: format!("{m}; keeping the rules it had"),
+                });
+                false
+            }
+        }
+    }
+
     /// Resolve a batch by stat (and hash, inside the writer): the notes named
     /// by events, or a full scan when a folder was involved.
     fn apply(&self, root: &Path, writer: &mut Writer, p: &Pending) -> Result<Report, IndexError> {
@@ -653,7 +723,7 @@ impl Watch {
                 return writer.sync_paths(disk, gone, &NoProgress);
             }
         }
-        let s = scan(root, &self.rules);
+        let s = scan(root, &self.rules.borrow());
         writer.sync(&s, &NoProgress)
     }
 }

@@ -7,6 +7,7 @@
 
 mod common;
 
+use std::fs;
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 
@@ -463,6 +464,17 @@ fn vault_from_env_or_nearest_ancestor_with_dot_rapport() {
         .args(["--json", "search", "hound"]);
     let r = common::finish(c, None);
     assert_eq!(r.code, 0, "{}", r.stderr);
+    // no vault by accident: a folder without .rapport/ here or above is
+    // refused, and nothing is created in it
+    let plain = tempfile::tempdir().expect("tempdir");
+    fs::write(plain.path().join("a.md"), "---\nname: A\n---\n").expect("write");
+    let mut c = common::rapport_cmd();
+    c.current_dir(plain.path()).args(["due"]);
+    let r = common::finish(c, None);
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    assert!(r.stderr.contains("rapport init"), "{}", r.stderr);
+    assert!(!plain.path().join(".rapport").exists());
     // a --vault that is not a folder is exit 2 naming it
     let mut c = common::rapport_cmd();
     c.args(["--vault", "/nonexistent/vault", "search", "x"]);

@@ -221,7 +221,11 @@ pub fn run(
         debounce: DEBOUNCE,
     };
     let ics = ics.map(|p| ics_file(ctx, &p, days)).transpose()?;
-    let watch = Watch::new(&root, rules, opts);
+    let again = root.clone();
+    let watch = Watch::new(&root, rules, opts).with_reload(Box::new(move || {
+        let config = load_config(&again).map_err(|e| e.to_string())?;
+        NoteRules::new(&config.ignore).map_err(|e| format!(".rapport/config.toml: {e}"))
+    }));
 
     // First signal: commit what is pending and exit 0. A second one while
     // that runs: leave at once (the index survives being killed).
