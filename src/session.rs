@@ -143,9 +143,13 @@ impl Session {
         *self.today.get_or_init(|| today(self.explicit_today))
     }
 
-    /// Every note, parsed, in path order.
+    /// Every note, parsed, in path order, with the vault's inactive statuses applied.
     pub fn notes(&self) -> Result<Vec<Note>> {
-        Ok(self.view.notes()?)
+        let mut notes = self.view.notes()?;
+        for n in &mut notes {
+            n.facts.apply_inactive(&self.config.inactive_status);
+        }
+        Ok(notes)
     }
 
     /// Resolve a NAME (name, alias, stem, unambiguous prefix) among contacts.

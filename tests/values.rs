@@ -1,0 +1,256 @@
+//! Front-matter values as people write them, through the binary: dates with a
+//! time of day, cadences as numbers and words, birthdays without a year as
+//! `MM-DD`, the statuses that end follow-ups (and `inactive_status`), and
+//! unquoted `#tags` reported at their line.
+
+// Test code: helpers outside `#[test]` fns fail the test by panicking too.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use serde_json::Value;
+
+use common::{TestVault, names};
+
+const TODAY: &str = "2026-11-26";
+
+fn contact(front: &str) -> String {
+    format!("---\n{front}---\n")
+}
+
+/// `show --json NAME` with today fixed.
+fn show(v: &TestVault, name: &str) -> Value {
+    v.json(&["--today", TODAY, "show", name])
+}
+
+#[test]
+fn dates_with_a_time_count_as_their_calendar_date() {
+    // (front matter of a contact with cadence 10d, expected last_contact)
+    let rows: &[(&str, &str)] = &[
+        ("last_contact: 2026-11-01T14:30\n", "2026-11-01"),
+        ("last_contact: 2026-11-02 14:30\n", "2026-11-02"),
+        ("last_contact: 2026-11-03T14:30:00+01:00\n", "2026-11-03"),
+        ("last_contact: 2026-11-04T23:30:00-05:00\n", "2026-11-04"),
+        ("last_contact: \"2026-11-05T00:15:00Z\"\n", "2026-11-05"),
+        ("last_contact: 2026-11-06T09:00:00.250Z\n", "2026-11-06"),
+    ];
+    let mut v = TestVault::new();
+    for (i, (front, _)) in rows.iter().enumerate() {
+        v = v.note(
+            &format!("people/p{i}.md"),
+            &contact(&format!("name: P{i}\ncadence: 10d\n{front}")),
+        );
+    }
+    for (i, (front, want)) in rows.iter().enumerate() {
+        let j = show(&v, &format!("P{i}"));
+        assert_eq!(j["last_contact"], *want, "{front}");
+        let due = jiff::civil::Date::strptime("%Y-%m-%d", want)
+            .expect("date")
+            .checked_add(jiff::Span::new().days(10))
+            .expect("in range")
+            .to_string();
+        assert_eq!(j["next_due"]["due"], due.as_str(), "{front}");
+    }
+    // next_contact with a time is a planned date, shown by `due`
+    let v = TestVault::new().note(
+        "people/nina.md",
+        &contact("name: Nina\nnext_contact: 2026-11-30T18:00\n"),
+    );
+    let r = v.json(&["--today", TODAY, "due"]);
+    assert_eq!(r["followups"][0]["due"], "2026-11-30");
+    assert_eq!(r["followups"][0]["reason"], "next_contact");
+    // a bad time is a `date` error in check, at the line of the key
+    let v = TestVault::new().note(
+        "people/x.md",
+        &contact("name: X\nlast_contact: 2026-11-01T25:00\n"),
+    );
+    let (code, r) = v.json_code(&["check"]);
+    assert_eq!(code, 1);
+    let p = &r["problems"][0];
+    assert_eq!(
+        (p["code"].as_str(), p["line"].as_u64()),
+        (Some("date"), Some(3))
+    );
+}
+
+#[test]
+fn cadences_as_numbers_and_words() {
+    // (cadence as written, next due after a last contact on 2026-10-01)
+    let rows: &[(&str, &str)] = &[
+        ("30", "2026-10-31"),
+        ("\"45\"", "2026-11-15"),
+        ("daily", "2026-10-02"),
+        ("Weekly", "2026-10-08"),
+        ("biweekly", "2026-10-15"),
+        ("fortnightly", "2026-10-15"),
+        ("monthly", "2026-11-01"),
+        ("quarterly", "2027-01-01"),
+        ("semiannually", "2027-04-01"),
+        ("yearly", "2027-10-01"),
+        ("annually", "2027-10-01"),
+        ("täglich", "2026-10-02"),
+        ("wöchentlich", "2026-10-08"),
+        ("zweiwöchentlich", "2026-10-15"),
+        ("Monatlich", "2026-11-01"),
+        ("vierteljährlich", "2027-01-01"),
+        ("halbjährlich", "2027-04-01"),
+        ("JÄHRLICH", "2027-10-01"),
+    ];
+    let mut v = TestVault::new();
+    for (i, (c, _)) in rows.iter().enumerate() {
+        v = v.note(
+            &format!("people/c{i}.md"),
+            &contact(&format!(
+                "name: C{i}\nlast_contact: 2026-10-01\ncadence: {c}\n"
+            )),
+        );
+    }
+    for (i, (c, want)) in rows.iter().enumerate() {
+        let j = show(&v, &format!("C{i}"));
+        assert_eq!(j["next_due"]["due"], *want, "cadence: {c}");
+        assert_eq!(j["next_due"]["reason"], "cadence", "cadence: {c}");
+    }
+    // and the config's spans read the same way
+    let v = TestVault::new()
+        .config("default_cadence = \"quarterly\"\n")
+        .note(
+            "people/d.md",
+            &contact("name: D\nlast_contact: 2026-09-01\n"),
+        );
+    assert_eq!(show(&v, "D")["next_due"]["due"], "2026-12-01");
+    // a word that is not a rhythm is a cadence error
+    let v = TestVault::new().note("people/e.md", &contact("name: E\ncadence: sometimes\n"));
+    let (code, r) = v.json_code(&["check"]);
+    assert_eq!(code, 1);
+    assert_eq!(r["problems"][0]["code"], "cadence");
+}
+
+#[test]
+fn birthdays_written_mm_dd() {
+    let v = TestVault::new()
+        .note("people/a.md", &contact("name: A\nbirthday: 11-28\n"))
+        .note("people/b.md", &contact("name: B\nbirthday: \"--12-01\"\n"))
+        .note("people/c.md", &contact("name: C\nbirthday: 12-24\n"))
+        .note(
+            "people/d.md",
+            &contact("name: D\nbirthday: 1990-11-27T00:00\n"),
+        );
+    let r = v.json(&["--today", TODAY, "due"]);
+    let b = &r["birthdays"];
+    assert_eq!(names(b), vec!["D", "A", "B"]);
+    assert_eq!(b[1]["date"], "2026-11-28");
+    assert_eq!(b[1]["age"], Value::Null);
+    assert_eq!(b[0]["age"], 36);
+    assert_eq!(show(&v, "A")["birthday"], "--11-28");
+    // no such day: a date error
+    let v = TestVault::new().note("people/x.md", &contact("name: X\nbirthday: 02-30\n"));
+    let (code, r) = v.json_code(&["check"]);
+    assert_eq!(code, 1);
+    assert_eq!(r["problems"][0]["code"], "date");
+}
+
+fn status_vault() -> TestVault {
+    let mut v = TestVault::new();
+    for s in [
+        "archived", "Paused", "inactive", "Dormant", "deceased", "active", "ruhend",
+    ] {
+        v = v.note(
+            &format!("people/{}.md", s.to_lowercase()),
+            &contact(&format!(
+                "name: {s} Person\nstatus: {s}\nnext_contact: 2026-11-20\n"
+            )),
+        );
+    }
+    v
+}
+
+#[test]
+fn statuses_that_end_follow_ups_and_the_config_list() {
+    let v = status_vault();
+    let r = v.json(&["--today", TODAY, "due"]);
+    assert_eq!(
+        names(&r["followups"]),
+        vec!["active Person", "ruhend Person"]
+    );
+    assert_eq!(show(&v, "dormant person")["next_due"], Value::Null);
+    // the config's list replaces the built-in one
+    let v = status_vault().config("inactive_status = [\"Ruhend\", \"archived\"]\n");
+    let r = v.json(&["--today", TODAY, "due"]);
+    assert_eq!(
+        names(&r["followups"]),
+        // same due date: by name, as compared byte by byte
+        vec![
+            "Dormant Person",
+            "Paused Person",
+            "active Person",
+            "deceased Person",
+            "inactive Person",
+        ]
+    );
+    assert_eq!(show(&v, "ruhend person")["next_due"], Value::Null);
+    assert_eq!(show(&v, "dormant person")["next_due"]["due"], "2026-11-20");
+    // not a list: one line naming the file, exit 2
+    let v = status_vault().config("inactive_status = \"archived\"\n");
+    let (code, _, err) = v.run(&["--today", TODAY, "due"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with("rapport: .rapport/config.toml:1: inactive_status: "),
+        "{err}"
+    );
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+}
+
+#[test]
+fn unquoted_hash_tags_are_reported_at_the_tag_line() {
+    let v = TestVault::new()
+        .note(
+            "people/a.md",
+            "---\nname: A\ntags: #friend\ninterests: [sailing]\n---\n",
+        )
+        .note(
+            "people/b.md",
+            "---\nname: B\ntags:\n  - work\n  - #kiel\n---\n",
+        )
+        .note(
+            "people/c.md",
+            "---\nname: C\ninterests: [#chess, go]\ncompany: ACME\n---\n",
+        )
+        .note(
+            "people/ok.md",
+            "---\nname: Ok\ntags: [\"#friend\"] # quoted\n---\n",
+        );
+    let (code, r) = v.json_code(&["check"]);
+    assert_eq!(code, 1);
+    let got: Vec<(String, u64, u64)> = r["problems"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|p| {
+            let msg = p["message"].as_str().expect("message");
+            assert!(msg.contains("quote it: \"#"), "{msg}");
+            (
+                p["path"].as_str().expect("path").to_string(),
+                p["line"].as_u64().expect("line"),
+                p["column"].as_u64().expect("column"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("people/a.md".to_string(), 3, 7),
+            ("people/b.md".to_string(), 5, 5),
+            ("people/c.md".to_string(), 3, 13),
+        ]
+    );
+    // the human output names file and line and quotes the tag
+    let (_, out, _) = v.run(&["check", "--color", "never"]);
+    assert!(
+        out.contains("people/c.md:3:13: error[yaml]: invalid YAML: an unquoted #chess"),
+        "{out}"
+    );
+    // the quoted tag is read, without its #
+    assert_eq!(show(&v, "ok")["tags"][0], "friend");
+    // a note whose value was emptied keeps its other fields
+    assert_eq!(show(&v, "A")["interests"][0], "sailing");
+}
