@@ -155,11 +155,27 @@ pub struct OpenItem {
     pub line: usize,
 }
 
-/// A `[[Target]]` or `[[Target|label]]` link.
+/// A link to a note: a wiki link `[[Target]]` (`[[Target|label]]`,
+/// `![[Target]]`, `[[Target#heading]]`), or a Markdown link to a `.md` file,
+/// whose target is then the vault-relative path (`people/anna.md`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WikiLink {
     pub target: String,
     pub line: usize,
+    /// A Markdown link `[text](path.md)`, not a wiki link.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub markdown: bool,
+}
+
+impl WikiLink {
+    /// The link as a reader would recognise it: `[[Target]]` or `(path.md)`.
+    pub fn shown(&self) -> String {
+        if self.markdown {
+            format!("({})", self.target)
+        } else {
+            format!("[[{}]]", self.target)
+        }
+    }
 }
 
 /// Everything `rapport` knows about one note, without its full text.
@@ -344,7 +360,8 @@ pub fn parse_note(path: &str, bytes: &[u8]) -> Parsed {
             (body, body_line)
         }
     };
-    let parsed_body = body::parse(body_text, body_line);
+    let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+    let parsed_body = body::parse(body_text, body_line, dir);
     let name = name
         .filter(|n| !n.trim().is_empty())
         .or(parsed_body.first_heading.clone())
