@@ -1,7 +1,8 @@
-//! Front-matter values as people write them, through the binary: dates with a
-//! time of day, cadences as numbers and words, birthdays without a year as
-//! `MM-DD`, the statuses that end follow-ups (and `inactive_status`), and
-//! unquoted `#tags` reported at their line.
+//! Values as people write and type them, through the binary: in front matter,
+//! dates with a time of day, cadences as numbers and words, birthdays without
+//! a year as `MM-DD`, the statuses that end follow-ups (and `inactive_status`),
+//! unquoted `#tags` reported at their line; in `search`, `prefix*`; as NAME,
+//! paths, `ue`/`oe`/`ae`/`ss` spellings, and the candidates of an ambiguous one.
 
 // Test code: helpers outside `#[test]` fns fail the test by panicking too.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -253,4 +254,104 @@ fn unquoted_hash_tags_are_reported_at_the_tag_line() {
     assert_eq!(show(&v, "ok")["tags"][0], "friend");
     // a note whose value was emptied keeps its other fields
     assert_eq!(show(&v, "A")["interests"][0], "sailing");
+}
+
+fn prefix_vault() -> TestVault {
+    TestVault::new()
+        .note(
+            "people/margarete.md",
+            "---\nname: Margarete Strauß\ninterests: [Kaffee]\n---\nTrinkt gern Kaffee und Kaffeebohnen.\n",
+        )
+        .note(
+            "people/martin.md",
+            "---\nname: Martin Kaffenberger\n---\nMag Tee.\n",
+        )
+        .note("notes/markt.md", "Auf dem Markt: Kaffeesatz.\n")
+}
+
+#[test]
+fn search_prefix_expands_over_folded_words() {
+    let v = prefix_vault();
+    let mut got = v.search_paths("Kaffe*");
+    got.sort();
+    assert_eq!(
+        got,
+        vec!["notes/markt.md", "people/margarete.md", "people/martin.md"]
+    );
+    // a plain note's name is its file stem, `markt`
+    let mut got = v.search_paths("name:Mar*");
+    got.sort();
+    assert_eq!(
+        got,
+        vec!["notes/markt.md", "people/margarete.md", "people/martin.md"]
+    );
+    assert_eq!(v.search_paths("name:Marg*"), vec!["people/margarete.md"]);
+    // folded: accents and ß, in the prefix and in the words
+    assert_eq!(v.search_paths("name:STRAU*"), vec!["people/margarete.md"]);
+    assert_eq!(v.search_paths("straus*"), vec!["people/margarete.md"]);
+    assert_eq!(v.search_paths("Káff*  Tee"), vec!["people/martin.md"]);
+    // with the other operators
+    let mut got = v.search_paths("kaffe* -kaffeeb*");
+    got.sort();
+    assert_eq!(got, vec!["notes/markt.md", "people/martin.md"]);
+    assert_eq!(
+        v.search_paths("interests:kaf*"),
+        vec!["people/margarete.md"]
+    );
+    assert_eq!(v.search_paths("tags:kaf*"), Vec::<String>::new());
+    assert_eq!(v.search_paths("zzz* OR tee"), vec!["people/martin.md"]);
+    // the hit shows the line of the expanded word
+    let r = v.json(&["search", "Kaffeesa*"]);
+    assert_eq!(r["hits"][0]["line"], 1);
+    assert_eq!(r["hits"][0]["snippet"], "Auf dem Markt: Kaffeesatz.");
+}
+
+#[test]
+fn search_prefix_limits() {
+    let v = prefix_vault();
+    for (q, want) in [
+        ("*", "a bare * is not a search"),
+        ("K*", "\"K*\" is too short a prefix"),
+        ("ä*", "\"ä*\" is too short a prefix"),
+        ("*ee", "only a * at the end of a word"),
+        ("Ka*fee", "only a * at the end of a word"),
+        ("e-ma*", "a prefix is one word"),
+    ] {
+        let (code, out, err) = v.run(&["search", q]);
+        assert_eq!(code, 2, "{q}: {out}{err}");
+        assert!(err.starts_with("rapport: "), "{q}: {err}");
+        assert!(err.contains(want), "{q}: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{q}: {err}");
+    }
+    // two letters are enough
+    assert_eq!(v.search_paths("te*"), vec!["people/martin.md"]);
+    // at most 200 different words: 200 is fine, 201 is an error
+    let words = |n: usize| {
+        (0..n)
+            .map(|i| format!("qx{i:03}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let v = TestVault::new().note("a.md", &words(200));
+    assert_eq!(v.search_paths("qx*"), vec!["a.md"]);
+    // the bound counts distinct words over every part of the note
+    let v = TestVault::new().note("a.md", &words(150)).note(
+        "b.md",
+        &format!("---\ntags: [qx999]\n---\n{}\n", words(150)),
+    );
+    let mut got = v.search_paths("qx*");
+    got.sort();
+    assert_eq!(got, vec!["a.md", "b.md"]);
+    let v = TestVault::new()
+        .note("a.md", &words(200))
+        .note("b.md", "---\ntags: [qx999]\n---\n");
+    let (code, _, err) = v.run(&["search", "qx*"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("\"qx*\" matches more than 200 different words; make the prefix longer"),
+        "{err}"
+    );
+    // a narrower prefix or field is fine again
+    assert_eq!(v.search_paths("qx1*").len(), 1);
+    assert_eq!(v.search_paths("tags:qx*"), vec!["b.md"]);
 }
