@@ -355,3 +355,107 @@ fn search_prefix_limits() {
     assert_eq!(v.search_paths("qx1*").len(), 1);
     assert_eq!(v.search_paths("tags:qx*"), vec!["b.md"]);
 }
+
+fn names_vault() -> TestVault {
+    TestVault::new()
+        .note(
+            "people/juergen-mueller.md",
+            "---\nname: Jürgen Müller\n---\n",
+        )
+        .note(
+            "people/kiel/anna.md",
+            "---\nname: Anna Schmidt\naliases: [Anni]\n---\n",
+        )
+        .note("people/anna-berg.md", "---\nname: Anna Berg\n---\n")
+        .note("people/strauss.md", "---\nname: Grete Strauß\n---\n")
+}
+
+#[test]
+fn name_as_path_and_spelled_out_umlauts() {
+    let v = names_vault();
+    for (query, want) in [
+        ("people/kiel/anna.md", "people/kiel/anna.md"),
+        ("people/kiel/anna", "people/kiel/anna.md"),
+        ("./people/anna-berg.md", "people/anna-berg.md"),
+        ("mueller", "people/juergen-mueller.md"),
+        ("müller", "people/juergen-mueller.md"),
+        ("MULLER", "people/juergen-mueller.md"),
+        ("Juergen Mueller", "people/juergen-mueller.md"),
+        ("jürgen-müller", "people/juergen-mueller.md"),
+        ("strauss", "people/strauss.md"),
+        ("Strauß", "people/strauss.md"),
+    ] {
+        let j = show(&v, query);
+        assert_eq!(j["path"], want, "{query}");
+    }
+    // `ann` is a prefix of both Annas
+    let (code, _, err) = v.run(&["show", "ann"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("is ambiguous"), "{err}");
+    let (code, _, err) = v.run(&["show", "people/kiel/nobody.md"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("no contact matches"), "{err}");
+    // every command that takes NAME: `log` too
+    let (code, out, err) = v.run(&["--today", TODAY, "log", "people/kiel/anna", "Call"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(v.read("people/kiel/anna.md").contains("- 2026-11-26 Call"));
+}
+
+#[test]
+fn new_refuses_a_name_that_a_contact_has_as_name_alias_or_stem() {
+    let v = names_vault().note("people/bo.md", "---\nname: Robert Bo\n---\n");
+    let notes = |v: &TestVault| {
+        let mut h = v.hash_all();
+        h.retain(|k, _| !k.starts_with(".rapport/"));
+        h
+    };
+    for (name, holder) in [
+        ("anna schmidt", "people/kiel/anna.md"),
+        ("Juergen Mueller", "people/juergen-mueller.md"),
+        ("ANNI", "people/kiel/anna.md"),
+        ("bo", "people/bo.md"),
+        ("Anna", "people/kiel/anna.md"),
+    ] {
+        let before = notes(&v);
+        let (code, out, err) = v.run(&["--today", TODAY, "new", name]);
+        assert_eq!(code, 2, "{name}: {out}{err}");
+        assert!(
+            err.starts_with(&format!("rapport: {holder}: a contact ")),
+            "{name}: {err}"
+        );
+        assert!(err.contains("already exists"), "{name}: {err}");
+        assert_eq!(notes(&v), before, "{name}: nothing written");
+    }
+    // a new name is fine
+    let (code, out, err) = v.run(&["--today", TODAY, "new", "Anna Lindqvist"]);
+    assert_eq!(code, 0, "{out}{err}");
+}
+
+#[test]
+fn an_ambiguous_name_lists_ten_candidates_and_how_many_more() {
+    let mut v = TestVault::new();
+    for i in 0..13 {
+        v = v.note(
+            &format!("people/p{i:02}.md"),
+            &format!("---\nname: Kim {i:02}\n---\n"),
+        );
+    }
+    let (code, _, err) = v.run(&["show", "kim"]);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert_eq!(err.matches(" (people/p").count(), 10, "{err}");
+    assert!(
+        err.trim_end()
+            .ends_with("Kim 09 (people/p09.md) and 3 more"),
+        "{err}"
+    );
+    // ten or fewer: all of them, no "more"
+    let v = TestVault::new()
+        .note("people/a.md", "---\nname: Kim A\n---\n")
+        .note("people/b.md", "---\nname: Kim B\n---\n");
+    let (_, _, err) = v.run(&["show", "kim"]);
+    assert!(
+        err.contains("Kim A (people/a.md), Kim B (people/b.md)") && !err.contains("more"),
+        "{err}"
+    );
+}
