@@ -237,13 +237,29 @@ impl Session {
         *self.today.get_or_init(|| today(self.explicit_today))
     }
 
-    /// Every note, parsed, in path order.
+    /// Every note, parsed, in path order, with the vault's inactive statuses applied.
     pub fn notes(&self) -> Result<Vec<Note>> {
-        self.read(IndexView::notes)
+        let mut notes = self.read(IndexView::notes)?;
+        for n in &mut notes {
+            n.facts.apply_inactive(&self.config.inactive_status);
+        }
+        Ok(notes)
     }
 
-    /// Resolve a NAME (name, alias, stem, unambiguous prefix) among contacts.
+    /// Resolve a NAME among contacts: a vault-relative path as commands print
+    /// it (`people/anna.md`, also without `.md`), else a name, alias, stem or
+    /// unambiguous prefix. An ambiguous NAME lists at most ten candidates.
     pub fn resolve<'a>(&self, notes: &'a [Note], name: &str) -> Result<&'a Note> {
+        const LISTED: usize = 10;
+        let p = crate::vault::names::nfc(name.trim());
+        let p = p.strip_prefix("./").unwrap_or(&p);
+        if let Some(n) = notes
+            .iter()
+            .filter(|n| n.is_contact)
+            .find(|n| n.path == p || n.path.strip_suffix(".md") == Some(p))
+        {
+            return Ok(n);
+        }
         let candidates = notes
             .iter()
             .enumerate()
@@ -252,14 +268,21 @@ impl Session {
         match resolve(name, candidates) {
             Resolution::Found(i) => Ok(&notes[i]),
             Resolution::NotFound => Err(SessionError::NotFound(name.to_string())),
-            Resolution::Ambiguous(is) => Err(SessionError::Ambiguous {
-                name: name.to_string(),
-                candidates: is
+            Resolution::Ambiguous(is) => {
+                let mut candidates = is
                     .iter()
+                    .take(LISTED)
                     .map(|&i| format!("{} ({})", notes[i].name, notes[i].path))
                     .collect::<Vec<_>>()
-                    .join(", "),
-            }),
+                    .join(", ");
+                if is.len() > LISTED {
+                    candidates.push_str(&format!(" and {} more", is.len() - LISTED));
+                }
+                Err(SessionError::Ambiguous {
+                    name: name.to_string(),
+                    candidates,
+                })
+            }
         }
     }
 }

@@ -177,6 +177,14 @@ pub fn query_depth(query: &str) -> usize {
     deepest.max(depth + nots)
 }
 
+/// The most different words one `prefix*` may stand for: each becomes a term
+/// of the query, in every group searched.
+pub const MAX_PREFIX_WORDS: usize = 200;
+
+/// The shortest `prefix*`, in letters or digits (as folded): one letter
+/// would stand for a large part of the vocabulary.
+pub const MIN_PREFIX_CHARS: usize = 2;
+
 /// The longest stretch of a query quoted in an error message.
 const EXCERPT_CHARS: usize = 60;
 
@@ -303,7 +311,11 @@ impl IndexView {
             UserInputAst::Boost(a, b) => UserInputAst::Boost(Box::new(self.expand(*a)?), b),
             UserInputAst::Leaf(leaf) => match *leaf {
                 UserInputLeaf::Literal(lit) => self.expand_literal(lit)?,
-                UserInputLeaf::All => UserInputAst::Leaf(Box::new(UserInputLeaf::All)),
+                UserInputLeaf::All => {
+                    return Err(format!(
+                        "a bare * is not a search; give at least {MIN_PREFIX_CHARS} letters before it (Kaffe*)"
+                    ));
+                }
                 _ => {
                     return Err("ranges, sets, regexes and exists queries are not supported".into());
                 }
@@ -328,6 +340,19 @@ impl IndexView {
                 "the word {:?} is longer than {MAX_WORD_BYTES} bytes; words that long are not indexed",
                 excerpt(w)
             ));
+        }
+        // `Kaffe*` arrives as the word `Kaffe*` (tantivy's "wildcard" term)
+        if lit.delimiter == Delimiter::None && lit.phrase.contains('*') {
+            let stem = lit.phrase.trim_end_matches('*');
+            if stem.contains('*') {
+                return Err(format!(
+                    "{:?}: only a * at the end of a word is supported (Kaffe*)",
+                    excerpt(&lit.phrase)
+                ));
+            }
+            let mut l = lit.clone();
+            l.phrase = stem.to_string();
+            return self.expand_prefix(&l, &groups);
         }
         // A word that splits into several tokens (`e-mail`, `2026-10-12`,
         // `anna@example.org`) is a phrase: only the folded fields have positions.
@@ -360,6 +385,81 @@ impl IndexView {
             push(v.folded, None);
             for s in &stems {
                 push(v.stem, Some(s));
+            }
+        }
+        Ok(UserInputAst::Clause(clauses))
+    }
+
+    /// `word*`: every folded word of the index that starts with `word` (as
+    /// folded), in the folded field of each group searched, as one
+    /// "any of these" clause. At most [`MAX_PREFIX_WORDS`] distinct words.
+    fn expand_prefix(
+        &self,
+        lit: &UserInputLiteral,
+        groups: &[Group],
+    ) -> std::result::Result<UserInputAst, String> {
+        let shown = format!("{}*", excerpt(&lit.phrase));
+        let tokens = self.analyze(self.fields.group(Group::Body).folded, &lit.phrase);
+        let prefix = match tokens.as_slice() {
+            [one] => one.clone(),
+            [] => {
+                return Err(format!(
+                    "{shown:?} has no letters or digits before *; give at least {MIN_PREFIX_CHARS}"
+                ));
+            }
+            _ => {
+                return Err(format!(
+                    "{shown:?}: a prefix is one word of letters and digits (use a phrase for several)"
+                ));
+            }
+        };
+        if prefix.chars().count() < MIN_PREFIX_CHARS {
+            return Err(format!(
+                "{shown:?} is too short a prefix; give at least {MIN_PREFIX_CHARS} letters or digits before *"
+            ));
+        }
+        let searcher = self.searcher();
+        let mut words: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+        let mut clauses = Vec::new();
+        for g in groups {
+            let f = self.fields.group(*g).folded;
+            let mut in_field: std::collections::BTreeSet<String> =
+                std::collections::BTreeSet::new();
+            for seg in searcher.segment_readers() {
+                let inv = seg.inverted_index(f).map_err(|e| e.to_string())?;
+                let mut terms = inv
+                    .terms()
+                    .range()
+                    .ge(prefix.as_bytes())
+                    .into_stream()
+                    .map_err(|e| e.to_string())?;
+                while terms.advance() {
+                    let key = terms.key();
+                    if !key.starts_with(prefix.as_bytes()) {
+                        break;
+                    }
+                    let Ok(word) = std::str::from_utf8(key) else {
+                        continue;
+                    };
+                    if in_field.insert(word.to_string())
+                        && words.insert(word.to_string())
+                        && words.len() > MAX_PREFIX_WORDS
+                    {
+                        return Err(format!(
+                            "{shown:?} matches more than {MAX_PREFIX_WORDS} different words; make the prefix longer"
+                        ));
+                    }
+                }
+            }
+            for word in in_field {
+                let mut l = lit.clone();
+                l.field_name = Some(self.field_name(f));
+                l.phrase = word;
+                l.prefix = false;
+                clauses.push((
+                    Some(tantivy::query_grammar::Occur::Should),
+                    UserInputAst::Leaf(Box::new(UserInputLeaf::Literal(l))),
+                ));
             }
         }
         Ok(UserInputAst::Clause(clauses))

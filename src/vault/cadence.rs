@@ -1,5 +1,6 @@
-//! Dates and spans as written in notes: ISO dates, birthdays without a year
-//! (`--03-14`), and keep-in-touch spans (`10d`, `6w`, `3mo`, `1y`, `2 weeks`).
+//! Dates and spans as written in notes: ISO dates (also with a time of day),
+//! birthdays without a year (`--03-14`, `03-14`), and keep-in-touch spans
+//! (`10d`, `6w`, `3mo`, `1y`, `2 weeks`, `30`, `monthly`, `monatlich`).
 
 use std::fmt;
 
@@ -23,20 +24,25 @@ pub enum Unit {
 }
 
 impl Cadence {
-    /// Parse `10d`, `6w`, `3mo`, `3m`, `1y`, `2 weeks`, `1 month`, `P6W`-free forms.
+    /// Parse `10d`, `6w`, `3mo`, `3m`, `1y`, `2 weeks`, `1 month`, a bare
+    /// number of days (`30`), or a word (`monthly`, `vierteljährlich`).
     pub fn parse(s: &str) -> Result<Cadence, String> {
         let t = s.trim().to_lowercase();
+        if let Some(c) = word(&t) {
+            return Ok(c);
+        }
         let digits: String = t.chars().take_while(|c| c.is_ascii_digit()).collect();
         if digits.is_empty() {
-            return Err(format!("{s:?} is not a span like 10d, 6w, 3mo or 1y"));
+            return Err(format!(
+                "{s:?} is not a span like 10d, 6w, 3mo, 1y, 30 (days) or monthly"
+            ));
         }
         let unit_str = t[digits.len()..].trim();
         let unit = match unit_str {
-            "d" | "day" | "days" | "tag" | "tage" => Unit::Day,
+            "" | "d" | "day" | "days" | "tag" | "tage" => Unit::Day,
             "w" | "wk" | "week" | "weeks" | "woche" | "wochen" => Unit::Week,
             "m" | "mo" | "mon" | "month" | "months" | "monat" | "monate" => Unit::Month,
             "y" | "yr" | "year" | "years" | "j" | "jahr" | "jahre" => Unit::Year,
-            "" => return Err(format!("{s:?} has no unit (d, w, mo, y)")),
             _ => {
                 return Err(format!(
                     "{s:?} has an unknown unit {unit_str:?} (d, w, mo, y)"
@@ -77,6 +83,27 @@ impl Cadence {
     }
 }
 
+/// A rhythm named by a word, English or German (`t` is lowercase and trimmed).
+/// German words may spell umlauts out (`jaehrlich`).
+fn word(t: &str) -> Option<Cadence> {
+    let t = t
+        .replace('ä', "ae")
+        .replace('ö', "oe")
+        .replace('ü', "ue")
+        .replace('-', "");
+    let (count, unit) = match t.as_str() {
+        "daily" | "taeglich" => (1, Unit::Day),
+        "weekly" | "woechentlich" => (1, Unit::Week),
+        "biweekly" | "fortnightly" | "zweiwoechentlich" => (2, Unit::Week),
+        "monthly" | "monatlich" => (1, Unit::Month),
+        "quarterly" | "vierteljaehrlich" | "quartalsweise" => (3, Unit::Month),
+        "semiannually" | "semiannual" | "halfyearly" | "halbjaehrlich" => (6, Unit::Month),
+        "yearly" | "annually" | "annual" | "jaehrlich" => (1, Unit::Year),
+        _ => return None,
+    };
+    Some(Cadence { count, unit })
+}
+
 impl fmt::Display for Cadence {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let u = match self.unit {
@@ -95,14 +122,79 @@ impl Serialize for Cadence {
     }
 }
 
-/// Parse an ISO date `YYYY-MM-DD` (surrounding whitespace allowed).
+/// Parse an ISO date `YYYY-MM-DD` (surrounding whitespace allowed), also
+/// with a time of day after it: `2026-11-01T14:30`, `2026-11-01 14:30:00`,
+/// with fractional seconds and a zone (`Z`, `+01:00`, `-0500`). The date is
+/// the one written; the time and zone are checked, then dropped (no zone
+/// conversion: `2026-11-01T23:30-05:00` is Nov 1).
 pub fn parse_date(s: &str) -> Result<Date, String> {
     let t = s.trim();
-    if t.len() != 10 {
-        return Err(format!("{s:?} is not a date YYYY-MM-DD"));
+    let bad = || format!("{s:?} is not a date YYYY-MM-DD (optionally with a time, THH:MM)");
+    let (day, time) = match t.get(..10) {
+        Some(d) if t.len() == 10 => (d, None),
+        Some(d) => (d, Some(&t[10..])),
+        None => return Err(bad()),
+    };
+    let b = day.as_bytes();
+    let shape = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    if !shape {
+        return Err(bad());
     }
-    t.parse::<Date>()
+    if let Some(rest) = time {
+        let rest = rest
+            .strip_prefix(['T', 't'])
+            .or_else(|| rest.strip_prefix(' ').map(str::trim_start))
+            .ok_or_else(bad)?;
+        if !time_of_day(rest) {
+            return Err(format!("{s:?} has an invalid time of day after the date"));
+        }
+    }
+    day.parse::<Date>()
         .map_err(|_| format!("{s:?} is not a valid date YYYY-MM-DD"))
+}
+
+/// `HH:MM`, `HH:MM:SS`, `HH:MM:SS.fff`, each optionally followed by a zone
+/// (`Z`, `+HH:MM`, `+HHMM`, `+HH`, also after a space).
+fn time_of_day(t: &str) -> bool {
+    let two = |s: &str, max: u32| -> bool {
+        s.len() == 2
+            && s.bytes().all(|c| c.is_ascii_digit())
+            && s.parse::<u32>().is_ok_and(|n| n <= max)
+    };
+    let (clock, zone) = match t.find(['Z', 'z', '+', '-', ' ']) {
+        Some(i) => (&t[..i], t[i..].trim_start()),
+        None => (t, ""),
+    };
+    let (hms, frac) = match clock.split_once(['.', ',']) {
+        Some((a, f)) => (a, Some(f)),
+        None => (clock, None),
+    };
+    let parts: Vec<&str> = hms.split(':').collect();
+    let clock_ok = match parts.as_slice() {
+        [h, m] => two(h, 23) && two(m, 59) && frac.is_none(),
+        [h, m, sec] => two(h, 23) && two(m, 59) && two(sec, 60),
+        _ => false,
+    } && frac
+        .is_none_or(|f| !f.is_empty() && f.len() <= 9 && f.bytes().all(|c| c.is_ascii_digit()));
+    let zone_ok = match zone {
+        "" | "Z" | "z" => true,
+        z => match z.strip_prefix(['+', '-']) {
+            Some(o) => match o.split_once(':') {
+                Some((h, m)) => two(h, 23) && two(m, 59),
+                None if o.len() == 4 => two(&o[..2], 23) && two(&o[2..], 59),
+                None => two(o, 23),
+            },
+            None => false,
+        },
+    };
+    clock_ok && zone_ok
 }
 
 /// A leading ISO date at the start of `text`, and the rest after it.
@@ -143,13 +235,18 @@ pub struct Birthday {
 }
 
 impl Birthday {
-    /// `1985-03-14` or `--03-14`.
+    /// `1985-03-14` (also with a time, see [`parse_date`]), or without a
+    /// year `--03-14` or `03-14`.
     pub fn parse(s: &str) -> Result<Birthday, String> {
         let t = s.trim();
-        if let Some(md) = t.strip_prefix("--") {
+        let no_year = t
+            .strip_prefix("--")
+            .or_else(|| (t.len() == 5 && t.as_bytes().get(2) == Some(&b'-')).then_some(t));
+        if let Some(md) = no_year {
             // validate against a leap year so --02-29 is allowed
-            let d = parse_date(&format!("2000-{md}"))
-                .map_err(|_| format!("{s:?} is not a birthday like 1985-03-14 or --03-14"))?;
+            let d = parse_date(&format!("2000-{md}")).map_err(|_| {
+                format!("{s:?} is not a birthday like 1985-03-14, --03-14 or 03-14")
+            })?;
             return Ok(Birthday {
                 year: None,
                 month: d.month(),
@@ -157,7 +254,7 @@ impl Birthday {
             });
         }
         let d = parse_date(t)
-            .map_err(|_| format!("{s:?} is not a birthday like 1985-03-14 or --03-14"))?;
+            .map_err(|_| format!("{s:?} is not a birthday like 1985-03-14, --03-14 or 03-14"))?;
         Ok(Birthday {
             year: Some(d.year()),
             month: d.month(),
@@ -202,7 +299,77 @@ impl Serialize for Birthday {
 mod tests {
     use jiff::civil::date;
 
-    use super::{Birthday, Cadence, Unit, leading_date};
+    use super::{Birthday, Cadence, Unit, leading_date, parse_date};
+
+    #[test]
+    fn dates_with_a_time_are_their_calendar_date() {
+        let nov1 = date(2026, 11, 1);
+        for s in [
+            "2026-11-01",
+            " 2026-11-01 ",
+            "2026-11-01T14:30",
+            "2026-11-01t14:30",
+            "2026-11-01 14:30",
+            "2026-11-01  14:30",
+            "2026-11-01T14:30:00",
+            "2026-11-01T14:30:59.123",
+            "2026-11-01T14:30:00Z",
+            "2026-11-01T14:30Z",
+            "2026-11-01T14:30:00+01:00",
+            "2026-11-01T23:30:00-05:00",
+            "2026-11-01T00:30+0100",
+            "2026-11-01T14:30+01",
+            "2026-11-01 14:30:00 +01:00",
+            "2026-11-01T23:59:60Z",
+        ] {
+            assert_eq!(parse_date(s), Ok(nov1), "{s}");
+        }
+        for bad in [
+            "",
+            "2026-11",
+            "2026-11-1",
+            "2026-11-01T",
+            "2026-11-01T25:00",
+            "2026-11-01T14:60",
+            "2026-11-01T14",
+            "2026-11-01T14:30:00+25:00",
+            "2026-11-01T14:30 PST",
+            "2026-11-01x14:30",
+            "2026-11-01 at noon",
+            "2026-11-01T14:30.5",
+            "2026-02-30T10:00",
+            "12.10.2026",
+            "2026-11-01T14:30:00+01:00:00",
+        ] {
+            assert!(parse_date(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn birthday_forms() {
+        let rows: &[(&str, Option<i16>, i8, i8)] = &[
+            ("1985-03-14", Some(1985), 3, 14),
+            ("1985-03-14T00:00", Some(1985), 3, 14),
+            ("--03-14", None, 3, 14),
+            ("03-14", None, 3, 14),
+            (" 04-15 ", None, 4, 15),
+            ("02-29", None, 2, 29),
+        ];
+        for (s, year, month, day) in rows {
+            let b = Birthday::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"));
+            assert_eq!((b.year, b.month, b.day), (*year, *month, *day), "{s}");
+        }
+        for bad in [
+            "04-31", "13-01", "4-15", "--4-15", "0415", "04/15", "--02-30",
+        ] {
+            assert!(Birthday::parse(bad).is_err(), "{bad}");
+        }
+        // shown in the one no-year form
+        assert_eq!(
+            Birthday::parse("04-15").map(|b| b.to_string()),
+            Ok("--04-15".to_string())
+        );
+    }
 
     #[test]
     fn cadence_table() {
@@ -215,6 +382,30 @@ mod tests {
             ("2 weeks", 2, Unit::Week),
             ("1 month", 1, Unit::Month),
             (" 4 Wochen ", 4, Unit::Week),
+            // a bare number is days (YAML `cadence: 30` arrives as "30")
+            ("30", 30, Unit::Day),
+            (" 7 ", 7, Unit::Day),
+            // words, English and German, any case
+            ("daily", 1, Unit::Day),
+            ("Weekly", 1, Unit::Week),
+            ("biweekly", 2, Unit::Week),
+            ("bi-weekly", 2, Unit::Week),
+            ("fortnightly", 2, Unit::Week),
+            ("MONTHLY", 1, Unit::Month),
+            ("quarterly", 3, Unit::Month),
+            ("semiannually", 6, Unit::Month),
+            ("semi-annually", 6, Unit::Month),
+            ("yearly", 1, Unit::Year),
+            ("annually", 1, Unit::Year),
+            ("täglich", 1, Unit::Day),
+            ("wöchentlich", 1, Unit::Week),
+            ("zweiwöchentlich", 2, Unit::Week),
+            ("Monatlich", 1, Unit::Month),
+            ("vierteljährlich", 3, Unit::Month),
+            ("halbjährlich", 6, Unit::Month),
+            ("jährlich", 1, Unit::Year),
+            ("JÄHRLICH", 1, Unit::Year),
+            ("jaehrlich", 1, Unit::Year),
         ];
         for (s, n, u) in ok {
             assert_eq!(
@@ -226,7 +417,20 @@ mod tests {
                 "{s}"
             );
         }
-        for bad in ["", "w", "6", "0d", "6x", "often", "-3d", "99999999999d"] {
+        for bad in [
+            "",
+            "w",
+            "0",
+            "0d",
+            "6x",
+            "often",
+            "-3d",
+            "99999999999d",
+            "36601",
+            "weeklyish",
+            "every week",
+            "1.5",
+        ] {
             assert!(Cadence::parse(bad).is_err(), "{bad}");
         }
     }

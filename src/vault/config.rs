@@ -4,6 +4,7 @@
 use serde::Deserialize;
 
 use crate::vault::cadence::Cadence;
+use crate::vault::note::DEFAULT_INACTIVE;
 
 /// The parsed configuration with defaults applied.
 #[derive(Debug, Clone)]
@@ -13,6 +14,8 @@ pub struct Config {
     pub window_days: i64,
     pub cold_after: Option<Cadence>,
     pub people_dir: String,
+    /// `status` values that end follow-ups (compared folded).
+    pub inactive_status: Vec<String>,
 }
 
 impl Default for Config {
@@ -23,6 +26,7 @@ impl Default for Config {
             window_days: 14,
             cold_after: None,
             people_dir: "people".into(),
+            inactive_status: DEFAULT_INACTIVE.iter().map(|s| s.to_string()).collect(),
         }
     }
 }
@@ -36,6 +40,7 @@ struct Raw {
     window_days: Option<i64>,
     cold_after: Option<String>,
     people_dir: Option<String>,
+    inactive_status: Option<Vec<String>>,
 }
 
 /// A config file that cannot be used.
@@ -86,6 +91,14 @@ impl Config {
             window_days,
             cold_after: span("cold_after", raw.cold_after)?,
             people_dir: raw.people_dir.unwrap_or_else(|| "people".into()),
+            inactive_status: match raw.inactive_status {
+                Some(list) => list
+                    .into_iter()
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect(),
+                None => Config::default().inactive_status,
+            },
         })
     }
 }
@@ -109,5 +122,26 @@ mod tests {
         let e = Config::parse("ignore = []\nwindow_days = \"x\"\n").expect_err("bad type");
         assert!(e.message.starts_with("window_days: "), "{}", e.message);
         assert_eq!(e.line, Some(2));
+    }
+
+    #[test]
+    fn inactive_status_list() {
+        let rows: &[(&str, &[&str])] = &[
+            (
+                "",
+                &["archived", "paused", "inactive", "dormant", "deceased"],
+            ),
+            (
+                "inactive_status = [\"Ruhend\", \" gone \", \"\"]\n",
+                &["Ruhend", "gone"],
+            ),
+            ("inactive_status = []\n", &[]),
+        ];
+        for (text, want) in rows {
+            let c = Config::parse(text).expect("valid");
+            assert_eq!(c.inactive_status, *want, "{text}");
+        }
+        let e = Config::parse("inactive_status = \"archived\"\n").expect_err("not a list");
+        assert!(e.message.starts_with("inactive_status: "), "{}", e.message);
     }
 }

@@ -229,6 +229,141 @@ pub(crate) fn newline_line(yaml: &str, yaml_line: usize) -> usize {
     (newlines + 1).min(lines)
 }
 
+/// An unquoted `#tag` that YAML reads as the start of a comment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct HashTag {
+    /// 0-based line in the YAML block.
+    line: usize,
+    /// 1-based column (in chars) of the `#`.
+    col: usize,
+    /// The tag as written, to show quoted.
+    text: String,
+    /// Inside a flow list or mapping `[ … ]` / `{ … }`, where it breaks the
+    /// collection; else after `key:` or `- `, where it empties the value.
+    in_flow: bool,
+    /// The key before it (`tags` in `tags: #friend`), when on that line.
+    key: Option<String>,
+}
+
+/// Does `#` at byte `i` of `s` start a tag (a word right after it)?
+fn tag_at(s: &str, i: usize) -> Option<String> {
+    let rest = s.get(i + 1..)?;
+    let first = rest.chars().next()?;
+    if first.is_whitespace() || first == '#' {
+        return None;
+    }
+    Some(s[i..].trim_end().to_string())
+}
+
+/// Every unquoted `#tag` in `yaml` that YAML takes for a comment: the value
+/// of `key: #tag` or of a list item `- #tag`, and a `#` at the start of an
+/// item in a flow collection (`[#a, #b]`). Block scalars (`|`, `>`) and
+/// quoted text are skipped; `# comment` (a space after `#`) is a comment.
+fn hash_tags(yaml: &str) -> Vec<HashTag> {
+    let mut out = Vec::new();
+    let mut block: Option<usize> = None;
+    let mut flow = 0usize;
+    for (n, raw) in yaml.split('\n').enumerate() {
+        let line = raw.trim_end_matches('\r');
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let content = &line[indent..];
+        if let Some(b) = block {
+            if content.trim().is_empty() || indent > b {
+                continue;
+            }
+            block = None;
+        }
+        if content.trim().is_empty() || (flow == 0 && content.starts_with('#')) {
+            continue;
+        }
+        // the value part: after `- ` list markers and `key:`
+        let mut at = indent;
+        let mut key = None;
+        if flow == 0 {
+            loop {
+                let rest = &line[at..];
+                if rest == "-" || rest.starts_with("- ") || rest.starts_with("-\t") {
+                    at += 1;
+                    at += line[at..].len() - line[at..].trim_start().len();
+                    continue;
+                }
+                break;
+            }
+            let rest = &line[at..];
+            if !rest.starts_with(['"', '\'', '[', '{', '#'])
+                && let Some(c) = rest
+                    .char_indices()
+                    .find(|&(i, c)| {
+                        c == ':' && rest[i + 1..].chars().next().is_none_or(char::is_whitespace)
+                    })
+                    .map(|(i, _)| i)
+            {
+                key = Some(rest[..c].trim().to_string());
+                at += c + 1;
+                at += line[at..].len() - line[at..].trim_start().len();
+            }
+            let value = &line[at..];
+            if value.starts_with('#') {
+                if let Some(text) = tag_at(line, at) {
+                    out.push(HashTag {
+                        line: n,
+                        col: line[..at].chars().count() + 1,
+                        text,
+                        in_flow: false,
+                        key,
+                    });
+                }
+                continue;
+            }
+            let head = value.split(" #").next().unwrap_or("").trim();
+            if head.starts_with(['|', '>'])
+                && head[1..]
+                    .chars()
+                    .all(|c| matches!(c, '+' | '-' | '1'..='9'))
+            {
+                block = Some(indent);
+                continue;
+            }
+            if !value.starts_with(['[', '{']) {
+                continue;
+            }
+        }
+        // inside a flow collection: brackets, quotes, `#` after `[`, `{`, `,` or a space
+        let mut quote: Option<char> = None;
+        let mut prev = ' ';
+        for (i, c) in line[at..].char_indices() {
+            let i = at + i;
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') if matches!(prev, '[' | '{' | ',' | ':' | ' ' | '\t') => {
+                    quote = Some(c);
+                }
+                (None, '[' | '{') => flow += 1,
+                (None, ']' | '}') => flow = flow.saturating_sub(1),
+                (None, '#') if flow > 0 && matches!(prev, '[' | '{' | ',' | ' ' | '\t') => {
+                    if let Some(t) = tag_at(line, i) {
+                        let end = t.find([',', ']', '}', ' ']).unwrap_or(t.len());
+                        out.push(HashTag {
+                            line: n,
+                            col: line[..i].chars().count() + 1,
+                            text: t[..end].to_string(),
+                            in_flow: true,
+                            key: key.clone(),
+                        });
+                    }
+                    // the rest of the line is a comment to YAML
+                    break;
+                }
+                (None, '#') if matches!(prev, ' ' | '\t') => break,
+                _ => {}
+            }
+            prev = c;
+        }
+    }
+    out
+}
+
 /// Parse the YAML block. `file_text` is the whole note, for quoting lines.
 pub fn parse(yaml: &str, yaml_line: usize, file_text: &str) -> FrontMatter {
     let mut fm = FrontMatter::default();
@@ -258,13 +393,29 @@ pub fn parse(yaml: &str, yaml_line: usize, file_text: &str) -> FrontMatter {
                     Some(l.column()),
                 )
             });
-            let msg = e.to_string();
-            // serde's message ends with " at line X column Y"; the location is shown separately
-            let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-            fm.problems.push(
-                Problem::new(Severity::Error, "yaml", format!("invalid YAML: {msg}"))
-                    .at(line, col, file_text),
-            );
+            // a `#tag` in a flow list at or before the error is its likely cause
+            let tag = hash_tags(yaml)
+                .into_iter()
+                .find(|t| t.in_flow && t.line + yaml_line <= line);
+            let problem = match tag {
+                Some(t) => Problem::new(
+                    Severity::Error,
+                    "yaml",
+                    format!(
+                        "invalid YAML: an unquoted {} starts a YAML comment and breaks the list; quote it: \"{}\"",
+                        t.text, t.text
+                    ),
+                )
+                .at(t.line + yaml_line, Some(t.col), file_text),
+                None => {
+                    let msg = e.to_string();
+                    // serde's message ends with " at line X column Y"; the location is shown separately
+                    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+                    Problem::new(Severity::Error, "yaml", format!("invalid YAML: {msg}"))
+                        .at(line, col, file_text)
+                }
+            };
+            fm.problems.push(problem);
             // keep the raw text searchable
             fm.extra_text = yaml.to_string();
             return fm;
@@ -286,6 +437,33 @@ pub fn parse(yaml: &str, yaml_line: usize, file_text: &str) -> FrontMatter {
             return fm;
         }
     };
+    for t in hash_tags(yaml).into_iter().filter(|t| !t.in_flow) {
+        // a top-level `key: #tag` whose key has a value after all is not one
+        if let Some(k) = t.key.as_deref()
+            && !yaml
+                .split('\n')
+                .nth(t.line)
+                .is_some_and(|l| l.starts_with([' ', '-']))
+            && !map.get(k).is_none_or(Value::is_null)
+        {
+            continue;
+        }
+        let what = match &t.key {
+            Some(k) => format!("{k}: {}", t.text),
+            None => format!("- {}", t.text),
+        };
+        fm.problems.push(
+            Problem::new(
+                Severity::Error,
+                "yaml",
+                format!(
+                    "{what}: an unquoted # starts a YAML comment, so the value is empty; quote it: \"{}\"",
+                    t.text
+                ),
+            )
+            .at(t.line + yaml_line, Some(t.col), file_text),
+        );
+    }
     let mut extra = BTreeMap::new();
     let f = &mut fm.facts;
     for (k, v) in &map {
@@ -355,6 +533,68 @@ pub fn parse(yaml: &str, yaml_line: usize, file_text: &str) -> FrontMatter {
 #[cfg(test)]
 mod tests {
     use super::{Split, newline_line, split};
+    use crate::vault::note::parse_note;
+
+    /// (line, column, message) of each `yaml` problem of a note with front matter `yaml`.
+    fn yaml_problems(yaml: &str) -> Vec<(Option<usize>, Option<usize>, String)> {
+        let text = format!("---\n{yaml}---\nbody\n");
+        parse_note("x.md", text.as_bytes())
+            .note
+            .problems
+            .into_iter()
+            .filter(|p| p.code == "yaml")
+            .map(|p| (p.line, p.column, p.message))
+            .collect()
+    }
+
+    #[test]
+    fn unquoted_hash_tags_are_reported_at_the_tag() {
+        // (front matter, line, column, quoted hint)
+        let rows: &[(&str, usize, usize, &str)] = &[
+            ("name: A\ntags: #friend\n", 3, 7, "\"#friend\""),
+            (
+                "name: A\ntags:   #friend #kiel\n",
+                3,
+                9,
+                "\"#friend #kiel\"",
+            ),
+            (
+                "name: A\ntags:\n  - work\n  - #friend\n",
+                5,
+                5,
+                "\"#friend\"",
+            ),
+            ("tags:\n- #friend\nname: A\n", 3, 3, "\"#friend\""),
+            ("name: A\ninterests: [#x, y]\n", 3, 13, "\"#x\""),
+            ("name: A\ninterests: [a, #x]\ncompany: B\n", 3, 16, "\"#x\""),
+            ("interests: {a: 1, b: #x}\nname: A\n", 2, 22, "\"#x\""),
+        ];
+        for (yaml, line, col, hint) in rows {
+            let ps = yaml_problems(yaml);
+            assert_eq!(ps.len(), 1, "{yaml:?}: {ps:?}");
+            let (l, c, msg) = &ps[0];
+            assert_eq!((*l, *c), (Some(*line), Some(*col)), "{yaml:?}: {msg}");
+            assert!(
+                msg.contains(&format!("quote it: {hint}")),
+                "{yaml:?}: {msg}"
+            );
+        }
+        // comments, quoted tags, block scalars and tags inside values are fine
+        for yaml in [
+            "name: A # the one from Kiel\n",
+            "name: A\ntags: \"#friend\"\n",
+            "name: A\ntags: ['#friend', \"#kiel\"]\n",
+            "name: A\ntags: # none yet\n",
+            "name: A\n# tags: #friend\n",
+            "name: A\nnotes: |\n  #friend is a hashtag\n  - #also text\ncompany: B\n",
+            "name: A\nnotes: >-\n  tags: #friend\n",
+            "name: A\ncompany: C#\n",
+            "name: A\ntags: [c#, f#]\n",
+            "name: A\nmotto: \"a: #b\"\n",
+        ] {
+            assert_eq!(yaml_problems(yaml), vec![], "{yaml:?}");
+        }
+    }
 
     #[test]
     fn yaml_lines_map_to_newline_lines() {

@@ -102,6 +102,34 @@ pub fn slug(name: &str) -> String {
     out
 }
 
+/// The two foldings a name is compared in: accents dropped (`Müller` →
+/// `muller`, as [`fold`]) and German umlauts spelled out (`Müller` →
+/// `mueller`, as people type them without the letters and as file stems
+/// are made); in both, `-` and `_` count as spaces (`anna-schmidt`).
+pub fn name_folds(s: &str) -> [String; 2] {
+    let spaced: String = s
+        .chars()
+        .map(|c| if c == '-' || c == '_' { ' ' } else { c })
+        .collect();
+    let plain = fold(&spaced);
+    let mut spelled = String::with_capacity(spaced.len() + 4);
+    for c in nfc(&spaced).chars() {
+        match c {
+            'ä' | 'Ä' => spelled.push_str("ae"),
+            'ö' | 'Ö' => spelled.push_str("oe"),
+            'ü' | 'Ü' => spelled.push_str("ue"),
+            c => spelled.push(c),
+        }
+    }
+    [plain, fold(&spelled)]
+}
+
+/// Do `a` and `b` name the same person: equal in either of [`name_folds`].
+pub fn same_name(a: &str, b: &str) -> bool {
+    let (x, y) = (name_folds(a), name_folds(b));
+    (!x[0].is_empty() && x[0] == y[0]) || (!x[1].is_empty() && x[1] == y[1])
+}
+
 /// One way a contact can be named: its name, an alias, or its file stem.
 #[derive(Debug, Clone)]
 pub struct NameKey {
@@ -118,25 +146,31 @@ pub enum Resolution {
 }
 
 /// Resolve `query` against `(index, [name, aliases..., stem])` candidates.
-/// Exact (folded) matches on any key win; otherwise a unique prefix match.
+/// Exact matches on any key win; otherwise a unique prefix match of a key or
+/// of a word in it. Both are tried in each of [`name_folds`], so `mueller`,
+/// `müller` and `muller` all find `Jürgen Müller` and `juergen-mueller`.
 pub fn resolve<'a, I>(query: &str, candidates: I) -> Resolution
 where
     I: IntoIterator<Item = (usize, Vec<&'a str>)>,
 {
-    let q = fold(query);
-    if q.is_empty() {
+    let q = name_folds(query);
+    if q.iter().all(String::is_empty) {
         return Resolution::NotFound;
     }
     let mut exact: Vec<usize> = Vec::new();
     let mut prefix: Vec<usize> = Vec::new();
     for (idx, keys) in candidates {
-        let folded: Vec<String> = keys.iter().map(|k| fold(k)).collect();
-        if folded.contains(&q) {
+        let folded: Vec<[String; 2]> = keys.iter().map(|k| name_folds(k)).collect();
+        let exactly = |i: usize| !q[i].is_empty() && folded.iter().any(|k| k[i] == q[i]);
+        let starts = |i: usize| {
+            !q[i].is_empty()
+                && folded.iter().any(|k| {
+                    k[i].starts_with(&q[i]) || k[i].split(' ').any(|w| w.starts_with(&q[i]))
+                })
+        };
+        if exactly(0) || exactly(1) {
             exact.push(idx);
-        } else if folded
-            .iter()
-            .any(|k| k.starts_with(&q) || k.split(' ').any(|w| w.starts_with(&q)))
-        {
+        } else if starts(0) || starts(1) {
             prefix.push(idx);
         }
     }
@@ -153,7 +187,62 @@ where
 
 #[cfg(test)]
 mod tests {
-    use super::{Resolution, fold, resolve, slug};
+    use super::{Resolution, fold, name_folds, resolve, same_name, slug};
+
+    #[test]
+    fn names_fold_plain_and_spelled_out() {
+        let rows: &[(&str, &str, &str)] = &[
+            ("Jürgen Müller", "jurgen muller", "juergen mueller"),
+            (
+                "Ju\u{308}rgen Mu\u{308}ller",
+                "jurgen muller",
+                "juergen mueller",
+            ),
+            ("juergen-mueller", "juergen mueller", "juergen mueller"),
+            ("Margarete Strauß", "margarete strauss", "margarete strauss"),
+            ("ÖZDEMIR_Ayşe", "ozdemir ayse", "oezdemir ayse"),
+            ("Anna-Lena  Krämer", "anna lena kramer", "anna lena kraemer"),
+            ("", "", ""),
+        ];
+        for (s, plain, spelled) in rows {
+            assert_eq!(
+                name_folds(s),
+                [plain.to_string(), spelled.to_string()],
+                "{s}"
+            );
+        }
+        assert!(same_name("Jürgen Müller", "juergen-mueller"));
+        assert!(same_name("JUERGEN MUELLER", "Jürgen Müller"));
+        assert!(same_name("Jurgen Muller", "Jürgen Müller"));
+        assert!(!same_name("Jürgen Müller", "Jürgen Möller"));
+        assert!(!same_name("", ""));
+    }
+
+    #[test]
+    fn resolves_umlauts_spelled_out_and_stems() {
+        let c = vec![
+            (0, vec!["Jürgen Müller", "juergen-mueller"]),
+            (1, vec!["Anna Krämer", "anna-kraemer"]),
+            (2, vec!["Mu Lee", "mu-lee"]),
+        ];
+        for (q, want) in [
+            ("mueller", Resolution::Found(0)),
+            ("müller", Resolution::Found(0)),
+            ("muller", Resolution::Found(0)),
+            ("juergen mueller", Resolution::Found(0)),
+            ("juergen-mueller", Resolution::Found(0)),
+            ("kraemer", Resolution::Found(1)),
+            ("Krämer", Resolution::Found(1)),
+            ("kramer", Resolution::Found(1)),
+            ("mu lee", Resolution::Found(2)),
+            ("mu", Resolution::Ambiguous(vec![0, 2])),
+            ("mue", Resolution::Found(0)),
+            ("m", Resolution::Ambiguous(vec![0, 2])),
+            ("moeller", Resolution::NotFound),
+        ] {
+            assert_eq!(resolve(q, c.clone()), want, "{q}");
+        }
+    }
 
     #[test]
     fn folds_case_accents_and_sharp_s() {

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::vault::body;
 use crate::vault::cadence::{Birthday, Cadence};
 use crate::vault::frontmatter;
-use crate::vault::names::nfc;
+use crate::vault::names::{fold, nfc};
 
 /// Notes larger than this are indexed only up to this many bytes.
 pub const MAX_INDEXED_BYTES: usize = 16 * 1024 * 1024;
@@ -99,6 +99,22 @@ pub struct Facts {
     pub status: Option<String>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub extra: BTreeMap<String, serde_json::Value>,
+    /// Whether `status` is one of the vault's inactive statuses, once the
+    /// configured list was applied ([`Facts::apply_inactive`]); until then
+    /// the built-in list decides.
+    #[serde(skip)]
+    pub inactive: Option<bool>,
+}
+
+/// The `status` values that end follow-ups when the config names none.
+pub const DEFAULT_INACTIVE: [&str; 5] = ["archived", "paused", "inactive", "dormant", "deceased"];
+
+/// Is `status` one of `list`? Compared folded (case, accents, spaces).
+pub fn status_in<S: AsRef<str>>(status: Option<&str>, list: &[S]) -> bool {
+    let Some(s) = status.map(fold).filter(|s| !s.is_empty()) else {
+        return false;
+    };
+    list.iter().any(|l| fold(l.as_ref()) == s)
 }
 
 impl Facts {
@@ -110,15 +126,16 @@ impl Facts {
     pub fn cadence(&self) -> Option<Cadence> {
         self.cadence.as_deref().and_then(|c| Cadence::parse(c).ok())
     }
-    /// `archived` or `paused` contacts take no part in `due`.
+    /// Contacts with an inactive `status` (`archived`, `paused`, … or the
+    /// config's `inactive_status`) take no part in `due`.
     pub fn is_inactive(&self) -> bool {
-        matches!(
-            self.status
-                .as_deref()
-                .map(|s| s.trim().to_lowercase())
-                .as_deref(),
-            Some("archived" | "paused")
-        )
+        self.inactive
+            .unwrap_or_else(|| status_in(self.status.as_deref(), &DEFAULT_INACTIVE))
+    }
+
+    /// Decide [`Facts::is_inactive`] by the vault's list of statuses.
+    pub fn apply_inactive<S: AsRef<str>>(&mut self, list: &[S]) {
+        self.inactive = Some(status_in(self.status.as_deref(), list));
     }
 }
 
@@ -138,11 +155,27 @@ pub struct OpenItem {
     pub line: usize,
 }
 
-/// A `[[Target]]` or `[[Target|label]]` link.
+/// A link to a note: a wiki link `[[Target]]` (`[[Target|label]]`,
+/// `![[Target]]`, `[[Target#heading]]`), or a Markdown link to a `.md` file,
+/// whose target is then the vault-relative path (`people/anna.md`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WikiLink {
     pub target: String,
     pub line: usize,
+    /// A Markdown link `[text](path.md)`, not a wiki link.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub markdown: bool,
+}
+
+impl WikiLink {
+    /// The link as a reader would recognise it: `[[Target]]` or `(path.md)`.
+    pub fn shown(&self) -> String {
+        if self.markdown {
+            format!("({})", self.target)
+        } else {
+            format!("[[{}]]", self.target)
+        }
+    }
 }
 
 /// Everything `rapport` knows about one note, without its full text.
@@ -327,7 +360,8 @@ pub fn parse_note(path: &str, bytes: &[u8]) -> Parsed {
             (body, body_line)
         }
     };
-    let parsed_body = body::parse(body_text, body_line);
+    let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+    let parsed_body = body::parse(body_text, body_line, dir);
     let name = name
         .filter(|n| !n.trim().is_empty())
         .or(parsed_body.first_heading.clone())
@@ -427,6 +461,35 @@ mod tests {
         assert_eq!(p.note.problems[0].code, "conflict");
         assert_eq!(p.note.problems[0].severity, Severity::Error);
         assert_eq!(p.note.problems[0].line, Some(2));
+    }
+
+    #[test]
+    fn inactive_statuses() {
+        let rows: &[(&str, bool)] = &[
+            ("archived", true),
+            ("Paused", true),
+            (" INACTIVE ", true),
+            ("dormant", true),
+            ("deceased", true),
+            ("active", false),
+            ("archived soon", false),
+            ("", false),
+        ];
+        for (status, want) in rows {
+            let text = format!("---\nname: X\nstatus: {status}\n---\n");
+            let mut n = parse_note("x.md", text.as_bytes()).note;
+            assert_eq!(n.facts.is_inactive(), *want, "{status:?}");
+            // a configured list replaces the built-in one
+            n.facts.apply_inactive(&["Ruhend", "paused"]);
+            let configured = status.trim().eq_ignore_ascii_case("paused");
+            assert_eq!(n.facts.is_inactive(), configured, "{status:?} configured");
+        }
+        let mut n = parse_note("x.md", "---\nstatus: ruhend\n---\n".as_bytes()).note;
+        assert!(!n.facts.is_inactive());
+        n.facts.apply_inactive(&["Ruhend"]);
+        assert!(n.facts.is_inactive());
+        assert!(super::status_in(Some("Verstörben"), &["verstorben"]));
+        assert!(!super::status_in(None, &["archived"]));
     }
 
     #[test]

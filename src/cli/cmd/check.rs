@@ -113,10 +113,7 @@ fn vault_problems(notes: &[Note]) -> Vec<Item> {
                     column: None,
                     severity: Severity::Warning,
                     code: "link".into(),
-                    message: format!(
-                        "[[{}]] matches no note's name, alias or file name",
-                        l.target
-                    ),
+                    message: format!("{} matches no note's name, alias or file name", l.shown()),
                     source: None,
                 });
             }

@@ -16,7 +16,7 @@ use crate::edit::frontmatter::validate;
 use crate::edit::template::{BUILTIN, NewContact, render};
 use crate::index::SyncMode;
 use crate::vault::cadence::Cadence;
-use crate::vault::names::{fold, slug};
+use crate::vault::names::{same_name, slug};
 
 /// What `new` was given.
 pub struct NewArgs {
@@ -91,12 +91,21 @@ pub fn run(ctx: &mut Ctx, a: &NewArgs) -> anyhow::Result<Exit> {
     }
     let s = ctx.session(SyncMode::Sync)?;
     let notes = s.notes()?;
-    let folded = fold(&name);
-    if let Some(n) = notes
-        .iter()
-        .find(|n| n.is_contact && fold(&n.name) == folded)
-    {
-        bail!("{}: a contact named {:?} already exists", n.path, n.name);
+    // any key that NAME would resolve to exactly: name, alias or file stem
+    if let Some((n, key)) = notes.iter().filter(|n| n.is_contact).find_map(|n| {
+        n.keys()
+            .into_iter()
+            .find(|k| same_name(k, &name))
+            .map(|k| (n, k))
+    }) {
+        let what = if key == n.name {
+            "named"
+        } else if key == n.stem() {
+            "with the file name"
+        } else {
+            "with the alias"
+        };
+        bail!("{}: a contact {what} {key:?} already exists", n.path);
     }
     let file = slug(&name);
     if file.is_empty() {
