@@ -413,3 +413,44 @@ fn files_made_for_the_user_respect_the_umask() {
     let _ = w.wait();
     assert_eq!(mode("cal.ics"), 0o600);
 }
+
+#[test]
+fn a_conflicted_note_is_visible_and_keeps_what_both_sides_agree_on() {
+    let v = TestVault::new().note(
+        "people/anna.md",
+        "---\nname: Anna Schmidt\ncadence: 1m\n<<<<<<< ours\nlast_contact: 2026-09-20\n=======\nlast_contact: 2026-09-22\n>>>>>>> theirs\ninterests: [sailing]\n---\n## Log\n- 2026-09-22 Call\n",
+    );
+    v.write(
+        "people/bo.md",
+        "---\nname: Bo Berg\ninterests: [sailing]\n---\n",
+    );
+    // due: Anna is still listed (from her log), and the conflict is named
+    let (code, out, _) = v.run(&["--today", "2026-11-26", "due"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("Anna Schmidt"), "{out}");
+    let last = out.lines().last().unwrap_or("");
+    assert!(
+        last.contains("people/anna.md") && last.contains("rapport check"),
+        "{out}"
+    );
+    let j = v.json(&["--today", "2026-11-26", "due"]);
+    assert_eq!(j["problems"][0]["path"], "people/anna.md", "{j}");
+    assert_eq!(j["problems"][0]["code"], "conflict", "{j}");
+    // show and intros say so too; the agreed interest still pairs her
+    let j = v.json(&["show", "Anna Schmidt"]);
+    assert_eq!(j["problems"][0]["code"], "conflict", "{j}");
+    assert_eq!(j["interests"][0], "sailing", "{j}");
+    let j = v.json(&["intros"]);
+    assert!(
+        j["problems"].as_array().is_some_and(|p| !p.is_empty()),
+        "{j}"
+    );
+    assert!(j.to_string().contains("Bo Berg"), "{j}");
+    // without problems there is no such line or field
+    v.write(
+        "people/anna.md",
+        "---\nname: Anna Schmidt\nlast_contact: 2026-09-22\n---\n",
+    );
+    let j = v.json(&["--today", "2026-11-26", "due"]);
+    assert!(j.get("problems").is_none(), "{j}");
+}

@@ -106,6 +106,80 @@ pub struct Facts {
     pub inactive: Option<bool>,
 }
 
+/// Front matter holding git conflict markers, as the two texts the sides
+/// wrote (lines outside the conflicts go to both; a diff3 base section is
+/// left out). `None` without markers.
+fn conflict_sides(yaml: &str) -> Option<(String, String)> {
+    #[derive(PartialEq)]
+    enum In {
+        Both,
+        Ours,
+        Base,
+        Theirs,
+    }
+    if !yaml.lines().any(|l| l.starts_with("<<<<<<<")) {
+        return None;
+    }
+    let (mut ours, mut theirs) = (String::new(), String::new());
+    let mut at = In::Both;
+    for line in yaml.split_inclusive('\n') {
+        let marker = |m: &str| line.starts_with(m);
+        match at {
+            _ if marker("<<<<<<<") => at = In::Ours,
+            In::Ours | In::Base if marker("=======") => at = In::Theirs,
+            In::Ours if marker("|||||||") => at = In::Base,
+            In::Theirs if marker(">>>>>>>") => at = In::Both,
+            In::Both => {
+                ours.push_str(line);
+                theirs.push_str(line);
+            }
+            In::Ours => ours.push_str(line),
+            In::Base => {}
+            In::Theirs => theirs.push_str(line),
+        }
+    }
+    Some((ours, theirs))
+}
+
+/// The front matter of a conflicted note: what both sides say alike (a
+/// field the sides set differently is unknown until the conflict is
+/// resolved). The conflict itself is reported by the marker scan.
+fn agreed(ours: &str, theirs: &str, yaml_line: usize, text: &str) -> frontmatter::FrontMatter {
+    let a = frontmatter::parse(ours, yaml_line, text);
+    let b = frontmatter::parse(theirs, yaml_line, text);
+    let facts = match (
+        serde_json::to_value(&a.facts),
+        serde_json::to_value(&b.facts),
+    ) {
+        (Ok(serde_json::Value::Object(x)), Ok(serde_json::Value::Object(y))) => {
+            let same: serde_json::Map<String, serde_json::Value> =
+                x.into_iter().filter(|(k, v)| y.get(k) == Some(v)).collect();
+            serde_json::from_value(serde_json::Value::Object(same)).unwrap_or_default()
+        }
+        _ => Facts::default(),
+    };
+    frontmatter::FrontMatter {
+        name: a.name.filter(|n| b.name.as_ref() == Some(n)),
+        facts,
+        problems: vec![],
+        extra_text: if a.extra_text == b.extra_text {
+            a.extra_text
+        } else {
+            String::new()
+        },
+    }
+}
+
+/// The problems that make a contact's facts untrustworthy: a front-matter
+/// error (the facts may be missing) or git conflict markers.
+pub fn untrusting(n: &Note) -> impl Iterator<Item = &Problem> {
+    n.problems.iter().filter(move |p| {
+        n.is_contact
+            && p.severity == Severity::Error
+            && matches!(p.code.as_str(), "yaml" | "conflict")
+    })
+}
+
 /// The `status` values that end follow-ups when the config names none.
 pub const DEFAULT_INACTIVE: [&str; 5] = ["archived", "paused", "inactive", "dormant", "deceased"];
 
@@ -352,7 +426,10 @@ pub fn parse_note(path: &str, bytes: &[u8]) -> Parsed {
             body_line,
         } => {
             is_contact = true;
-            let fm = frontmatter::parse(yaml, yaml_line, text);
+            let fm = match conflict_sides(yaml) {
+                Some((ours, theirs)) => agreed(&ours, &theirs, yaml_line, text),
+                None => frontmatter::parse(yaml, yaml_line, text),
+            };
             facts = fm.facts;
             name = fm.name;
             extra_text = fm.extra_text;
@@ -461,6 +538,18 @@ mod tests {
         assert_eq!(p.note.problems[0].code, "conflict");
         assert_eq!(p.note.problems[0].severity, Severity::Error);
         assert_eq!(p.note.problems[0].line, Some(2));
+    }
+
+    #[test]
+    fn a_conflicted_front_matter_keeps_what_both_sides_say() {
+        let text = "---\nname: Anna Schmidt\n<<<<<<< ours\nlast_contact: 2026-11-20\n=======\nlast_contact: 2026-11-22\n>>>>>>> theirs\ninterests: [sailing]\n---\nbody\n";
+        let p = parse_note("anna.md", text.as_bytes());
+        assert!(p.note.is_contact);
+        assert_eq!(p.note.name, "Anna Schmidt");
+        assert_eq!(p.note.facts.interests, vec!["sailing".to_string()]);
+        assert_eq!(p.note.facts.last_contact, None);
+        assert!(p.note.problems.iter().any(|q| q.code == "conflict"));
+        assert!(!p.note.problems.iter().any(|q| q.code == "yaml"));
     }
 
     #[test]

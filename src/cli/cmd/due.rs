@@ -3,6 +3,7 @@
 use anstyle::Style;
 
 use crate::cli::Ctx;
+use crate::cli::cmd::{WithProblems, trouble_line, troubles};
 use crate::cli::exit::Exit;
 use crate::cli::render::{BOLD, DIM, MAGENTA, PLAIN, RED, YELLOW, ago, rel_days};
 use crate::followup::{DueOptions, Reason, Status, due};
@@ -49,8 +50,12 @@ pub fn run(
             default_cadence: s.config.default_cadence,
         },
     );
+    let problems = troubles(&notes);
     if ctx.out.json {
-        ctx.out.json(&report);
+        ctx.out.json(&WithProblems {
+            answer: &report,
+            problems,
+        });
         return Ok(Exit::Ok);
     }
     let o = &mut ctx.out;
@@ -58,6 +63,7 @@ pub fn run(
         if !o.quiet {
             o.line(format!("Nothing due in the next {days} days."));
         }
+        trouble_line(o, &problems);
         return Ok(Exit::Ok);
     }
     let today = s.today();
@@ -159,5 +165,6 @@ pub fn run(
             .collect();
         o.table(&rows);
     }
+    trouble_line(o, &problems);
     Ok(Exit::Ok)
 }

@@ -3,6 +3,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::cli::Ctx;
+use crate::cli::cmd::{trouble_line, troubles};
 use crate::cli::exit::Exit;
 use crate::cli::render::{BOLD, DIM, MAGENTA, RED, YELLOW, ago, rel_days};
 use crate::followup::next_due;
@@ -75,7 +76,11 @@ pub fn run(ctx: &mut Ctx, name: &str) -> anyhow::Result<Exit> {
     obj.insert("log".into(), json!(note.log));
     obj.insert("links_out".into(), Value::Array(links_out.clone()));
     obj.insert("links_in".into(), Value::Array(links_in.clone()));
+    let problems = troubles([note]);
     if ctx.out.json {
+        if !problems.is_empty() {
+            obj.insert("problems".into(), serde_json::to_value(&problems)?);
+        }
         ctx.out.json(&Value::Object(obj));
         return Ok(Exit::Ok);
     }
@@ -178,5 +183,6 @@ pub fn run(ctx: &mut Ctx, name: &str) -> anyhow::Result<Exit> {
             o.line(format!("  {}  {}", e.date, e.text));
         }
     }
+    trouble_line(&mut ctx.out, &problems);
     Ok(Exit::Ok)
 }

@@ -4,6 +4,7 @@ use anstyle::Style;
 use serde::Serialize;
 
 use crate::cli::Ctx;
+use crate::cli::cmd::{WithProblems, trouble_line, troubles};
 use crate::cli::exit::Exit;
 use crate::cli::render::{BOLD, CYAN, DIM, PLAIN};
 use crate::index::SyncMode;
@@ -52,9 +53,14 @@ pub fn run_topics(ctx: &mut Ctx) -> anyhow::Result<Exit> {
 
 pub fn run_intros(ctx: &mut Ctx, limit: usize) -> anyhow::Result<Exit> {
     let s = ctx.session(SyncMode::Sync)?;
-    let pairs = intros(&s.notes()?, limit);
+    let notes = s.notes()?;
+    let pairs = intros(&notes, limit);
+    let problems = troubles(&notes);
     if ctx.out.json {
-        ctx.out.json(&Intros { pairs });
+        ctx.out.json(&WithProblems {
+            answer: &Intros { pairs },
+            problems,
+        });
         return Ok(Exit::Ok);
     }
     if pairs.is_empty() && !ctx.out.quiet {
@@ -72,5 +78,6 @@ pub fn run_intros(ctx: &mut Ctx, limit: usize) -> anyhow::Result<Exit> {
         })
         .collect();
     ctx.out.table(&rows);
+    trouble_line(&mut ctx.out, &problems);
     Ok(Exit::Ok)
 }
