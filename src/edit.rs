@@ -165,16 +165,57 @@ pub fn log_to_file(
     req: &LogRequest,
     before_write: BeforeWrite<'_>,
 ) -> Result<LogOutcome, NoteError> {
+    edit_note(
+        editor,
+        path,
+        shown,
+        |text| log_entry(text, req).map(|o| (o.text.clone(), o)),
+        before_write,
+    )
+}
+
+/// Every edit of an existing note: read it, compute the new text with
+/// `edit`, write it through the vault's editor (refused if the note changes
+/// meanwhile). `before_write` runs right before the note is replaced.
+pub fn edit_note<T>(
+    editor: &Editor,
+    path: &Path,
+    shown: &str,
+    edit: impl FnOnce(&str) -> Result<(String, T), EditError>,
+    before_write: BeforeWrite<'_>,
+) -> Result<T, NoteError> {
     let snap = Snapshot::read(path)?;
     let text = std::str::from_utf8(&snap.bytes).map_err(|_| NoteError::Encoding {
         path: shown.to_string(),
     })?;
-    let outcome = log_entry(text, req).map_err(|source| NoteError::Edit {
+    let (new, out) = edit(text).map_err(|source| NoteError::Edit {
         path: shown.to_string(),
         source,
     })?;
-    editor.replace(&snap, outcome.text.as_bytes(), shown, before_write)?;
-    Ok(outcome)
+    if new != text {
+        editor.replace(&snap, new.as_bytes(), shown, before_write)?;
+    }
+    Ok(out)
+}
+
+/// Set `snooze_until` (minimal diff): the note keeps every other byte.
+/// Refused on conflict markers or front matter that does not parse.
+pub fn snooze(text: &str, until: Date) -> Result<String, EditError> {
+    let mut problems = Vec::new();
+    conflict_markers(text, &mut problems);
+    if let Some(p) = problems.first() {
+        return Err(EditError::Conflict {
+            line: p.line.unwrap_or(1),
+        });
+    }
+    frontmatter::validate(text)?;
+    // an existing value of either spelling is replaced where it stands
+    let key = if frontmatter::get(text, "prm-snooze-until")?.is_some() {
+        "prm-snooze-until"
+    } else {
+        "snooze_until"
+    };
+    frontmatter::set(text, key, &until.to_string())
 }
 
 /// The line ending a file uses: `\r\n` when its first line ends so, else `\n`.

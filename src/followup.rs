@@ -33,8 +33,17 @@ pub struct NextDue {
     pub reason: Reason,
 }
 
-/// The §3 rule for one contact: `None` when it has no follow-up rule.
+/// The follow-up rule for one contact (docs/follow-ups.md): `None` when it
+/// has no rule. A snoozed contact is not due before its `snooze_until`.
 pub fn next_due(note: &Note, today: Date, default_cadence: Option<Cadence>) -> Option<NextDue> {
+    let nd = rule_due(note, today, default_cadence)?;
+    Some(match note.facts.snooze_until {
+        Some(until) if until > nd.due => NextDue { due: until, ..nd },
+        _ => nd,
+    })
+}
+
+fn rule_due(note: &Note, today: Date, default_cadence: Option<Cadence>) -> Option<NextDue> {
     let last = note.last_contact(today);
     if let Some(next) = note.facts.next_contact
         && last.is_none_or(|l| next > l)
@@ -287,6 +296,27 @@ mod tests {
         );
         let rows: Vec<Row<'_>> = vec![
             ("no rule", "", "", None, None),
+            (
+                "snoozed past the cadence",
+                "cadence: 2w\nlast_contact: 2026-11-01\nsnooze_until: 2027-01-10\n",
+                "",
+                None,
+                Some((date(2027, 1, 10), Reason::Cadence)),
+            ),
+            (
+                "a snooze that ended changes nothing",
+                "cadence: 2w\nlast_contact: 2026-11-01\nprm-snooze-until: 2026-11-05\n",
+                "",
+                None,
+                Some((date(2026, 11, 15), Reason::Cadence)),
+            ),
+            (
+                "snooze without a rule: still no rule",
+                "snooze_until: 2027-01-10\n",
+                "",
+                None,
+                None,
+            ),
             (
                 "next_contact",
                 "next_contact: 2026-12-01\n",

@@ -16,6 +16,7 @@ use crate::index::{self, IndexView, Opened, SyncMode};
 use crate::vault::config::Config;
 use crate::vault::names::{Resolution, resolve};
 use crate::vault::note::Note;
+use crate::vault::reading::Reading;
 use crate::vault::rules::NoteRules;
 
 /// Errors a session can meet; each names the file concerned.
@@ -127,6 +128,8 @@ pub struct Session {
     today: std::cell::OnceCell<Date>,
     explicit_today: Option<Date>,
     view: RefCell<IndexView>,
+    /// The config's rules for reading notes (contacts, field keys, tiers).
+    pub reading: Reading,
     pub report: Report,
     pub scan_problems: Vec<ScanProblem>,
     /// Another process holds the writer and changes were pending: this
@@ -148,6 +151,10 @@ impl Session {
         let rules = NoteRules::new(&config.ignore).map_err(|e| SessionError::Config {
             path: ".rapport/config.toml".into(),
             message: e.to_string(),
+        })?;
+        let reading = Reading::new(&config).map_err(|e| SessionError::Config {
+            path: ".rapport/config.toml".into(),
+            message: format!("contacts: {e}"),
         })?;
         let Opened {
             view,
@@ -182,6 +189,7 @@ impl Session {
             config,
             rules,
             view: RefCell::new(view),
+            reading,
             report,
             scan_problems,
             busy,
@@ -241,6 +249,7 @@ impl Session {
     pub fn notes(&self) -> Result<Vec<Note>> {
         let mut notes = self.read(IndexView::notes)?;
         for n in &mut notes {
+            self.reading.apply(n);
             n.facts.apply_inactive(&self.config.inactive_status);
         }
         Ok(notes)

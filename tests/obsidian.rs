@@ -163,3 +163,110 @@ fn attachments_and_the_obsidian_folder_are_not_notes() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("no contact matches \"photo\""), "{err}");
 }
+
+/// An Obsidian vault whose help pages have front matter too.
+fn crm_vault() -> TestVault {
+    let v = TestVault::new();
+    v.mkdir(".obsidian");
+    v.write(".obsidian/app.json", "{}");
+    for i in 0..120 {
+        v.write(
+            &format!("help/page{i:03}.md"),
+            &format!("---\ntitle: Help {i}\naliases: [h{i}]\n---\n# Help {i}\nsailing tips\n"),
+        );
+    }
+    v.write(
+        "people/anna.md",
+        "---\nname: Anna Schmidt\nprm-last-contacted: 2026-09-01\nprm-cadence: monthly\ninterests: [sailing]\n---\n",
+    );
+    v.write(
+        "people/bo.md",
+        "---\nname: Bo Berg\nlastContact: 2026-05-01\ncontactFrequency: 30\n---\n",
+    );
+    v.write(
+        "people/cleo.md",
+        "---\nname: Cleo Dorn\nlast_chat: 2026-11-01T14:30\nprm-tier: C\nprm-snooze-until: 2027-03-01\n---\n",
+    );
+    v.write(
+        "elsewhere/dora.md",
+        "---\nname: Dora Eck\ntags: [Person]\nzuletzt: 2026-01-15\ncadence: 1mo\n---\n",
+    );
+    v
+}
+
+#[test]
+fn contacts_chosen_by_config_and_other_tools_fields_read() {
+    let v = crm_vault();
+    // without `contacts`: check says once how to choose, and due lists pages
+    let (code, out, _) = v.run(&["check"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(out.matches("count as contacts").count(), 1, "{out}");
+    let j = v.json(&["--today", TODAY, "due", "--cold", "1y"]);
+    assert!(j.to_string().contains("help/page000.md"), "{j}");
+
+    v.write(
+        ".rapport/config.toml",
+        "contacts = [\"people/\", \"tags:person\"]\n[fields]\nlast_contact = [\"zuletzt\"]\n",
+    );
+    let (code, out, _) = v.run(&["check"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("count as contacts"), "{out}");
+    let j = v.json(&["--today", TODAY, "due", "--cold", "1y"]);
+    let text = j.to_string();
+    assert!(!text.contains("help/"), "{j}");
+    // perm-cli's fields: 30 days after 2026-05-01 is long overdue
+    assert!(text.contains("people/bo.md"), "{j}");
+    // the CRM plugin's: monthly after 2026-09-01
+    assert!(text.contains("people/anna.md"), "{j}");
+    // Dora by tag, her last contact from the configured key
+    assert!(text.contains("elsewhere/dora.md"), "{j}");
+    // Cleo: snoozed until March, so not due now
+    assert!(!text.contains("people/cleo.md"), "{j}");
+    // match keeps to contacts; search still finds the pages
+    let m = v.json(&["match", "sailing"]);
+    assert_eq!(common::paths(&m["matches"]), vec!["people/anna.md"], "{m}");
+    let s = v.json(&["search", "sailing", "-n", "200"]);
+    assert!(s["hits"].as_array().expect("hits").len() > 100);
+    // show names the key a value came from
+    let (_, out, _) = v.run(&["--today", TODAY, "show", "Bo Berg"]);
+    assert!(out.contains("from lastContact"), "{out}");
+    let c = v.json(&["show", "Cleo Dorn"]);
+    assert_eq!(c["last_contact"], "2026-11-01", "{c}");
+    assert_eq!(c["cadence"], "3mo", "{c}");
+    assert_eq!(c["sources"]["last_contact"], "last_chat", "{c}");
+    let d = v.json(&["show", "Dora Eck"]);
+    assert_eq!(d["sources"]["last_contact"], "zuletzt", "{d}");
+}
+
+#[test]
+fn snooze_sets_snooze_until_with_a_minimal_diff() {
+    let v = crm_vault();
+    let before = v.read("people/bo.md");
+    let j = v.json(&["--today", TODAY, "snooze", "Bo Berg", "3w"]);
+    assert_eq!(j["snooze_until"], "2026-12-17", "{j}");
+    let after = v.read("people/bo.md");
+    assert_eq!(
+        after,
+        before.replacen(
+            "contactFrequency: 30\n",
+            "contactFrequency: 30\nsnooze_until: 2026-12-17\n",
+            1
+        )
+    );
+    let due = v.json(&["--today", TODAY, "due"]);
+    assert!(!due.to_string().contains("people/bo.md"), "{due}");
+    let due = v.json(&["--today", "2026-12-20", "due"]);
+    assert!(due.to_string().contains("people/bo.md"), "{due}");
+    // an existing prm-snooze-until is changed where it stands
+    v.ok(&["--today", TODAY, "snooze", "Cleo Dorn", "2027-04-01"]);
+    let c = v.read("people/cleo.md");
+    assert!(
+        c.contains("prm-snooze-until: 2027-04-01\n") && !c.contains("snooze_until"),
+        "{c}"
+    );
+    // a date in the past is refused, nothing written
+    let (code, _, err) = v.run(&["--today", TODAY, "snooze", "Bo Berg", "2026-01-01"]);
+    assert_eq!(code, 2);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(v.read("people/bo.md").contains("snooze_until: 2026-12-17"));
+}

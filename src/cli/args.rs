@@ -156,6 +156,14 @@ pub enum Command {
         #[arg(long)]
         edit: bool,
     },
+    /// No follow-up for a contact before a date: sets snooze_until
+    Snooze {
+        /// Name, alias, file stem, vault-relative path or unambiguous prefix
+        name: String,
+        /// A date YYYY-MM-DD, or a span from today (e.g. 3w, 2m)
+        #[arg(value_name = "DATE|SPAN", value_parser = parse_next)]
+        until: Next,
+    },
     /// Add a dated entry under ## Log; move last_contact forward, set next_contact with --next
     Log {
         /// Name, alias, file stem or unambiguous prefix

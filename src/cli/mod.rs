@@ -139,6 +139,7 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> anyhow::Result<Exit> {
             date,
             next,
         } => cmd::log::run(ctx, &name, &text.join(" "), date, next),
+        Command::Snooze { name, until } => cmd::snooze::run(ctx, &name, until),
         Command::Export {
             format: ExportFormat::Ics { days },
         } => cmd::export::ics(ctx, days),

@@ -1,6 +1,8 @@
 //! `.rapport/config.toml`: optional, committed with the vault. Unknown keys are an
 //! error naming the key. Pure: takes the text, returns values.
 
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 
 use crate::vault::cadence::Cadence;
@@ -16,6 +18,13 @@ pub struct Config {
     pub people_dir: String,
     /// `status` values that end follow-ups (compared folded).
     pub inactive_status: Vec<String>,
+    /// Which notes are contacts: path globs or `KEY:VALUE`; empty: every
+    /// note with front matter.
+    pub contacts: Vec<String>,
+    /// More keys to read as a known field: field → keys (`[fields]`).
+    pub fields: BTreeMap<String, Vec<String>>,
+    /// Tier → cadence, over the built-in defaults (`[tiers]`).
+    pub tiers: BTreeMap<String, Cadence>,
 }
 
 impl Default for Config {
@@ -27,6 +36,9 @@ impl Default for Config {
             cold_after: None,
             people_dir: "people".into(),
             inactive_status: DEFAULT_INACTIVE.iter().map(|s| s.to_string()).collect(),
+            contacts: Vec::new(),
+            fields: BTreeMap::new(),
+            tiers: BTreeMap::new(),
         }
     }
 }
@@ -41,6 +53,12 @@ struct Raw {
     cold_after: Option<String>,
     people_dir: Option<String>,
     inactive_status: Option<Vec<String>>,
+    #[serde(default)]
+    contacts: Vec<String>,
+    #[serde(default)]
+    fields: BTreeMap<String, Vec<String>>,
+    #[serde(default)]
+    tiers: BTreeMap<String, String>,
 }
 
 /// A config file that cannot be used.
@@ -85,7 +103,28 @@ impl Config {
                 line: None,
             });
         }
+        for field in raw.fields.keys() {
+            if !crate::vault::reading::FIELDS.contains(&field.as_str()) {
+                return Err(ConfigError {
+                    message: format!(
+                        "[fields]: {field:?} is not a field rapport knows; use one of {}",
+                        crate::vault::reading::FIELDS.join(", ")
+                    ),
+                    line: None,
+                });
+            }
+        }
+        let mut tiers = BTreeMap::new();
+        for (t, c) in raw.tiers {
+            let c = span(&format!("[tiers] {t}"), Some(c))?;
+            if let Some(c) = c {
+                tiers.insert(t.trim().to_lowercase(), c);
+            }
+        }
         Ok(Config {
+            contacts: raw.contacts,
+            fields: raw.fields,
+            tiers,
             default_cadence: span("default_cadence", raw.default_cadence)?,
             ignore: raw.ignore,
             window_days,

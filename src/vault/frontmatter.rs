@@ -465,69 +465,159 @@ pub fn parse(yaml: &str, yaml_line: usize, file_text: &str) -> FrontMatter {
         );
     }
     let mut extra = BTreeMap::new();
-    let f = &mut fm.facts;
     for (k, v) in &map {
         let Some(key) = scalar(k) else { continue };
-        let line = || key_line(yaml, yaml_line, &key).unwrap_or(yaml_line);
-        let mut bad = |code: &str, msg: String| {
-            fm.problems.push(
-                Problem::new(
-                    Severity::Error,
-                    code,
-                    format!("{key}: {msg}; field ignored"),
-                )
-                .at(line(), Some(1), file_text),
-            );
-        };
-        match key.as_str() {
-            "name" => fm.name = scalar(v),
-            "aliases" | "alias" => f.aliases.extend(list(v)),
-            "tags" | "tag" => f.tags.extend(
-                list(v)
-                    .into_iter()
-                    .map(|t| t.trim_start_matches('#').to_string())
-                    .filter(|t| !t.is_empty()),
-            ),
-            "interests" => f.interests.extend(list(v)),
-            "training" => f.training.extend(list(v)),
-            "field" => f.field.extend(list(v)),
-            "company" => f.company = scalar(v),
-            "role" => f.role = scalar(v),
-            "location" => f.location = scalar(v),
-            "email" => f.email = scalar(v),
-            "met" => f.met = scalar(v),
-            "status" => f.status = scalar(v),
-            "last_contact" | "next_contact" => {
-                let Some(s) = scalar(v) else { continue };
-                match parse_date(&s) {
-                    Ok(d) if key == "last_contact" => f.last_contact = Some(d),
-                    Ok(d) => f.next_contact = Some(d),
-                    Err(e) => bad("date", e),
+        let canon = builtin_alias(&key);
+        match apply_field(&mut fm.facts, &mut fm.name, canon.unwrap_or(&key), v) {
+            Applied::Done => {
+                if let Some(c) = canon {
+                    fm.facts.sources.insert(c.to_string(), key.clone());
                 }
             }
-            "birthday" => {
-                let Some(s) = scalar(v) else { continue };
-                match Birthday::parse(&s) {
-                    Ok(b) => f.birthday = Some(b.to_string()),
-                    Err(e) => bad("date", e),
-                }
+            Applied::Bad(code, msg) => {
+                let line = key_line(yaml, yaml_line, &key).unwrap_or(yaml_line);
+                fm.problems.push(
+                    Problem::new(
+                        Severity::Error,
+                        code,
+                        format!("{key}: {msg}; field ignored"),
+                    )
+                    .at(line, Some(1), file_text),
+                );
             }
-            "cadence" => {
-                let Some(s) = scalar(v) else { continue };
-                match Cadence::parse(&s) {
-                    Ok(c) => f.cadence = Some(c.to_string()),
-                    Err(e) => bad("cadence", e),
-                }
-            }
-            _ => {
+            Applied::Unknown => {
                 let j = to_json(v, 0);
                 flatten_text(&j, &mut fm.extra_text);
                 extra.insert(key, j);
             }
         }
     }
+    // a tier sets the cadence only where none is given
+    if fm.facts.cadence.is_none()
+        && let Some(t) = fm.facts.tier.as_deref()
+        && let Some(c) = tier_cadence(t)
+    {
+        fm.facts.cadence = Some(c.to_string());
+        fm.facts.sources.insert("cadence".into(), "tier".into());
+    }
     fm.facts.extra = extra;
     fm
+}
+
+/// Keys that other people-note tools write, read as rapport's fields
+/// (docs/note-format.md, "Other tools' fields"): perm-cli, the Obsidian
+/// personal-CRM plugins, Obsidian Contacts.
+pub const BUILTIN_ALIASES: &[(&str, &str)] = &[
+    ("alias", "aliases"),
+    ("tag", "tags"),
+    ("lastContact", "last_contact"),
+    ("contactFrequency", "cadence"),
+    ("birthDate", "birthday"),
+    ("groups", "tags"),
+    ("prm-tier", "tier"),
+    ("prm-cadence", "cadence"),
+    ("prm-last-contacted", "last_contact"),
+    ("prm-birthday", "birthday"),
+    ("prm-snooze-until", "snooze_until"),
+    ("prm-paused", "paused"),
+    ("last_chat", "last_contact"),
+];
+
+/// The field a built-in alias stands for.
+pub fn builtin_alias(key: &str) -> Option<&'static str> {
+    BUILTIN_ALIASES
+        .iter()
+        .find(|(a, _)| *a == key)
+        .map(|(_, c)| *c)
+}
+
+/// The cadence a tier stands for by default: A/1 every 2 weeks, B/2 monthly,
+/// C/3 quarterly, D/4 twice a year (also the words close, inner, outer, far).
+pub fn tier_cadence(tier: &str) -> Option<Cadence> {
+    let t = tier.trim().to_lowercase();
+    let t = t
+        .strip_prefix("tier")
+        .unwrap_or(&t)
+        .trim_start_matches([' ', '-', '_']);
+    let span = match t {
+        "a" | "1" | "close" => "2w",
+        "b" | "2" | "inner" => "1mo",
+        "c" | "3" | "outer" => "3mo",
+        "d" | "4" | "far" => "6mo",
+        _ => return None,
+    };
+    Cadence::parse(span).ok()
+}
+
+/// What became of one front-matter value.
+pub enum Applied {
+    Done,
+    /// The value cannot be read: (problem code, message).
+    Bad(&'static str, String),
+    /// Not a known field: kept as an extra key.
+    Unknown,
+}
+
+/// Read `v` as rapport's field `key` into `f` (and `name`).
+pub fn apply_field(f: &mut Facts, name: &mut Option<String>, key: &str, v: &Value) -> Applied {
+    match key {
+        "name" => *name = scalar(v),
+        "aliases" => f.aliases.extend(list(v)),
+        "tags" => f.tags.extend(
+            list(v)
+                .into_iter()
+                .map(|t| t.trim_start_matches('#').to_string())
+                .filter(|t| !t.is_empty()),
+        ),
+        "interests" => f.interests.extend(list(v)),
+        "training" => f.training.extend(list(v)),
+        "field" => f.field.extend(list(v)),
+        "company" => f.company = scalar(v),
+        "role" => f.role = scalar(v),
+        "location" => f.location = scalar(v),
+        "email" => f.email = scalar(v),
+        "met" => f.met = scalar(v),
+        "status" => f.status = scalar(v),
+        "tier" => f.tier = scalar(v),
+        "paused" => {
+            if matches!(v, Value::Bool(true))
+                || scalar(v).is_some_and(|s| s == "true" || s == "yes")
+            {
+                f.status.get_or_insert_with(|| "paused".to_string());
+            }
+        }
+        "last_contact" | "next_contact" | "snooze_until" => {
+            let Some(s) = scalar(v) else {
+                return Applied::Done;
+            };
+            match parse_date(&s) {
+                Ok(d) if key == "last_contact" => f.last_contact = Some(d),
+                Ok(d) if key == "next_contact" => f.next_contact = Some(d),
+                Ok(d) => f.snooze_until = Some(d),
+                Err(e) => return Applied::Bad("date", e),
+            }
+        }
+        "birthday" => {
+            let Some(s) = scalar(v) else {
+                return Applied::Done;
+            };
+            match Birthday::parse(&s) {
+                Ok(b) => f.birthday = Some(b.to_string()),
+                Err(e) => return Applied::Bad("date", e),
+            }
+        }
+        "cadence" => {
+            let Some(s) = scalar(v) else {
+                return Applied::Done;
+            };
+            match Cadence::parse(&s) {
+                Ok(c) => f.cadence = Some(c.to_string()),
+                Err(e) => return Applied::Bad("cadence", e),
+            }
+        }
+        _ => return Applied::Unknown,
+    }
+    Applied::Done
 }
 
 #[cfg(test)]

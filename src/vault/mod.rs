@@ -7,4 +7,5 @@ pub mod config;
 pub mod frontmatter;
 pub mod names;
 pub mod note;
+pub mod reading;
 pub mod rules;

@@ -93,6 +93,16 @@ pub struct Facts {
     pub last_contact: Option<Date>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_contact: Option<Date>,
+    /// No follow-up is listed before this date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snooze_until: Option<Date>,
+    /// A tier (`prm-tier`): sets the cadence where none is given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<String>,
+    /// Fields read from another key: field → the key as written
+    /// (`last_contact` → `lastContact`), for `show`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sources: BTreeMap<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cadence: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -25,42 +25,52 @@ pub struct BadGlob {
     pub reason: String,
 }
 
+/// The paths a list of globs matches, with `.gitignore`-like rules: a glob
+/// without `/` matches at any depth; a glob ending in `/` or naming a folder
+/// matches everything under it (the syntax of `ignore` and `contacts`).
+pub fn globs(patterns: &[String]) -> Result<GlobSet, BadGlob> {
+    let ignore = patterns;
+    let mut b = GlobSetBuilder::new();
+    for pat in ignore {
+        let p = pat.trim().trim_start_matches("./");
+        if p.is_empty() {
+            continue;
+        }
+        let base = p.trim_end_matches('/');
+        let anchored = base.trim_start_matches('/');
+        let variants: Vec<String> = if base.starts_with('/') || base.contains('/') {
+            vec![anchored.to_string(), format!("{anchored}/**")]
+        } else {
+            vec![
+                anchored.to_string(),
+                format!("**/{anchored}"),
+                format!("{anchored}/**"),
+                format!("**/{anchored}/**"),
+            ]
+        };
+        for v in variants {
+            let g = Glob::new(&v).map_err(|e| BadGlob {
+                pattern: pat.clone(),
+                reason: e.kind().to_string(),
+            })?;
+            b.add(g);
+        }
+    }
+    let ignore = b.build().map_err(|e| BadGlob {
+        pattern: ignore.join(", "),
+        reason: e.to_string(),
+    })?;
+    Ok(ignore)
+}
+
 impl NoteRules {
     /// Rules with the user's `ignore` globs. A glob without `/` matches at any
     /// depth (like `.gitignore`); a glob ending in `/` or naming a folder ignores
     /// everything under it.
     pub fn new(ignore: &[String]) -> Result<NoteRules, BadGlob> {
-        let mut b = GlobSetBuilder::new();
-        for pat in ignore {
-            let p = pat.trim().trim_start_matches("./");
-            if p.is_empty() {
-                continue;
-            }
-            let base = p.trim_end_matches('/');
-            let anchored = base.trim_start_matches('/');
-            let variants: Vec<String> = if base.starts_with('/') || base.contains('/') {
-                vec![anchored.to_string(), format!("{anchored}/**")]
-            } else {
-                vec![
-                    anchored.to_string(),
-                    format!("**/{anchored}"),
-                    format!("{anchored}/**"),
-                    format!("**/{anchored}/**"),
-                ]
-            };
-            for v in variants {
-                let g = Glob::new(&v).map_err(|e| BadGlob {
-                    pattern: pat.clone(),
-                    reason: e.kind().to_string(),
-                })?;
-                b.add(g);
-            }
-        }
-        let ignore = b.build().map_err(|e| BadGlob {
-            pattern: ignore.join(", "),
-            reason: e.to_string(),
-        })?;
-        Ok(NoteRules { ignore })
+        Ok(NoteRules {
+            ignore: globs(ignore)?,
+        })
     }
 
     /// Is this folder (vault-relative, no trailing `/`) one to descend into?

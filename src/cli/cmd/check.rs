@@ -122,6 +122,24 @@ fn vault_problems(notes: &[Note]) -> Vec<Item> {
     out
 }
 
+/// A large vault where most notes count as contacts only because they have
+/// front matter (an Obsidian vault's pages): say once how to choose.
+fn contacts_hint(notes: &[Note], selective: bool) -> Option<Problem> {
+    const LARGE: usize = 100;
+    let contacts = notes.iter().filter(|n| n.is_contact).count();
+    (!selective && notes.len() >= LARGE && contacts * 2 > notes.len()).then(|| {
+        Problem::new(
+            Severity::Warning,
+            "contacts",
+            format!(
+                "{contacts} of {} notes count as contacts because they have front matter; \
+                 say which are in .rapport/config.toml, e.g. contacts = [\"people/\", \"tags:person\"]",
+                notes.len()
+            ),
+        )
+    })
+}
+
 pub fn run(ctx: &mut Ctx) -> anyhow::Result<Exit> {
     let s = ctx.session(SyncMode::Sync)?;
     let notes = s.notes()?;
@@ -135,6 +153,9 @@ pub fn run(ctx: &mut Ctx) -> anyhow::Result<Exit> {
         items.push(item(&sp.rel, sp.problem.clone()));
     }
     items.extend(vault_problems(&notes));
+    if let Some(p) = contacts_hint(&notes, s.reading.selective()) {
+        items.push(item(".rapport/config.toml", p));
+    }
     items.sort_by(|a, b| {
         a.path
             .cmp(&b.path)

@@ -66,11 +66,24 @@ pub fn run(
             .flat_map(|t| t.split_whitespace().map(str::to_string))
             .collect(),
     };
-    let matches = if words.is_empty() {
+    let mut matches = if words.is_empty() {
         vec![]
+    } else if s.reading.selective() {
+        // the index knows notes with front matter; the config's `contacts`
+        // picks among them
+        let contacts: std::collections::HashSet<String> = s
+            .notes()?
+            .into_iter()
+            .filter(|n| n.is_contact)
+            .map(|n| n.path)
+            .collect();
+        let mut m = s.match_topics(&words, limit.saturating_mul(4))?;
+        m.retain(|m| contacts.contains(&m.path));
+        m
     } else {
         s.match_topics(&words, limit)?
     };
+    matches.truncate(limit);
     let exit = if matches.is_empty() {
         Exit::NothingFound
     } else {

@@ -10,6 +10,7 @@ pub mod matching;
 pub mod new;
 pub mod search;
 pub mod show;
+pub mod snooze;
 pub mod topics;
 pub mod watch;
 

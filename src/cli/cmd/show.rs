@@ -109,7 +109,12 @@ pub fn run(ctx: &mut Ctx, name: &str) -> anyhow::Result<Exit> {
     put("birthday", f.birthday.clone().unwrap_or_default());
     put("met", f.met.clone().unwrap_or_default());
     put("cadence", f.cadence.clone().unwrap_or_default());
+    put("tier", f.tier.clone().unwrap_or_default());
     put("status", f.status.clone().unwrap_or_default());
+    put(
+        "snoozed until",
+        f.snooze_until.map(|d| d.to_string()).unwrap_or_default(),
+    );
     for (k, v) in &f.extra {
         let text = match v {
             Value::String(s) => s.clone(),
@@ -127,6 +132,17 @@ pub fn run(ctx: &mut Ctx, name: &str) -> anyhow::Result<Exit> {
         })
         .unwrap_or_else(|| "none recorded".into()),
     );
+    // a value read from another tool's key says which
+    for (k, v) in &mut rows {
+        let field = if k == "last contact" {
+            "last_contact"
+        } else {
+            k.as_str()
+        };
+        if let Some(src) = f.sources.get(field).filter(|s| s.as_str() != field) {
+            v.push_str(&o.styled(DIM, &format!("  (from {src})")));
+        }
+    }
     let width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0).max(12);
     for (k, v) in &rows {
         o.line(format!("  {}  {v}", o.styled(DIM, &format!("{k:width$}"))));
