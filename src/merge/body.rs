@@ -176,8 +176,10 @@ fn resolve<'a>(
             Tok::Task {
                 indent, text, done, ..
             } => {
+                // the same task with the other checkbox (an exact copy is one more of it)
                 let same = res.iter().position(|y| {
-                    matches!(y, Tok::Task { indent: i, text: t, .. } if i == indent && t == text)
+                    matches!(y, Tok::Task { indent: i, text: t, done: d, .. }
+                        if i == indent && t == text && d != done)
                 });
                 match same {
                     // checked on either side: checked

@@ -201,6 +201,11 @@ fn value<'a>(
     if o == b {
         return take(t);
     }
+    if let (Some(o), Some(t)) = (o, t)
+        && same_value(o, t)
+    {
+        return Value::Lines(o.clone());
+    }
     match rule(key, sides.0, sides.1) {
         Some(Pick::Ours) => take(o),
         Some(Pick::Theirs) => take(t),
@@ -209,6 +214,12 @@ fn value<'a>(
             t.cloned().unwrap_or_default(),
         ),
     }
+}
+
+/// Do two spellings of a key (`company: "Acme"`, `company: Acme # c`) say the same?
+fn same_value(a: &[&str], b: &[&str]) -> bool {
+    let read = |ls: &[&str]| serde_yaml::from_str::<serde_yaml::Value>(&ls.join("\n")).ok();
+    matches!((read(a), read(b)), (Some(x), Some(y)) if x == y)
 }
 
 /// How often `x` occurs in `s`.

@@ -441,6 +441,14 @@ fn other_fields_three_way() {
             0,
         ),
         (
+            "the same value spelt two ways: ours",
+            note(&["name: Anna", "company: Acme"], &["x"]),
+            note(&["name: Anna", "company: \"Kiel AG\"  # quoted"], &["x"]),
+            note(&["name: Anna", "company: Kiel AG"], &["x"]),
+            note(&["name: Anna", "company: \"Kiel AG\"  # quoted"], &["x"]),
+            0,
+        ),
+        (
             "a key added on each side at the end: both, ours first",
             note(&["name: Anna"], &["x"]),
             note(&["name: Anna", "email: a@example.org"], &["x"]),
