@@ -366,3 +366,74 @@ fn the_same_field_changed_on_both_sides_conflicts_on_that_line_only() {
     assert_eq!(check.code, 1, "{}", check.stdout);
     assert!(check.stdout.contains("conflict"), "{}", check.stdout);
 }
+
+#[test]
+fn merge_driver_exit_codes_without_a_vault() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = |n: &str| dir.path().join(n);
+    fs::write(p("base"), "---\nrole: a\n---\nx\n").expect("write");
+    fs::write(p("ours"), "---\nrole: b\n---\nx\n").expect("write");
+    fs::write(p("theirs"), "---\nrole: c\n---\nx\ny\n").expect("write");
+    let run = |args: &[&std::ffi::OsStr]| {
+        let mut c = rapport_cmd();
+        c.current_dir(dir.path()).arg("merge-driver").args(args);
+        finish(c, None)
+    };
+    let (b, o, t) = (p("base"), p("ours"), p("theirs"));
+    let r = run(&[
+        b.as_os_str(),
+        o.as_os_str(),
+        t.as_os_str(),
+        "people/x.md".as_ref(),
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stdout.contains("people/x.md: 1 conflict left"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        fs::read_to_string(&o).expect("read"),
+        "---\n<<<<<<< ours\nrole: b\n=======\nrole: c\n>>>>>>> theirs\n---\nx\ny\n"
+    );
+    // clean, with --json
+    fs::write(&o, "---\nrole: a\n---\nx\n").expect("write");
+    let r = run(&[
+        "--json".as_ref(),
+        b.as_os_str(),
+        o.as_os_str(),
+        t.as_os_str(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
+    assert_eq!(
+        (v["how"].as_str(), v["conflicts"].as_u64()),
+        (Some("contact"), Some(0))
+    );
+    assert_eq!(
+        fs::read_to_string(&o).expect("read"),
+        "---\nrole: c\n---\nx\ny\n"
+    );
+    // a missing file: exit 2, one line naming the note, OURS untouched
+    let missing = p("nope");
+    let r = run(&[
+        missing.as_os_str(),
+        o.as_os_str(),
+        t.as_os_str(),
+        "people/x.md".as_ref(),
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .starts_with("rapport: people/x.md: cannot read the base version"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    assert_eq!(
+        fs::read_to_string(&o).expect("read"),
+        "---\nrole: c\n---\nx\ny\n"
+    );
+    // no index or .rapport/ was made anywhere
+    assert!(!dir.path().join(".rapport").exists());
+}
