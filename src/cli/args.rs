@@ -190,6 +190,32 @@ pub enum Command {
     },
     /// Print the man page (roff) on stdout
     Man,
+    /// Set up a vault: .rapport/config.toml (every key explained, commented
+    /// out) and, in a git work tree, the merge driver for notes (a
+    /// `*.md merge=rapport` line in the vault's .gitattributes and
+    /// merge.rapport.* in the repository's git config). Changes only what is
+    /// missing and prints each change; the vault is --vault, RAPPORT_VAULT or
+    /// the working directory
+    Init {
+        /// Leave git alone: no .gitattributes line, no git config
+        #[arg(long)]
+        no_git: bool,
+    },
+    /// Merge two versions of a note for git (registered by `init`; git runs
+    /// `rapport merge-driver %O %A %B %P`): contact notes by the contact
+    /// rules (log and open items joined, the later last_contact, front-matter
+    /// keys one by one), other notes line by line. Writes the result to OURS;
+    /// exit 0 when clean, 1 when conflicts are left as <<<<<<< markers, 2 on error
+    MergeDriver {
+        /// The common ancestor's version (git's %O; empty when both sides added the note)
+        base: PathBuf,
+        /// Our version (git's %A); the result replaces it
+        ours: PathBuf,
+        /// Their version (git's %B)
+        theirs: PathBuf,
+        /// The note's path in the repository (git's %P), named in messages
+        path: Option<String>,
+    },
     /// Keep the index live while you edit and sync; one line per change
     Watch {
         /// Poll every INTERVAL (e.g. 500ms, 2s) instead of using native change

@@ -146,5 +146,12 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> anyhow::Result<Exit> {
         Command::Completions { shell } => cmd::completions::completions(ctx, shell),
         Command::Man => cmd::completions::man(ctx),
         Command::Watch { poll, ics, days } => cmd::watch::run(ctx, poll, ics, days),
+        Command::Init { no_git } => cmd::init::run(ctx, no_git),
+        Command::MergeDriver {
+            base,
+            ours,
+            theirs,
+            path,
+        } => cmd::merge_driver::run(ctx, &base, &ours, &theirs, path.as_deref()),
     }
 }

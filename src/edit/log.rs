@@ -25,7 +25,7 @@ pub struct Inserted {
 }
 
 /// An ATX heading: its level and its text.
-fn heading(line: &str) -> Option<(usize, &str)> {
+pub(crate) fn heading(line: &str) -> Option<(usize, &str)> {
     let t = line.strip_prefix("   ").or_else(|| line.strip_prefix("  "));
     let t = t.or_else(|| line.strip_prefix(' ')).unwrap_or(line);
     let level = t.len() - t.trim_start_matches('#').len();
@@ -41,7 +41,7 @@ fn heading(line: &str) -> Option<(usize, &str)> {
 }
 
 /// A list item: indentation width, marker (`-`, `*`, `+`, `1.`, `1)`) and content.
-fn list_item(line: &str) -> Option<(usize, &str, &str)> {
+pub(crate) fn list_item(line: &str) -> Option<(usize, &str, &str)> {
     let ind = indent_of(line);
     let t = &line[ind.len()..];
     let digits = t.len() - t.trim_start_matches(|c: char| c.is_ascii_digit()).len();
@@ -60,7 +60,7 @@ fn list_item(line: &str) -> Option<(usize, &str, &str)> {
 }
 
 /// A dated (non-task) list item's date.
-fn dated(content: &str) -> Option<Date> {
+pub(crate) fn dated(content: &str) -> Option<Date> {
     let lower = content.get(..3).map(str::to_ascii_lowercase);
     if matches!(lower.as_deref(), Some("[ ]" | "[x]")) {
         return None;
@@ -69,7 +69,7 @@ fn dated(content: &str) -> Option<Date> {
 }
 
 /// Lines of the body with a flag telling whether each is inside a fenced code block.
-fn body_lines(text: &str, from: usize) -> Vec<(Line<'_>, bool)> {
+pub(crate) fn body_lines(text: &str, from: usize) -> Vec<(Line<'_>, bool)> {
     let mut fence: Option<(char, usize)> = None;
     let mut out = Vec::new();
     for l in lines(text, from, text.len()) {
@@ -108,7 +108,7 @@ struct Entry {
 
 /// Where the item starting at `i` ends: continuation lines are more indented
 /// (or lazy paragraph lines); a blank line ends it unless more-indented text follows.
-fn item_end(ls: &[(Line<'_>, bool)], i: usize, end: usize, indent: usize) -> usize {
+pub(crate) fn item_end(ls: &[(Line<'_>, bool)], i: usize, end: usize, indent: usize) -> usize {
     let mut j = i + 1;
     while j < end {
         let (l, code) = ls[j];
