@@ -45,6 +45,24 @@ pub const CONFIG_TEMPLATE: &str = r#"# rapport settings (see docs/config.md). Ev
 # The folder inside the vault where `new` creates notes ("" or "." for the
 # vault itself).
 # people_dir = "people"
+
+# `status` values that end follow-ups (compared ignoring case and accents).
+# inactive_status = ["archived", "paused", "inactive", "dormant", "deceased"]
+
+# Which notes are contacts: path globs (as for ignore) or KEY:VALUE, which
+# matches a note whose front-matter KEY is VALUE or lists it ("tags:person",
+# "categories:People" for categories: ["[[People]]"]). Default: every note
+# with front matter.
+# contacts = ["people/", "tags:person"]
+
+# More front-matter keys to read as one of rapport's fields: the field, then its keys.
+[fields]
+# last_contact = ["zuletzt", "last_seen"]
+
+# Tiers (prm-tier) and the cadence each stands for, over the defaults
+# A or 1: 2w, B or 2: 1mo, C or 3: 3mo, D or 4: 6mo.
+[tiers]
+# A = "1w"
 "#;
 
 /// The `.gitattributes` line that hands notes to the driver.
@@ -317,6 +335,10 @@ mod tests {
             "cold_after",
             "ignore",
             "people_dir",
+            "inactive_status",
+            "contacts",
+            "last_contact",
+            "A",
         ] {
             assert!(on.contains(&format!("\n{key} = ")), "{key}");
         }
