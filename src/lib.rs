@@ -9,6 +9,7 @@ pub mod edit;
 pub mod followup;
 pub mod ics;
 pub mod index;
+pub mod journal;
 pub mod merge;
 pub mod session;
 pub mod topics;

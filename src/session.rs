@@ -252,6 +252,9 @@ impl Session {
             self.reading.apply(n);
             n.facts.apply_inactive(&self.config.inactive_status);
         }
+        if self.config.journal {
+            crate::journal::credit(&mut notes);
+        }
         Ok(notes)
     }
 

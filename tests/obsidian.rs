@@ -270,3 +270,54 @@ fn snooze_sets_snooze_until_with_a_minimal_diff() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(v.read("people/bo.md").contains("snooze_until: 2026-12-17"));
 }
+
+#[test]
+fn journal_mentions_count_as_contact() {
+    let v = TestVault::new();
+    v.mkdir(".obsidian");
+    v.write(
+        "people/anna-schmidt.md",
+        "---\nname: Anna Schmidt\nlast_contact: 2026-09-01\ncadence: 1mo\n---\n",
+    );
+    v.write("people/bo.md", "---\nname: Bo Berg\ncadence: 1mo\n---\n");
+    v.write(
+        "journal/2026/11/2026-11-20.md",
+        "# Friday\n- Lunch with [[Anna Schmidt]] at the harbour\n- [ ] call [[Bo Berg]]\n> [[Bo Berg]] said so\n",
+    );
+    v.write(
+        "templates/daily.md",
+        "---\ndate: {{date}}\n---\n- [[Someone]]\n",
+    );
+    let j = v.json(&["--today", TODAY, "show", "Anna Schmidt"]);
+    assert_eq!(j["last_contact"], "2026-11-20", "{j}");
+    let log = j["log"].as_array().expect("log");
+    assert!(
+        log.iter()
+            .any(|e| e["source"] == "journal/2026/11/2026-11-20.md"
+                && e["text"] == "Lunch with Anna Schmidt at the harbour"),
+        "{j}"
+    );
+    let (_, out, _) = v.run(&["--today", TODAY, "show", "Anna Schmidt"]);
+    assert!(out.contains("journal/2026/11/2026-11-20.md:2"), "{out}");
+    // a task or a quote is no contact: Bo is still never contacted
+    let b = v.json(&["--today", TODAY, "show", "Bo Berg"]);
+    assert!(b["last_contact"].is_null(), "{b}");
+    // due sees it: Anna is due a month after the lunch, not overdue since October
+    let d = v.json(&["--today", TODAY, "due"]);
+    assert!(
+        !d["followups"]
+            .as_array()
+            .expect("followups")
+            .iter()
+            .any(|f| f["path"] == "people/anna-schmidt.md"),
+        "{d}"
+    );
+    // editing the daily note is seen at once; `journal = false` turns it off
+    v.write("journal/2026/11/2026-11-20.md", "# Friday\n- Lunch alone\n");
+    let j = v.json(&["--today", TODAY, "show", "Anna Schmidt"]);
+    assert_eq!(j["last_contact"], "2026-09-01", "{j}");
+    v.write("journal/2026-11-24.md", "Met [[Anna Schmidt]]\n");
+    v.write(".rapport/config.toml", "journal = false\n");
+    let j = v.json(&["--today", TODAY, "show", "Anna Schmidt"]);
+    assert_eq!(j["last_contact"], "2026-09-01", "{j}");
+}

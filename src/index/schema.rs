@@ -15,7 +15,7 @@ use tantivy::tokenizer::{
 };
 
 /// Bump when the schema, analyzers or stored meta format change: a mismatch rebuilds.
-pub const SCHEMA_VERSION: u32 = 5;
+pub const SCHEMA_VERSION: u32 = 6;
 
 /// The longest word (run of alphanumeric chars, in bytes as written) that is
 /// indexed and can be searched for: long enough for a SHA-512 in hex or a long

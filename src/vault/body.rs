@@ -209,8 +209,12 @@ pub fn parse(body: &str, first_line: usize, dir: &str) -> Body {
         | Options::ENABLE_TABLES;
     let mut items: Vec<Item> = Vec::new();
     let mut heading: Option<(HeadingLevel, usize, String)> = None;
+    let mut quotes = 0usize;
     for (ev, range) in Parser::new_ext(body, opts).into_offset_iter() {
+        let image = matches!(ev, Event::Start(Tag::Image { .. }));
         match ev {
+            Event::Start(Tag::BlockQuote(_)) => quotes += 1,
+            Event::End(TagEnd::BlockQuote(_)) => quotes = quotes.saturating_sub(1),
             Event::Start(Tag::Item) => items.push(Item {
                 line: line_of(range.start),
                 text: String::new(),
@@ -246,6 +250,7 @@ pub fn parse(body: &str, first_line: usize, dir: &str) -> Body {
                                 date,
                                 text: rest.to_string(),
                                 line: item.line,
+                                source: None,
                             });
                         }
                     }
@@ -262,6 +267,7 @@ pub fn parse(body: &str, first_line: usize, dir: &str) -> Body {
                             date,
                             text: rest.to_string(),
                             line,
+                            source: None,
                         });
                     }
                     if level == HeadingLevel::H1 && out.first_heading.is_none() && !text.is_empty()
@@ -283,17 +289,21 @@ pub fn parse(body: &str, first_line: usize, dir: &str) -> Body {
                 },
             ) => {
                 // `![[Note]]` embeds a note: a link too; `![[photo.png]]` is not
+                let aside =
+                    image || quotes > 0 || items.last().is_some_and(|i| i.task == Some(false));
                 let link = match link_type {
                     LinkType::WikiLink { .. } => wiki_target(&dest_url).map(|target| WikiLink {
                         target,
                         line: line_of(range.start),
                         markdown: false,
+                        aside,
                     }),
                     LinkType::Autolink | LinkType::Email => None,
                     _ => markdown_target(&dest_url, dir).map(|target| WikiLink {
                         target,
                         line: line_of(range.start),
                         markdown: true,
+                        aside,
                     }),
                 };
                 out.links.extend(link);

@@ -25,6 +25,8 @@ pub struct Config {
     pub fields: BTreeMap<String, Vec<String>>,
     /// Tier → cadence, over the built-in defaults (`[tiers]`).
     pub tiers: BTreeMap<String, Cadence>,
+    /// Links from dated notes count as contact.
+    pub journal: bool,
 }
 
 impl Default for Config {
@@ -39,6 +41,7 @@ impl Default for Config {
             contacts: Vec::new(),
             fields: BTreeMap::new(),
             tiers: BTreeMap::new(),
+            journal: true,
         }
     }
 }
@@ -59,6 +62,7 @@ struct Raw {
     fields: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     tiers: BTreeMap<String, String>,
+    journal: Option<bool>,
 }
 
 /// A config file that cannot be used.
@@ -122,6 +126,7 @@ impl Config {
             }
         }
         Ok(Config {
+            journal: raw.journal.unwrap_or(true),
             contacts: raw.contacts,
             fields: raw.fields,
             tiers,

@@ -190,6 +190,110 @@ pub fn untrusting(n: &Note) -> impl Iterator<Item = &Problem> {
     })
 }
 
+/// A note's date: its file stem starts with `YYYY-MM-DD` (`2026-11-20`,
+/// `2026-11-20 Meeting`), or its front matter has `date:`.
+fn note_date(stem: &str, facts: &Facts) -> Option<Date> {
+    let head = |s: &str| {
+        s.get(..10)
+            .and_then(|d| crate::vault::cadence::parse_date(d).ok())
+    };
+    if let Some(d) = head(stem)
+        && stem[10..]
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_ascii_digit())
+    {
+        return Some(d);
+    }
+    match facts.extra.get("date") {
+        Some(serde_json::Value::String(s)) => head(s.trim()),
+        _ => None,
+    }
+}
+
+/// The talking point of a link: its line without list or heading marks,
+/// links shown as their text, at most 160 characters.
+fn talking_point(line: &str) -> String {
+    let t = line.trim_start();
+    let t = t.trim_start_matches(['-', '*', '+', '#', '>', ' ']);
+    let t = t
+        .strip_prefix("[x] ")
+        .or_else(|| t.strip_prefix("[X] "))
+        .unwrap_or(t);
+    let mut out = String::with_capacity(t.len());
+    let mut rest = t;
+    while let Some(i) = rest.find("[[") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 2..];
+        match after.find("]]") {
+            Some(j) => {
+                let inner = &after[..j];
+                let shown = inner.rsplit('|').next().unwrap_or(inner);
+                out.push_str(shown.split('#').next().unwrap_or(shown));
+                rest = &after[j + 2..];
+            }
+            None => {
+                out.push_str(&rest[i..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    let out = out.trim();
+    match out.char_indices().nth(160) {
+        Some((i, _)) => format!("{}…", &out[..i]),
+        None => out.to_string(),
+    }
+}
+
+/// The links of a dated note that count as contact, with their talking
+/// points; links in front-matter values (`people: ["[[Anna]]"]`) count too,
+/// with the note's title.
+fn mentions(text: &str, links: &[WikiLink], facts: &Facts, title: &str) -> Vec<Mention> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out: Vec<Mention> = links
+        .iter()
+        .filter(|l| !l.aside)
+        .map(|l| Mention {
+            target: l.target.clone(),
+            line: l.line,
+            text: lines
+                .get(l.line.saturating_sub(1))
+                .map_or_else(|| title.to_string(), |s| talking_point(s)),
+        })
+        .collect();
+    fn walk(v: &serde_json::Value, found: &mut Vec<String>) {
+        match v {
+            serde_json::Value::String(s) => {
+                let mut rest = s.as_str();
+                while let Some(i) = rest.find("[[") {
+                    let after = &rest[i + 2..];
+                    let Some(j) = after.find("]]") else { break };
+                    let inner = &after[..j];
+                    let target = inner.split(['|', '#', '^']).next().unwrap_or(inner).trim();
+                    if !target.is_empty() {
+                        found.push(target.to_string());
+                    }
+                    rest = &after[j + 2..];
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, found)),
+            serde_json::Value::Object(m) => m.values().for_each(|x| walk(x, found)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    for v in facts.extra.values() {
+        walk(v, &mut found);
+    }
+    out.extend(found.into_iter().map(|target| Mention {
+        target,
+        line: 1,
+        text: title.to_string(),
+    }));
+    out
+}
+
 /// The `status` values that end follow-ups when the config names none.
 pub const DEFAULT_INACTIVE: [&str; 5] = ["archived", "paused", "inactive", "dormant", "deceased"];
 
@@ -229,6 +333,19 @@ pub struct LogEntry {
     pub date: Date,
     pub text: String,
     pub line: usize,
+    /// A mention in a dated note (a journal page) rather than this note's
+    /// own log: that note's path (and `line` is its line).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// A link from a dated note (a daily note, a meeting note): a contact on
+/// that date, with the line (or the note's title) as the talking point.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mention {
+    pub target: String,
+    pub line: usize,
+    pub text: String,
 }
 
 /// An unchecked task `- [ ]`, with its due date when the text starts with one.
@@ -249,6 +366,10 @@ pub struct WikiLink {
     /// A Markdown link `[text](path.md)`, not a wiki link.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub markdown: bool,
+    /// In an unchecked task, a block quote or an embed: a reference, not a
+    /// meeting (never counted as contact from a journal).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub aside: bool,
 }
 
 impl WikiLink {
@@ -274,6 +395,14 @@ pub struct Note {
     pub done: usize,
     pub links: Vec<WikiLink>,
     pub problems: Vec<Problem>,
+    /// The note's date, when it is a dated note (file stem starting with
+    /// an ISO date, or a `date:` in its front matter).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dated: Option<Date>,
+    /// The links of a dated note that count as contact (not in unchecked
+    /// tasks, code, block quotes or embeds).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub mentions: Vec<Mention>,
 }
 
 impl Note {
@@ -351,6 +480,8 @@ pub fn parse_note(path: &str, bytes: &[u8]) -> Parsed {
                 done: 0,
                 links: vec![],
                 problems,
+                dated: None,
+                mentions: vec![],
             },
             body: String::new(),
             body_line: 1,
@@ -449,10 +580,15 @@ pub fn parse_note(path: &str, bytes: &[u8]) -> Parsed {
     };
     let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
     let parsed_body = body::parse(body_text, body_line, dir);
+    let dated = note_date(&stem, &facts);
     let name = name
         .filter(|n| !n.trim().is_empty())
         .or(parsed_body.first_heading.clone())
         .unwrap_or(stem);
+    let mentions = match dated {
+        Some(_) => mentions(text, &parsed_body.links, &facts, &name),
+        None => vec![],
+    };
     Parsed {
         note: Note {
             path: path.to_string(),
@@ -464,6 +600,8 @@ pub fn parse_note(path: &str, bytes: &[u8]) -> Parsed {
             done: parsed_body.done,
             links: parsed_body.links,
             problems,
+            dated,
+            mentions,
         },
         body: body_text.to_string(),
         body_line,

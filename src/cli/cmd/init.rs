@@ -55,6 +55,10 @@ pub const CONFIG_TEMPLATE: &str = r#"# rapport settings (see docs/config.md). Ev
 # with front matter.
 # contacts = ["people/", "tags:person"]
 
+# Links from dated notes (2026-11-20.md, or a `date:` in the front matter)
+# to a contact count as contact on that date.
+# journal = true
+
 # More front-matter keys to read as one of rapport's fields: the field, then its keys.
 [fields]
 # last_contact = ["zuletzt", "last_seen"]
@@ -337,6 +341,7 @@ mod tests {
             "people_dir",
             "inactive_status",
             "contacts",
+            "journal",
             "last_contact",
             "A",
         ] {

@@ -196,7 +196,15 @@ pub fn run(ctx: &mut Ctx, name: &str) -> anyhow::Result<Exit> {
         let mut log = note.log.clone();
         log.sort_by_key(|e| std::cmp::Reverse(e.date));
         for e in log.iter().take(8) {
-            o.line(format!("  {}  {}", e.date, e.text));
+            match &e.source {
+                Some(src) => o.line(format!(
+                    "  {}  {}  {}",
+                    e.date,
+                    e.text,
+                    o.styled(DIM, &format!("{src}:{}", e.line))
+                )),
+                None => o.line(format!("  {}  {}", e.date, e.text)),
+            }
         }
     }
     trouble_line(&mut ctx.out, &problems);
