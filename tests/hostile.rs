@@ -127,16 +127,17 @@ fn nfc_and_nfd_twins_named_by_their_stem_are_duplicates() {
         );
     let (code, ps) = problems(&v);
     assert_eq!(code, 0, "warnings only: {ps:?}");
-    for (path, other) in [(NFC, NFD), (NFD, NFC)] {
-        let mine = problems_for(&ps, path);
-        assert_eq!(mine.len(), 1, "{ps:?}");
-        assert_eq!(mine[0]["code"], "duplicate");
-        assert_eq!(mine[0]["severity"], "warning");
-        assert!(
-            mine[0]["message"].as_str().expect("msg").contains(other),
-            "{ps:?}"
-        );
-    }
+    // one warning for the pair, on the first path in sorted order
+    let (first, other) = if NFC < NFD { (NFC, NFD) } else { (NFD, NFC) };
+    let mine = problems_for(&ps, first);
+    assert_eq!(mine.len(), 1, "{ps:?}");
+    assert_eq!(mine[0]["code"], "duplicate");
+    assert_eq!(mine[0]["severity"], "warning");
+    assert!(
+        mine[0]["message"].as_str().expect("msg").contains(other),
+        "{ps:?}"
+    );
+    assert!(problems_for(&ps, other).is_empty(), "{ps:?}");
     // the link resolves (to both), so it is not reported as broken
     assert!(problems_for(&ps, "people/linker.md").is_empty(), "{ps:?}");
     assert_eq!(v.search_paths("aardvark"), vec![NFC]);

@@ -3,7 +3,7 @@
 //! a trailing comment), or insert a new key line before the closing `---`.
 //! Pure: text in, text out.
 
-use serde_yaml::Value;
+use serde_norway::Value;
 
 use crate::edit::{EditError, Line, indent_of, lines, newline, split_bom};
 use crate::vault::frontmatter::{Split, newline_line, split, too_costly};
@@ -37,7 +37,7 @@ fn block(text: &str) -> Result<Option<Block>, EditError> {
 }
 
 /// Parse the YAML block; it must be empty or a mapping.
-fn parse_yaml(yaml: &str) -> Result<Option<serde_yaml::Mapping>, EditError> {
+fn parse_yaml(yaml: &str) -> Result<Option<serde_norway::Mapping>, EditError> {
     if yaml.trim().is_empty() {
         return Ok(None);
     }
@@ -52,7 +52,7 @@ fn parse_yaml(yaml: &str) -> Result<Option<serde_yaml::Mapping>, EditError> {
             message,
         });
     }
-    match serde_yaml::from_str::<Value>(yaml) {
+    match serde_norway::from_str::<Value>(yaml) {
         Ok(Value::Mapping(m)) => Ok(Some(m)),
         Ok(Value::Null) => Ok(None),
         Ok(_) => Err(EditError::NotMapping),
@@ -242,7 +242,7 @@ fn plain_ok(s: &str) -> bool {
         return false;
     }
     // Would it read back as a string? Numbers, booleans, null would not.
-    matches!(serde_yaml::from_str::<Value>(s), Ok(Value::String(ref r)) if r == s)
+    matches!(serde_norway::from_str::<Value>(s), Ok(Value::String(ref r)) if r == s)
 }
 
 /// `s` as a YAML scalar: plain when that reads back unchanged, else double-quoted.
@@ -557,7 +557,8 @@ mod tests {
             "",
         ] {
             let y = yaml_scalar(s);
-            let v: serde_yaml::Value = serde_yaml::from_str(&format!("k: {y}")).expect("parses");
+            let v: serde_norway::Value =
+                serde_norway::from_str(&format!("k: {y}")).expect("parses");
             assert_eq!(v["k"].as_str(), Some(s), "{s:?} as {y}");
         }
         assert_eq!(yaml_scalar("Anna Schmidt"), "Anna Schmidt");

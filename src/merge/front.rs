@@ -76,8 +76,8 @@ fn key_name(rest: &str) -> Option<String> {
 
 /// The top-level keys of the YAML as the parser sees them, as text.
 fn yaml_keys(yaml: &str) -> Option<BTreeSet<String>> {
-    use serde_yaml::Value;
-    match serde_yaml::from_str::<Value>(yaml).ok()? {
+    use serde_norway::Value;
+    match serde_norway::from_str::<Value>(yaml).ok()? {
         Value::Null => Some(BTreeSet::new()),
         Value::Mapping(m) => m
             .keys()
@@ -218,7 +218,7 @@ fn value<'a>(
 
 /// Do two spellings of a key (`company: "Acme"`, `company: Acme # c`) say the same?
 fn same_value(a: &[&str], b: &[&str]) -> bool {
-    let read = |ls: &[&str]| serde_yaml::from_str::<serde_yaml::Value>(&ls.join("\n")).ok();
+    let read = |ls: &[&str]| serde_norway::from_str::<serde_norway::Value>(&ls.join("\n")).ok();
     matches!((read(a), read(b)), (Some(x), Some(y)) if x == y)
 }
 

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_yaml::Value;
+use serde_norway::Value;
 
 use crate::vault::cadence::{Birthday, Cadence, parse_date};
 use crate::vault::note::{Facts, Problem, Severity};
@@ -384,7 +384,7 @@ pub fn parse(yaml: &str, yaml_line: usize, file_text: &str) -> FrontMatter {
         fm.extra_text = yaml.to_string();
         return fm;
     }
-    let value: Value = match serde_yaml::from_str(yaml) {
+    let value: Value = match serde_norway::from_str(yaml) {
         Ok(v) => v,
         Err(e) => {
             let (line, col) = e.location().map_or((yaml_line, None), |l| {

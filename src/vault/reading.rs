@@ -166,8 +166,8 @@ fn holds(v: &serde_json::Value, want: &str) -> bool {
 }
 
 /// A stored JSON value as the YAML value the field readers take.
-fn serde_norway_value(j: &serde_json::Value) -> Result<serde_yaml::Value, serde_yaml::Error> {
-    serde_yaml::to_value(j)
+fn serde_norway_value(j: &serde_json::Value) -> Result<serde_norway::Value, serde_norway::Error> {
+    serde_norway::to_value(j)
 }
 
 #[cfg(test)]

@@ -44,63 +44,77 @@ fn item(path: &str, p: Problem) -> Item {
 }
 
 /// A duplicate warning names at most this many other holders, then says how
-/// many more there are: each of k holders listing all k - 1 others made
-/// `check` quadratic (100k notes: 286 MB of output, 1.37 GB of memory).
-const DUPLICATES_LISTED: usize = 3;
+/// many more there are. One warning per group, on its first holder by path:
+/// a warning on each of k holders made the output k lines (or, listing every
+/// other holder, quadratic: 100k notes gave 286 MB of output, 1.37 GB of
+/// memory).
+const DUPLICATES_LISTED: usize = 10;
 
-/// The warning for holder `me` of `key`: up to [`DUPLICATES_LISTED`] of the
-/// `others` other holders by path (from `first`, the group's first holders),
-/// and how many are not listed.
-fn duplicate_message(
-    key: &str,
-    notes: &[Note],
-    first: &[usize],
-    me: usize,
-    others: usize,
-) -> String {
-    let listed: Vec<&str> = first
-        .iter()
-        .filter(|&&i| i != me)
-        .take(DUPLICATES_LISTED)
-        .map(|&i| notes[i].path.as_str())
-        .collect();
-    let mut msg = format!(
+/// The holders of one folded name or alias: how many, and the first
+/// `DUPLICATES_LISTED + 1` by path (the warning's holder and the others it
+/// names). Memory per group is bounded whatever its size.
+#[derive(Default)]
+struct Holders {
+    count: usize,
+    first: Vec<usize>,
+}
+
+impl Holders {
+    fn add(&mut self, notes: &[Note], i: usize) {
+        self.count += 1;
+        let path = notes[i].path.as_str();
+        let at = self
+            .first
+            .partition_point(|&j| notes[j].path.as_str() <= path);
+        if at <= DUPLICATES_LISTED {
+            self.first.insert(at, i);
+            self.first.truncate(DUPLICATES_LISTED + 1);
+        }
+    }
+}
+
+/// The warning for a group of holders of `key`: on the first holder by path,
+/// naming up to [`DUPLICATES_LISTED`] others and how many are not listed.
+fn duplicate_item(key: &str, notes: &[Note], h: &Holders) -> Option<Item> {
+    let (&me, rest) = h.first.split_first()?;
+    let others: Vec<&str> = rest.iter().map(|&i| notes[i].path.as_str()).collect();
+    let total = h.count - 1;
+    let mut message = format!(
         "name or alias {:?} is also used by {}",
         excerpt(key),
-        listed.join(", ")
+        others.join(", ")
     );
-    if others > listed.len() {
-        msg.push_str(&format!(" and {} more", others - listed.len()));
+    if total > others.len() {
+        message.push_str(&format!(" and {} more", total - others.len()));
     }
-    msg
+    Some(Item {
+        path: notes[me].path.clone(),
+        line: None,
+        column: None,
+        severity: Severity::Warning,
+        code: "duplicate".into(),
+        message,
+        source: None,
+    })
 }
 
 /// Problems that need all notes at once: duplicate names, broken links.
 fn vault_problems(notes: &[Note]) -> Vec<Item> {
     let mut out = Vec::new();
-    let mut owners: BTreeMap<String, BTreeSet<usize>> = BTreeMap::new();
+    let mut groups: BTreeMap<String, Holders> = BTreeMap::new();
     for (i, n) in notes.iter().enumerate().filter(|(_, n)| n.is_contact) {
-        for k in std::iter::once(&n.name).chain(n.facts.aliases.iter()) {
-            owners.entry(fold(k)).or_default().insert(i);
+        // a note whose name and alias fold alike holds the key once
+        let keys: BTreeSet<String> = std::iter::once(&n.name)
+            .chain(n.facts.aliases.iter())
+            .map(|k| fold(k))
+            .collect();
+        for k in keys {
+            groups.entry(k).or_default().add(notes, i);
         }
     }
-    for (key, set) in &owners {
-        if set.len() < 2 {
-            continue;
-        }
-        // the first few holders (in path order) are named; enough to cover
-        // any one holder's others
-        let first: Vec<usize> = set.iter().copied().take(DUPLICATES_LISTED + 1).collect();
-        for &i in set {
-            out.push(Item {
-                path: notes[i].path.clone(),
-                line: None,
-                column: None,
-                severity: Severity::Warning,
-                code: "duplicate".into(),
-                message: duplicate_message(key, notes, &first, i, set.len() - 1),
-                source: None,
-            });
+    for (key, h) in &groups {
+        if h.count >= 2 {
+            out.extend(duplicate_item(key, notes, h));
         }
     }
     let resolver = LinkResolver::new(notes);
