@@ -579,6 +579,27 @@ pub fn parse_note(path: &str, bytes: &[u8]) -> Parsed {
         }
     };
     let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+    // conflict marker lines are not text: `=======` under a list item would
+    // join it (or make it a heading); blank them, keeping every line where it is
+    let unmarked;
+    let body_text = if problems.iter().any(|p| p.code == "conflict") {
+        unmarked = body_text
+            .split_inclusive('\n')
+            .map(|l| {
+                let marker = ["<<<<<<<", "=======", ">>>>>>>", "|||||||"]
+                    .iter()
+                    .any(|m| l.starts_with(m));
+                if marker {
+                    &l[l.trim_end_matches(['\n', '\r']).len()..]
+                } else {
+                    l
+                }
+            })
+            .collect::<String>();
+        unmarked.as_str()
+    } else {
+        body_text
+    };
     let parsed_body = body::parse(body_text, body_line, dir);
     let dated = note_date(&stem, &facts);
     let name = name
@@ -686,6 +707,26 @@ mod tests {
         assert_eq!(p.note.problems[0].code, "conflict");
         assert_eq!(p.note.problems[0].severity, Severity::Error);
         assert_eq!(p.note.problems[0].line, Some(2));
+    }
+
+    #[test]
+    fn conflict_separators_are_not_part_of_log_entries() {
+        let text = "---\nname: Anna\n---\n## Log\n<<<<<<< ours\n- 2026-11-20 A ours\n=======\n- 2026-11-22 B theirs\n>>>>>>> theirs\n- 2026-11-01 C\n";
+        let p = parse_note("anna.md", text.as_bytes());
+        let log: Vec<(String, usize)> = p
+            .note
+            .log
+            .iter()
+            .map(|e| (e.text.clone(), e.line))
+            .collect();
+        assert_eq!(
+            log,
+            vec![
+                ("A ours".to_string(), 6),
+                ("B theirs".to_string(), 8),
+                ("C".to_string(), 10)
+            ]
+        );
     }
 
     #[test]
