@@ -33,8 +33,9 @@ const CACHE_PREFIX: &str = "cache-";
 /// What the cache folder's `.gitignore` says.
 const IGNORE_ALL: &[u8] = b"# written by rapport: a cache, never to be committed\n*\n";
 
-/// The cache folders under `dot`, by name.
-fn caches(dot: &Path) -> Vec<PathBuf> {
+/// The cache folders under `dot`, by name; with `usable`, only those that
+/// still ignore themselves.
+fn caches(dot: &Path, usable: bool) -> Vec<PathBuf> {
     let Ok(rd) = fs::read_dir(dot) else {
         return vec![];
     };
@@ -43,6 +44,10 @@ fn caches(dot: &Path) -> Vec<PathBuf> {
         .filter(|e| {
             e.file_name().to_string_lossy().starts_with(CACHE_PREFIX)
                 && e.file_type().is_ok_and(|t| t.is_dir())
+                // a folder a `git clean` or `stash --all` took the ignore file
+                // from is not used again: git would see it, and a `stash pop`
+                // would collide with what we wrote there
+                && (!usable || e.path().join(".gitignore").is_file())
         })
         .map(|e| e.path())
         .collect();
@@ -67,8 +72,8 @@ fn updated(dir: &Path) -> SystemTime {
 /// recently updated), else a new name (not created).
 pub fn select(root: &Path) -> PathBuf {
     let dot = root.join(DOT);
-    let all = caches(&dot);
-    match all.as_slice() {
+    let all = caches(&dot, true);
+    let chosen = match all.as_slice() {
         [] => dot.join(new_name()),
         [one] => one.clone(),
         many => many
@@ -77,7 +82,8 @@ pub fn select(root: &Path) -> PathBuf {
             .or_else(|| many.iter().max_by_key(|d| updated(d)))
             .cloned()
             .unwrap_or_else(|| dot.join(new_name())),
-    }
+    };
+    chosen
 }
 
 /// A fresh cache folder name: `cache-` and 12 hex digits from the clock and
@@ -151,7 +157,7 @@ pub fn try_lock_dir(dir: &Path) -> io::Result<Option<File>> {
 /// writer of `keep`).
 pub fn sweep_others(keep: &Path) {
     let Some(dot) = keep.parent() else { return };
-    for other in caches(dot) {
+    for other in caches(dot, false) {
         if other == keep {
             continue;
         }

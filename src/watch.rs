@@ -626,7 +626,7 @@ impl Watch {
                     active.stop();
                     return Ok(End::VaultMissing);
                 }
-                if !paths.index.is_dir() {
+                if !paths.index.is_dir() || !paths.cache.join(".gitignore").is_file() {
                     on(Change::Warning {
                         message: format!(
                             "{}: the index was removed; building it again",
@@ -634,6 +634,10 @@ impl Watch {
                         ),
                     });
                     active.stop();
+                    // what is left of the folder goes too: git must not see
+                    // it, and a `git stash pop` must not collide with it
+                    drop(writer);
+                    let _ = fs::remove_dir_all(&paths.cache);
                     return Ok(End::Rescan);
                 }
                 if config_stamp(&root) != config && self.reload_rules(on) {
