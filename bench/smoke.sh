@@ -5,6 +5,11 @@
 #
 #   bench/smoke.sh            # uses target/release, builds it if needed
 #
+# Unlike bench/run.sh (the `dist` profile: fat LTO, one codegen unit) this uses
+# the quick `release` profile on purpose: .ci/run has just built it for the
+# quick start, so the smoke costs CI no second optimised build, and its limits
+# are far above the few percent that LTO is worth.
+#
 # Limits: 1k-note `index --rebuild` <= 10 s, no-op `index` <= 2 s,
 # `search` (with sync) <= 2 s. Override with SMOKE_REBUILD_MS, SMOKE_NOOP_MS,
 # SMOKE_SEARCH_MS.
@@ -17,8 +22,9 @@ NOOP_MS=${SMOKE_NOOP_MS:-2000}
 SEARCH_MS=${SMOKE_SEARCH_MS:-2000}
 
 cargo build --locked --release --quiet --bin rapport --example gen_vault
-BIN=target/release/rapport
-GEN=target/release/examples/gen_vault
+TARGET=${CARGO_TARGET_DIR:-target}
+BIN=$TARGET/release/rapport
+GEN=$TARGET/release/examples/gen_vault
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/rapport-smoke.XXXXXX")
 trap 'rm -rf "$work"' EXIT

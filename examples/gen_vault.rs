@@ -1,7 +1,7 @@
 //! Deterministic synthetic vault generator for benchmarks and stress tests.
 //!
 //! ```text
-//! cargo run --release --example gen_vault -- DIR N [--seed S] [--force]
+//! cargo run --profile dist --example gen_vault -- DIR N [--seed S] [--force]
 //! ```
 //!
 //! Writes `N` Markdown notes of roughly 1–2 KB below `DIR`:
