@@ -86,10 +86,14 @@ pub fn run(
         ctx.out.line(l);
     }
     for m in &matches {
+        let mut place = m.fields.join(", ");
+        if !m.via.is_empty() {
+            place = format!("{place} via {}", m.via.join(", "));
+        }
         let head = format!(
             "{}  {}  {}",
             ctx.out.styled(BOLD, &m.name),
-            ctx.out.styled(CYAN, &m.fields.join(", ")),
+            ctx.out.styled(CYAN, &place),
             ctx.out.styled(
                 MAGENTA,
                 &match m.line {
