@@ -117,6 +117,104 @@ impl SpanPlan {
     }
 }
 
+/// Words too common in German news prose to tell what a text is about that
+/// neither tantivy's stop words nor stopwords-iso's German list have.
+const EXTRA_STOP_WORDS: &str = include_str!("../../data/stopwords-extra.txt");
+
+/// A stop-word analyzer: lowercase, then tantivy's (snowball) English and
+/// German stop words removed.
+fn stop_analyzer() -> TextAnalyzer {
+    let mut builder = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_WORD_BYTES + 1))
+        .filter(LowerCaser)
+        .dynamic();
+    for lang in [Language::English, Language::German] {
+        if let Some(sw) = StopWordFilter::new(lang) {
+            builder = builder.filter_dynamic(sw);
+        }
+    }
+    builder.filter_dynamic(AsciiFoldingFilter).build()
+}
+
+/// Is `word` a German or English function word (article, pronoun,
+/// preposition, conjunction, auxiliary: tantivy's snowball lists) that is
+/// not a word of a concept? `match` drops such topic words.
+pub fn is_function_word(concepts: &Concepts, word: &str) -> bool {
+    let word = nfc(word);
+    let mut a = stop_analyzer();
+    let mut s = a.token_stream(&word);
+    let kept = s.advance();
+    !kept && !word.trim().is_empty() && concepts.lookup(&word).is_none()
+}
+
+/// Is a (lowercased, folded) word too common to be a telling word:
+/// stopwords-iso's German list (`sagte`, `wurde`, `heute`) or
+/// [`EXTRA_STOP_WORDS`] (`bekommen`, `gemeinsam`)?
+fn is_common_word(folded: &str) -> bool {
+    static WORDS: std::sync::OnceLock<std::collections::HashSet<String>> =
+        std::sync::OnceLock::new();
+    WORDS
+        .get_or_init(|| {
+            let iso = stop_words::lookup("de").unwrap_or(&[]);
+            iso.iter()
+                .copied()
+                .chain(
+                    EXTRA_STOP_WORDS
+                        .lines()
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty() && !l.starts_with('#')),
+                )
+                .map(crate::vault::names::fold)
+                .collect()
+        })
+        .contains(folded)
+}
+
+/// `search --concepts`: `query` with each plain word (letters and digits
+/// only, outside `"phrases"`, without a `field:` or `*`, not `AND`/`OR`/`NOT`)
+/// that is a concept's word replaced by `(word OR other OR "other words")`.
+/// Everything else is left as written.
+pub fn concept_query(query: &str, concepts: &Concepts) -> String {
+    let mut out = String::with_capacity(query.len());
+    let mut in_phrase = false;
+    for (i, piece) in query.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let quotes = piece.matches('"').count();
+        if in_phrase || quotes > 0 {
+            in_phrase ^= quotes % 2 == 1;
+            out.push_str(piece);
+            continue;
+        }
+        let body = piece.trim_start_matches(['+', '-']).trim_start_matches('(');
+        let lead = &piece[..piece.len() - body.len()];
+        let word = body.trim_end_matches(')');
+        let tail = &body[word.len()..];
+        let plain = !word.is_empty()
+            && word.chars().all(char::is_alphanumeric)
+            && !matches!(word, "AND" | "OR" | "NOT");
+        match concepts.lookup(word).filter(|_| plain) {
+            Some(c) => {
+                let mut alts = vec![word.to_string()];
+                for w in c.words() {
+                    if crate::vault::names::fold(w) == crate::vault::names::fold(word) {
+                        continue;
+                    }
+                    if w.chars().all(char::is_alphanumeric) {
+                        alts.push(w.to_string());
+                    } else if !w.contains(['"', '\\']) {
+                        alts.push(format!("\"{w}\""));
+                    }
+                }
+                out.push_str(&format!("{lead}({}){tail}", alts.join(" OR ")));
+            }
+            None => out.push_str(piece),
+        }
+    }
+    out
+}
+
 /// The concepts of the vault at `root`: the built-in list with the
 /// `[concepts]` of its config. The session has already refused a config
 /// that does not parse; if it cannot be read now, the built-in list is used.
@@ -957,21 +1055,15 @@ impl IndexView {
     /// rare in the notes, stop words left out (German and English).
     pub fn telling_terms(&self, text: &str, max: usize) -> Vec<String> {
         let text = &*nfc(text);
-        let mut builder = TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(RemoveLongFilter::limit(MAX_WORD_BYTES + 1))
-            .filter(LowerCaser)
-            .dynamic();
-        for lang in [Language::English, Language::German] {
-            if let Some(sw) = StopWordFilter::new(lang) {
-                builder = builder.filter_dynamic(sw);
-            }
-        }
-        let mut a = builder.filter_dynamic(AsciiFoldingFilter).build();
+        let mut a = stop_analyzer();
         let mut tf: HashMap<String, usize> = HashMap::new();
         let mut s = a.token_stream(text);
         while s.advance() {
             let t = &s.token().text;
-            if t.chars().count() >= 3 && !t.chars().all(|c| c.is_ascii_digit()) {
+            if t.chars().count() >= 3
+                && !t.chars().all(|c| c.is_ascii_digit())
+                && !is_common_word(t)
+            {
                 *tf.entry(t.clone()).or_default() += 1;
             }
         }
@@ -1015,6 +1107,56 @@ mod tests {
             out.push(s.token().text.clone());
         }
         out
+    }
+
+    #[test]
+    fn concept_query_widens_plain_words_only() {
+        let c = Concepts::with_user(&[(
+            "Baltic Sea".into(),
+            vec!["Ostsee".into(), "Baltic coast".into()],
+        )]);
+        for (q, want) in [
+            ("ostsee", "(ostsee OR \"Baltic Sea\" OR \"Baltic coast\")"),
+            (
+                "Kiel ostsee",
+                "Kiel (ostsee OR \"Baltic Sea\" OR \"Baltic coast\")",
+            ),
+            (
+                "-(ostsee)",
+                "-((ostsee OR \"Baltic Sea\" OR \"Baltic coast\"))",
+            ),
+            (
+                "\"die ostsee\" interests:ostsee ostsee* AND",
+                "\"die ostsee\" interests:ostsee ostsee* AND",
+            ),
+            ("\"a b\" Kiel", "\"a b\" Kiel"),
+        ] {
+            assert_eq!(super::concept_query(q, &c), want, "{q}");
+        }
+        let sailing = super::concept_query("Segeln", Concepts::builtin());
+        assert!(
+            sailing.starts_with("(Segeln OR sailing OR sail OR sailor"),
+            "{sailing}"
+        );
+        assert!(!sailing.contains("Segelflug"), "{sailing}");
+    }
+
+    #[test]
+    fn stop_words() {
+        let c = Concepts::builtin();
+        for w in ["der", "Die", "das", "und", "the", "of", "über", "weil"] {
+            assert!(super::is_function_word(c, w), "{w}");
+        }
+        // concept words are never function words, nor are content words
+        for w in ["Segeln", "sailing", "Schach", "Hafen", ""] {
+            assert!(!super::is_function_word(c, w), "{w}");
+        }
+        for w in ["sagte", "bekommen", "gemeinsam", "wurde", "uber"] {
+            assert!(super::is_common_word(w), "{w}");
+        }
+        for w in ["segeln", "hafen", "regatta", "research", "burgermeister"] {
+            assert!(!super::is_common_word(w), "{w}");
+        }
     }
 
     /// Every word of the built-in concepts folds and stems to as many
