@@ -73,7 +73,7 @@ fn updated(dir: &Path) -> SystemTime {
 pub fn select(root: &Path) -> PathBuf {
     let dot = root.join(DOT);
     let all = caches(&dot, true);
-    let chosen = match all.as_slice() {
+    match all.as_slice() {
         [] => dot.join(new_name()),
         [one] => one.clone(),
         many => many
@@ -82,8 +82,7 @@ pub fn select(root: &Path) -> PathBuf {
             .or_else(|| many.iter().max_by_key(|d| updated(d)))
             .cloned()
             .unwrap_or_else(|| dot.join(new_name())),
-    };
-    chosen
+    }
 }
 
 /// A fresh cache folder name: `cache-` and 12 hex digits from the clock and

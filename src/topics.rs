@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Serialize;
 
+use crate::concepts::Concepts;
 use crate::vault::names::fold;
 use crate::vault::note::Note;
 
@@ -20,9 +21,24 @@ pub enum Kind {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Topic {
+    /// The spelling most contacts use.
     pub topic: String,
     pub kind: Kind,
+    /// The concept the spellings belong to (`sailing` for `Segeln`), if any.
+    pub concept: Option<String>,
+    /// Every spelling in the vault (one per folded form), most used first.
+    pub spellings: Vec<String>,
     pub contacts: Vec<String>,
+}
+
+/// What values are grouped by: their concept (its key folded), else the
+/// value folded. A value that folds to a concept's key is found by the
+/// lookup, so the two never collide.
+fn group_key(concepts: &Concepts, v: &str) -> String {
+    match concepts.lookup(v) {
+        Some(c) => fold(&c.key),
+        None => fold(v),
+    }
 }
 
 fn values(n: &Note) -> impl Iterator<Item = (Kind, &str)> {
@@ -38,34 +54,54 @@ fn values(n: &Note) -> impl Iterator<Item = (Kind, &str)> {
 /// Spellings seen (with counts) and the contacts carrying one topic value.
 type TopicGroup = (BTreeMap<String, usize>, Vec<String>);
 
-/// Every topic value with its contacts, most common first.
-pub fn topics(notes: &[Note]) -> Vec<Topic> {
-    // (kind, folded) -> (spellings with counts, contact names)
+/// Every topic value with its contacts, most common first; the words of
+/// one concept (`sailing`, `Segeln`) are one topic.
+pub fn topics(notes: &[Note], concepts: &Concepts) -> Vec<Topic> {
+    // (kind, group key) -> (spellings with counts, contact names)
     let mut groups: BTreeMap<(Kind, String), TopicGroup> = BTreeMap::new();
     for n in notes.iter().filter(|n| n.is_contact) {
         let mut seen = HashSet::new();
+        let mut spelled = HashSet::new();
         for (kind, v) in values(n) {
-            let key = (kind, fold(v));
-            if key.1.is_empty() || !seen.insert(key.clone()) {
+            let key = (kind, group_key(concepts, v));
+            if key.1.is_empty() || !spelled.insert((kind, v.trim())) {
                 continue;
             }
+            let first = seen.insert(key.clone());
             let g = groups.entry(key).or_default();
             *g.0.entry(v.trim().to_string()).or_default() += 1;
-            g.1.push(n.name.clone());
+            if first {
+                g.1.push(n.name.clone());
+            }
         }
     }
     let mut out: Vec<Topic> = groups
         .into_iter()
-        .map(|((kind, _), (spellings, mut contacts))| {
+        .map(|((kind, key), (spellings, mut contacts))| {
             contacts.sort();
-            let topic = spellings
-                .into_iter()
-                .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
-                .map(|(s, _)| s)
-                .unwrap_or_default();
+            contacts.dedup();
+            // one spelling per folded form (its most used), most used form first
+            let mut forms: BTreeMap<String, (usize, String, usize)> = BTreeMap::new();
+            for (s, n) in spellings {
+                let e = forms.entry(fold(&s)).or_insert((0, s.clone(), 0));
+                e.0 += n;
+                if n > e.2 {
+                    (e.1, e.2) = (s, n);
+                }
+            }
+            let mut by_use: Vec<(usize, String)> =
+                forms.into_values().map(|(n, s, _)| (n, s)).collect();
+            by_use.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+            let spellings: Vec<String> = by_use.into_iter().map(|(_, s)| s).collect();
+            let concept = concepts
+                .lookup(&key)
+                .filter(|c| fold(&c.key) == key)
+                .map(|c| c.key.clone());
             Topic {
-                topic,
+                topic: spellings.first().cloned().unwrap_or_default(),
                 kind,
+                concept,
+                spellings,
                 contacts,
             }
         })
@@ -126,7 +162,9 @@ pub struct Pair {
 pub const MAX_GROUP: usize = 250;
 
 /// Pairs who share an interest or field and are not linked, best first.
-pub fn intros(notes: &[Note], limit: usize) -> Vec<Pair> {
+/// Values of one concept are shared (`sailing` and `Segeln`: the pair
+/// shares `sailing`, the concept's name).
+pub fn intros(notes: &[Note], concepts: &Concepts, limit: usize) -> Vec<Pair> {
     let active: Vec<usize> = (0..notes.len())
         .filter(|&i| notes[i].is_contact && !notes[i].facts.is_inactive())
         .collect();
@@ -139,26 +177,25 @@ pub fn intros(notes: &[Note], limit: usize) -> Vec<Pair> {
             }
         }
     }
-    // folded value -> (display, members)
-    let mut groups: BTreeMap<String, (String, Vec<usize>)> = BTreeMap::new();
+    // group key -> (first spelling of each folded value, members)
+    let mut groups: BTreeMap<String, (HashMap<String, String>, Vec<usize>)> = BTreeMap::new();
     for &i in &active {
         let f = &notes[i].facts;
         let mut seen = HashSet::new();
         for v in f.interests.iter().chain(f.field.iter()) {
-            let k = fold(v);
+            let k = group_key(concepts, v);
             if k.is_empty() || !seen.insert(k.clone()) {
                 continue;
             }
-            let g = groups
-                .entry(k)
-                .or_insert_with(|| (v.trim().to_string(), Vec::new()));
+            let g = groups.entry(k).or_default();
+            g.0.entry(fold(v)).or_insert_with(|| v.trim().to_string());
             g.1.push(i);
         }
     }
     // Count shared values per pair with a dense counter per contact (no map
     // of all pairs: that is quadratic in memory), keeping the best pairs only.
     let mut member_of: HashMap<usize, Vec<usize>> = HashMap::new();
-    let group_list: Vec<(&String, &Vec<usize>)> = groups
+    let group_list: Vec<(&HashMap<String, String>, &Vec<usize>)> = groups
         .values()
         .filter(|(_, m)| m.len() >= 2 && m.len() <= MAX_GROUP)
         .map(|(d, m)| (d, m))
@@ -209,26 +246,31 @@ pub fn intros(notes: &[Note], limit: usize) -> Vec<Pair> {
     best.into_iter()
         .map(|(_, i, j)| {
             let fi = &notes[i].facts;
-            let fj: HashSet<String> = notes[j]
+            let fj: HashMap<String, String> = notes[j]
                 .facts
                 .interests
                 .iter()
                 .chain(notes[j].facts.field.iter())
-                .map(|v| fold(v))
+                .map(|v| (group_key(concepts, v), fold(v)))
                 .collect();
             let mut s: Vec<String> = Vec::new();
             let mut seen = HashSet::new();
             for v in fi.interests.iter().chain(fi.field.iter()) {
-                let k = fold(v);
-                if fj.contains(&k)
+                let k = group_key(concepts, v);
+                if let Some(their) = fj.get(&k)
                     && seen.insert(k.clone())
-                    && groups.get(&k).is_some_and(|(_, m)| m.len() <= MAX_GROUP)
+                    && let Some((first, members)) = groups.get(&k)
+                    && members.len() <= MAX_GROUP
                 {
-                    s.push(
-                        groups
-                            .get(&k)
-                            .map_or_else(|| v.trim().to_string(), |(d, _)| d.clone()),
-                    );
+                    // the same word on both sides is named as first written,
+                    // two words of a concept by the concept's name
+                    let mine = fold(v);
+                    s.push(match concepts.lookup(v) {
+                        Some(c) if *their != mine => c.key.clone(),
+                        _ => first
+                            .get(&mine)
+                            .map_or_else(|| v.trim().to_string(), Clone::clone),
+                    });
                 }
             }
             s.sort_by_key(|v| fold(v));
@@ -271,6 +313,7 @@ fn prune(best: &mut Vec<(u32, usize, usize)>, notes: &[Note], n: usize) {
 #[cfg(test)]
 mod tests {
     use super::{Kind, intros, topics};
+    use crate::concepts::Concepts;
     use crate::vault::note::{Note, parse_note};
 
     fn n(path: &str, text: &str) -> Note {
@@ -294,10 +337,12 @@ mod tests {
             ),
             n("d.md", "no front matter, interests: [Segeln]\n"),
         ];
-        let t = topics(&notes);
+        let none = Concepts::default();
+        let t = topics(&notes, &none);
         assert_eq!(t[0].topic, "Segeln");
         assert_eq!(t[0].kind, Kind::Interest);
         assert_eq!(t[0].contacts, vec!["A", "B"]);
+        assert_eq!(t[0].spellings, vec!["Segeln"]);
         assert_eq!(t.len(), 5);
     }
 
@@ -318,7 +363,7 @@ mod tests {
                 "---\nname: D\ninterests: [chess]\nstatus: archived\n---\n",
             ),
         ];
-        let p = intros(&notes, 10);
+        let p = intros(&notes, &Concepts::default(), 10);
         let got: Vec<(String, String, Vec<String>)> = p
             .iter()
             .map(|p| (p.a.name.clone(), p.b.name.clone(), p.shared.clone()))
@@ -334,5 +379,116 @@ mod tests {
                 ("B".into(), "C".into(), vec!["chess".into()]),
             ]
         );
+    }
+
+    type People<'a> = &'a [(&'a str, &'a str)];
+    type TopicRow = (String, Option<String>, Vec<String>, Vec<String>);
+    type PairRow<'a> = (&'a str, &'a str, &'a [&'a str]);
+
+    fn note(name: &str, interests: &str) -> Note {
+        n(
+            &format!("{}.md", name.to_lowercase()),
+            &format!("---\nname: {name}\ninterests: [{interests}]\n---\n"),
+        )
+    }
+
+    #[test]
+    fn topics_group_by_concept() {
+        let c = Concepts::builtin();
+        // (contacts' interests, expected rows: topic, concept, spellings, contacts)
+        type Row = (
+            &'static str,
+            Option<&'static str>,
+            &'static [&'static str],
+            &'static [&'static str],
+        );
+        let table: &[(People, &[Row])] = &[
+            (
+                &[
+                    ("A", "sailing"),
+                    ("B", "Segeln"),
+                    ("C", "segeln, Segler"),
+                    ("D", "Segelflug"),
+                ],
+                &[
+                    (
+                        "Segeln",
+                        Some("sailing"),
+                        &["Segeln", "Segler", "sailing"],
+                        &["A", "B", "C"],
+                    ),
+                    ("Segelflug", Some("gliding"), &["Segelflug"], &["D"]),
+                ],
+            ),
+            (
+                &[("A", "chess, Schach"), ("B", "Holzbau")],
+                &[
+                    ("Holzbau", None, &["Holzbau"], &["B"]),
+                    ("Schach", Some("chess"), &["Schach", "chess"], &["A"]),
+                ],
+            ),
+        ];
+        for (people, want) in table {
+            let notes: Vec<Note> = people.iter().map(|(p, i)| note(p, i)).collect();
+            let got: Vec<TopicRow> = topics(&notes, c)
+                .into_iter()
+                .map(|t| (t.topic, t.concept, t.spellings, t.contacts))
+                .collect();
+            let owned = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+            let want: Vec<TopicRow> = want
+                .iter()
+                .map(|(t, c, s, p)| (t.to_string(), c.map(str::to_string), owned(s), owned(p)))
+                .collect();
+            assert_eq!(got, want, "{people:?}");
+        }
+    }
+
+    #[test]
+    fn intros_pair_across_languages() {
+        let c = Concepts::builtin();
+        let table: &[(People, &[PairRow])] = &[
+            // English and German sailing: shared under the concept's name
+            (
+                &[("Ann", "sailing"), ("Bert", "Segeln")],
+                &[("Ann", "Bert", &["sailing"])],
+            ),
+            // the same German word: named as written
+            (
+                &[("Ann", "Segeln"), ("Bert", "segeln")],
+                &[("Ann", "Bert", &["Segeln"])],
+            ),
+            // gliding is not sailing
+            (&[("Ann", "sailing"), ("Bert", "Segelflug")], &[]),
+            (
+                &[
+                    ("Ann", "chess, sailing"),
+                    ("Bert", "Schach, Segler"),
+                    ("Cleo", "Schach"),
+                ],
+                &[
+                    ("Ann", "Bert", &["chess", "sailing"]),
+                    ("Ann", "Cleo", &["chess"]),
+                    ("Bert", "Cleo", &["Schach"]),
+                ],
+            ),
+        ];
+        for (people, want) in table {
+            let notes: Vec<Note> = people.iter().map(|(p, i)| note(p, i)).collect();
+            let got: Vec<(String, String, Vec<String>)> = intros(&notes, c, 10)
+                .into_iter()
+                .map(|p| (p.a.name, p.b.name, p.shared))
+                .collect();
+            let want: Vec<(String, String, Vec<String>)> = want
+                .iter()
+                .map(|(a, b, s)| {
+                    (
+                        a.to_string(),
+                        b.to_string(),
+                        s.iter().map(|s| s.to_string()).collect(),
+                    )
+                })
+                .collect();
+            assert_eq!(got, want, "{people:?}");
+        }
     }
 }

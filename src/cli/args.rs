@@ -96,6 +96,10 @@ pub enum Command {
         /// there are lists all)
         #[arg(long, short = 'n', default_value_t = 20)]
         limit: usize,
+        /// Also find each plain word's concept: its German and English
+        /// words (`sailing` finds `Segeln`); without it the search is literal
+        #[arg(long)]
+        concepts: bool,
     },
     /// Who to get back to: follow-ups, birthdays and open items
     Due {
@@ -120,6 +124,10 @@ pub enum Command {
         /// At most this many contacts (0 lists none; more than there are lists all)
         #[arg(long, short = 'n', default_value_t = 10)]
         limit: usize,
+        /// Print the words matched (the telling words of --file) and those
+        /// left out as stop words
+        #[arg(long)]
+        explain: bool,
     },
     /// Every interest, field, training and tag with its contacts
     Topics,

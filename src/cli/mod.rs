@@ -106,11 +106,18 @@ pub(crate) fn one_line(e: &anyhow::Error) -> String {
 fn dispatch(ctx: &mut Ctx, command: Command) -> anyhow::Result<Exit> {
     match command {
         Command::Index { rebuild } => cmd::index::run(ctx, rebuild),
-        Command::Search { query, limit } => cmd::search::run(ctx, &query.join(" "), limit),
+        Command::Search {
+            query,
+            limit,
+            concepts,
+        } => cmd::search::run(ctx, &query.join(" "), limit, concepts),
         Command::Due { days, all, cold } => cmd::due::run(ctx, days, all, cold),
-        Command::Match { topic, file, limit } => {
-            cmd::matching::run(ctx, &topic, file.as_deref(), limit)
-        }
+        Command::Match {
+            topic,
+            file,
+            limit,
+            explain,
+        } => cmd::matching::run(ctx, &topic, file.as_deref(), limit, explain),
         Command::Topics => cmd::topics::run_topics(ctx),
         Command::Intros { limit } => cmd::topics::run_intros(ctx, limit),
         Command::Show { name } => cmd::show::run(ctx, &name),

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde::Serialize;
 use tantivy::collector::TopDocs;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, EnableScoring, Occur, Query, QueryParser, TermQuery,
+    BooleanQuery, BoostQuery, EnableScoring, Occur, PhraseQuery, Query, QueryParser, TermQuery,
 };
 use tantivy::query_grammar::{Delimiter, UserInputAst, UserInputLeaf, UserInputLiteral};
 use tantivy::schema::{Field, IndexRecordOption, TantivyDocument, Value};
@@ -22,9 +22,11 @@ use tantivy::tokenizer::{
 };
 use tantivy::{DocAddress, Searcher, SegmentReader, Term};
 
+use crate::concepts::Concepts;
 use crate::index::IndexView;
 use crate::index::schema::{Group, MAX_WORD_BYTES, query_tokenizers, too_long_word};
 use crate::index::store::{IndexError, Result, tv_err};
+use crate::vault::config::Config;
 use crate::vault::frontmatter::{self, Split};
 use crate::vault::names::nfc;
 use crate::vault::note::{MAX_INDEXED_BYTES, Note};
@@ -49,6 +51,9 @@ pub struct TopicMatch {
     pub name: String,
     pub score: f32,
     pub fields: Vec<&'static str>,
+    /// The words of the topic's concepts that matched, for topic words that
+    /// did not match themselves (`Segeln` for `match sailing`).
+    pub via: Vec<String>,
     pub snippet: String,
     #[serde(skip)]
     pub highlights: Vec<Range<usize>>,
@@ -67,6 +72,160 @@ pub const TOPIC_WEIGHTS: [(Group, f32); 7] = [
     (Group::Company, 2.0),
     (Group::Body, 1.0),
 ];
+
+/// How much a concept's other words count against the word asked for: a
+/// contact who wrote `Segeln` ranks below one who wrote `sailing`, for
+/// `match sailing`, in the same field.
+pub const MEMBER_BOOST: f32 = 0.5;
+
+/// BM25's idf (as tantivy computes it) of a term in `df` of `n` documents.
+fn idf(n: u64, df: u64) -> f32 {
+    let (n, df) = (n as f32, df.min(n) as f32);
+    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+}
+
+fn term_query(t: Term) -> Box<dyn Query> {
+    Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs))
+}
+
+/// Does the query of `w` match document `doc` of `seg`?
+fn matches(w: &dyn tantivy::query::Weight, seg: &SegmentReader, doc: u32) -> tantivy::Result<bool> {
+    let mut sc = w.scorer(seg, 1.0)?;
+    let at = sc.doc();
+    Ok(at == doc || (at < doc && sc.seek(doc) == doc))
+}
+
+/// One run of the topic words and the other words of its concept.
+struct SpanPlan {
+    words: Vec<String>,
+    members: Vec<String>,
+}
+
+impl SpanPlan {
+    /// The asked words' terms in field `f`, each once.
+    fn asked_terms(&self, view: &IndexView, f: Field) -> Vec<Term> {
+        let mut out: Vec<Term> = Vec::new();
+        for w in &self.words {
+            for t in view.analyze(f, w) {
+                let t = Term::from_field_text(f, &t);
+                if !out.contains(&t) {
+                    out.push(t);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Words too common in German news prose to tell what a text is about that
+/// neither tantivy's stop words nor stopwords-iso's German list have.
+const EXTRA_STOP_WORDS: &str = include_str!("../../data/stopwords-extra.txt");
+
+/// A stop-word analyzer: lowercase, then tantivy's (snowball) English and
+/// German stop words removed.
+fn stop_analyzer() -> TextAnalyzer {
+    let mut builder = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_WORD_BYTES + 1))
+        .filter(LowerCaser)
+        .dynamic();
+    for lang in [Language::English, Language::German] {
+        if let Some(sw) = StopWordFilter::new(lang) {
+            builder = builder.filter_dynamic(sw);
+        }
+    }
+    builder.filter_dynamic(AsciiFoldingFilter).build()
+}
+
+/// Is `word` a German or English function word (article, pronoun,
+/// preposition, conjunction, auxiliary: tantivy's snowball lists) that is
+/// not a word of a concept? `match` drops such topic words.
+pub fn is_function_word(concepts: &Concepts, word: &str) -> bool {
+    let word = nfc(word);
+    let mut a = stop_analyzer();
+    let mut s = a.token_stream(&word);
+    let kept = s.advance();
+    !kept && !word.trim().is_empty() && concepts.lookup(&word).is_none()
+}
+
+/// Is a (lowercased, folded) word too common to be a telling word:
+/// stopwords-iso's German list (`sagte`, `wurde`, `heute`) or
+/// [`EXTRA_STOP_WORDS`] (`bekommen`, `gemeinsam`)?
+fn is_common_word(folded: &str) -> bool {
+    static WORDS: std::sync::OnceLock<std::collections::HashSet<String>> =
+        std::sync::OnceLock::new();
+    WORDS
+        .get_or_init(|| {
+            let iso = stop_words::lookup("de").unwrap_or(&[]);
+            iso.iter()
+                .copied()
+                .chain(
+                    EXTRA_STOP_WORDS
+                        .lines()
+                        .map(str::trim)
+                        .filter(|l| !l.is_empty() && !l.starts_with('#')),
+                )
+                .map(crate::vault::names::fold)
+                .collect()
+        })
+        .contains(folded)
+}
+
+/// `search --concepts`: `query` with each plain word (letters and digits
+/// only, outside `"phrases"`, without a `field:` or `*`, not `AND`/`OR`/`NOT`)
+/// that is a concept's word replaced by `(word OR other OR "other words")`.
+/// Everything else is left as written.
+pub fn concept_query(query: &str, concepts: &Concepts) -> String {
+    let mut out = String::with_capacity(query.len());
+    let mut in_phrase = false;
+    for (i, piece) in query.split(' ').enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        let quotes = piece.matches('"').count();
+        if in_phrase || quotes > 0 {
+            in_phrase ^= quotes % 2 == 1;
+            out.push_str(piece);
+            continue;
+        }
+        let body = piece.trim_start_matches(['+', '-']).trim_start_matches('(');
+        let lead = &piece[..piece.len() - body.len()];
+        let word = body.trim_end_matches(')');
+        let tail = &body[word.len()..];
+        let plain = !word.is_empty()
+            && word.chars().all(char::is_alphanumeric)
+            && !matches!(word, "AND" | "OR" | "NOT");
+        match concepts.lookup(word).filter(|_| plain) {
+            Some(c) => {
+                let mut alts = vec![word.to_string()];
+                for w in c.words() {
+                    if crate::vault::names::fold(w) == crate::vault::names::fold(word) {
+                        continue;
+                    }
+                    if w.chars().all(char::is_alphanumeric) {
+                        alts.push(w.to_string());
+                    } else if !w.contains(['"', '\\']) {
+                        alts.push(format!("\"{w}\""));
+                    }
+                }
+                out.push_str(&format!("{lead}({}){tail}", alts.join(" OR ")));
+            }
+            None => out.push_str(piece),
+        }
+    }
+    out
+}
+
+/// The concepts of the vault at `root`: the built-in list with the
+/// `[concepts]` of its config. The session has already refused a config
+/// that does not parse; if it cannot be read now, the built-in list is used.
+pub fn vault_concepts(root: &std::path::Path) -> Concepts {
+    let user = fs::read_to_string(root.join(".rapport").join("config.toml"))
+        .ok()
+        .and_then(|t| Config::parse(&t).ok())
+        .map(|c| c.concepts)
+        .unwrap_or_default();
+    Concepts::with_user(&user)
+}
 
 fn has_terms(q: &dyn Query, f: Field) -> bool {
     let mut any = false;
@@ -653,30 +812,109 @@ impl IndexView {
         out
     }
 
-    fn group_query(&self, g: Group, words: &[String]) -> Box<dyn Query> {
+    /// A folded term per word of `phrase`, or none when a word is too long.
+    fn folded_terms(&self, f: Field, phrase: &str) -> Vec<Term> {
+        self.analyze(f, phrase)
+            .iter()
+            .map(|t| Term::from_field_text(f, t))
+            .collect()
+    }
+
+    /// The query for one topic in one group: the words asked for (folded
+    /// and stemmed, as `match` always did), then the other words of their
+    /// concepts at [`MEMBER_BOOST`] of what the asked word would score
+    /// (their boost evens out how rare each word is), each term once.
+    fn topic_group_query(
+        &self,
+        searcher: &Searcher,
+        g: Group,
+        plan: &[SpanPlan],
+    ) -> Box<dyn Query> {
         let v = self.fields.group(g);
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for f in [v.folded, v.stem] {
-            for w in words {
-                for t in self.analyze(f, w) {
-                    clauses.push((
-                        Occur::Should,
-                        Box::new(TermQuery::new(
-                            Term::from_field_text(f, &t),
-                            IndexRecordOption::WithFreqs,
-                        )),
-                    ));
+        for span in plan {
+            for f in [v.folded, v.stem] {
+                for t in span.asked_terms(self, f) {
+                    clauses.push((Occur::Should, term_query(t)));
+                }
+            }
+            for m in &span.members {
+                if let Some(q) = self.member_query(searcher, v, span, m) {
+                    clauses.push((Occur::Should, q));
                 }
             }
         }
         Box::new(BooleanQuery::new(clauses))
     }
 
-    /// Rank contacts for a topic (one or more words), weighting where they match.
+    /// One concept member in one group (its folded field and stems), or
+    /// `None` when all its terms are the asked word's own.
+    fn member_query(
+        &self,
+        searcher: &Searcher,
+        v: crate::index::schema::Variants,
+        span: &SpanPlan,
+        member: &str,
+    ) -> Option<Box<dyn Query>> {
+        let n = searcher
+            .segment_readers()
+            .iter()
+            .map(|s| u64::from(s.max_doc()))
+            .sum::<u64>();
+        let df = |t: &Term| searcher.doc_freq(t).unwrap_or(0);
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for f in [v.folded, v.stem] {
+            let asked = span.asked_terms(self, f);
+            let ask_idf = idf(n, asked.iter().map(df).max().unwrap_or(0));
+            let terms = self.folded_terms(f, member);
+            if f == v.folded && terms.len() > 1 {
+                // a member of several words is a phrase (only folded fields have positions)
+                let idf_sum: f32 = terms.iter().map(|t| idf(n, df(t))).sum();
+                let q = PhraseQuery::new(terms);
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(
+                        Box::new(q),
+                        MEMBER_BOOST * ask_idf / idf_sum.max(f32::EPSILON),
+                    )),
+                ));
+                continue;
+            }
+            if f == v.stem && self.folded_terms(v.folded, member).len() > 1 {
+                continue;
+            }
+            for t in terms {
+                if asked.contains(&t) {
+                    continue;
+                }
+                let boost = MEMBER_BOOST * ask_idf / idf(n, df(&t)).max(f32::EPSILON);
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(term_query(t), boost)),
+                ));
+            }
+        }
+        (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+    }
+
+    /// Rank contacts for a topic (one or more words), weighting where they
+    /// match; each word is widened to its concept (the built-in list and the
+    /// vault's `[concepts]`).
     pub fn match_topics(&self, words: &[String], limit: usize) -> Result<Vec<TopicMatch>> {
-        let mut out = self.topic_hits(words, limit.saturating_add(self.hidden()))?;
+        let concepts = vault_concepts(&self.root);
+        self.match_concepts(words, &concepts, limit)
+    }
+
+    /// [`IndexView::match_topics`] with the given concepts.
+    pub fn match_concepts(
+        &self,
+        words: &[String],
+        concepts: &Concepts,
+        limit: usize,
+    ) -> Result<Vec<TopicMatch>> {
+        let mut out = self.topic_hits(words, concepts, limit.saturating_add(self.hidden()))?;
         if let Some(ov) = &self.overlay {
-            out.extend(ov.view.topic_hits(words, limit)?);
+            out.extend(ov.view.topic_hits(words, concepts, limit)?);
             out.sort_by(|a, b| {
                 b.score
                     .total_cmp(&a.score)
@@ -688,12 +926,25 @@ impl IndexView {
     }
 
     /// The best `limit` contacts for the topic in this view's own index.
-    fn topic_hits(&self, words: &[String], limit: usize) -> Result<Vec<TopicMatch>> {
+    fn topic_hits(
+        &self,
+        words: &[String],
+        concepts: &Concepts,
+        limit: usize,
+    ) -> Result<Vec<TopicMatch>> {
         let searcher = self.searcher();
         let dir = self.dir();
+        let plan: Vec<SpanPlan> = concepts
+            .spans(words)
+            .iter()
+            .map(|s| SpanPlan {
+                words: s.words.clone(),
+                members: s.others().into_iter().map(str::to_string).collect(),
+            })
+            .collect();
         let groups: Vec<(Group, f32, Box<dyn Query>)> = TOPIC_WEIGHTS
             .iter()
-            .map(|(g, w)| (*g, *w, self.group_query(*g, words)))
+            .map(|(g, w)| (*g, *w, self.topic_group_query(&searcher, *g, &plan)))
             .collect();
         let any: Vec<(Occur, Box<dyn Query>)> = groups
             .iter()
@@ -728,16 +979,57 @@ impl IndexView {
             .map(|(g, _, q)| q.weight(enable).map(|w| (*g, w)))
             .collect::<tantivy::Result<Vec<_>>>()
             .map_err(tv_err(&dir))?;
+        // per span with a concept: the asked words anywhere, and each member
+        // in each group (best group first), to name the member that matched
+        let mut vias = Vec::new();
+        for span in &plan {
+            if span.members.is_empty() {
+                continue;
+            }
+            let mut asked: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for (g, _) in TOPIC_WEIGHTS {
+                let v = self.fields.group(g);
+                for f in [v.folded, v.stem] {
+                    for t in span.asked_terms(self, f) {
+                        asked.push((Occur::Should, term_query(t)));
+                    }
+                }
+            }
+            let asked = BooleanQuery::new(asked)
+                .weight(enable)
+                .map_err(tv_err(&dir))?;
+            let mut members = Vec::new();
+            for (g, _) in TOPIC_WEIGHTS {
+                for m in &span.members {
+                    if let Some(q) = self.member_query(&searcher, self.fields.group(g), span, m) {
+                        members.push((m.clone(), q.weight(enable).map_err(tv_err(&dir))?));
+                    }
+                }
+            }
+            vias.push((asked, members));
+        }
         let gens = self.snippet_generators(&searcher, &q);
         let mut out = Vec::new();
         for (score, addr) in top {
             let seg = searcher.segment_reader(addr.segment_ord);
             let mut fields = Vec::new();
             for (g, w) in &weights {
-                let mut sc = w.scorer(seg, 1.0).map_err(tv_err(&dir))?;
-                let at = sc.doc();
-                if at == addr.doc_id || (at < addr.doc_id && sc.seek(addr.doc_id) == addr.doc_id) {
+                if matches(w.as_ref(), seg, addr.doc_id).map_err(tv_err(&dir))? {
                     fields.push(g.as_str());
+                }
+            }
+            let mut via = Vec::new();
+            for (asked, members) in &vias {
+                if matches(asked.as_ref(), seg, addr.doc_id).map_err(tv_err(&dir))? {
+                    continue;
+                }
+                for (m, w) in members {
+                    if matches(w.as_ref(), seg, addr.doc_id).map_err(tv_err(&dir))? {
+                        if !via.contains(m) {
+                            via.push(m.clone());
+                        }
+                        break;
+                    }
                 }
             }
             let note = self.note_of(&searcher, addr)?;
@@ -750,6 +1042,7 @@ impl IndexView {
                 name: note.name,
                 score,
                 fields,
+                via,
                 snippet,
                 highlights,
                 line,
@@ -762,21 +1055,15 @@ impl IndexView {
     /// rare in the notes, stop words left out (German and English).
     pub fn telling_terms(&self, text: &str, max: usize) -> Vec<String> {
         let text = &*nfc(text);
-        let mut builder = TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(RemoveLongFilter::limit(MAX_WORD_BYTES + 1))
-            .filter(LowerCaser)
-            .dynamic();
-        for lang in [Language::English, Language::German] {
-            if let Some(sw) = StopWordFilter::new(lang) {
-                builder = builder.filter_dynamic(sw);
-            }
-        }
-        let mut a = builder.filter_dynamic(AsciiFoldingFilter).build();
+        let mut a = stop_analyzer();
         let mut tf: HashMap<String, usize> = HashMap::new();
         let mut s = a.token_stream(text);
         while s.advance() {
             let t = &s.token().text;
-            if t.chars().count() >= 3 && !t.chars().all(|c| c.is_ascii_digit()) {
+            if t.chars().count() >= 3
+                && !t.chars().all(|c| c.is_ascii_digit())
+                && !is_common_word(t)
+            {
                 *tf.entry(t.clone()).or_default() += 1;
             }
         }
@@ -810,6 +1097,97 @@ impl IndexView {
 #[cfg(test)]
 mod tests {
     use super::{MAX_QUERY_DEPTH, excerpt, query_depth};
+    use crate::concepts::Concepts;
+    use crate::index::schema::{Lang, folded_analyzer, stem_analyzer, too_long_word};
+
+    fn tokens(mut a: tantivy::tokenizer::TextAnalyzer, text: &str) -> Vec<String> {
+        let mut s = a.token_stream(text);
+        let mut out = Vec::new();
+        while s.advance() {
+            out.push(s.token().text.clone());
+        }
+        out
+    }
+
+    #[test]
+    fn concept_query_widens_plain_words_only() {
+        let c = Concepts::with_user(&[(
+            "Baltic Sea".into(),
+            vec!["Ostsee".into(), "Baltic coast".into()],
+        )]);
+        for (q, want) in [
+            ("ostsee", "(ostsee OR \"Baltic Sea\" OR \"Baltic coast\")"),
+            (
+                "Kiel ostsee",
+                "Kiel (ostsee OR \"Baltic Sea\" OR \"Baltic coast\")",
+            ),
+            (
+                "-(ostsee)",
+                "-((ostsee OR \"Baltic Sea\" OR \"Baltic coast\"))",
+            ),
+            (
+                "\"die ostsee\" interests:ostsee ostsee* AND",
+                "\"die ostsee\" interests:ostsee ostsee* AND",
+            ),
+            ("\"a b\" Kiel", "\"a b\" Kiel"),
+        ] {
+            assert_eq!(super::concept_query(q, &c), want, "{q}");
+        }
+        let sailing = super::concept_query("Segeln", Concepts::builtin());
+        assert!(
+            sailing.starts_with("(Segeln OR sailing OR sail OR sailor"),
+            "{sailing}"
+        );
+        assert!(!sailing.contains("Segelflug"), "{sailing}");
+    }
+
+    #[test]
+    fn stop_words() {
+        let c = Concepts::builtin();
+        for w in ["der", "Die", "das", "und", "the", "of", "über", "weil"] {
+            assert!(super::is_function_word(c, w), "{w}");
+        }
+        // concept words are never function words, nor are content words
+        for w in ["Segeln", "sailing", "Schach", "Hafen", ""] {
+            assert!(!super::is_function_word(c, w), "{w}");
+        }
+        for w in ["sagte", "bekommen", "gemeinsam", "wurde", "uber"] {
+            assert!(super::is_common_word(w), "{w}");
+        }
+        for w in ["segeln", "hafen", "regatta", "research", "burgermeister"] {
+            assert!(!super::is_common_word(w), "{w}");
+        }
+    }
+
+    /// Every word of the built-in concepts folds and stems to as many
+    /// non-empty terms as it has words, in both languages: `match` can look
+    /// each of them up.
+    #[test]
+    fn concept_words_fold_and_stem() {
+        let mut problems = Vec::new();
+        let mut words = 0;
+        for c in Concepts::builtin().iter() {
+            for w in c.words() {
+                words += 1;
+                if let Some(long) = too_long_word(w) {
+                    problems.push(format!("{w:?}: {long:?} is too long to index"));
+                }
+                let folded = tokens(folded_analyzer(), w);
+                let n = folded.len();
+                if n == 0 || folded.iter().any(|t| t.is_empty() || !t.is_ascii()) {
+                    problems.push(format!("{w:?} folds to {folded:?}"));
+                }
+                for lang in [Lang::German, Lang::English] {
+                    let stems = tokens(stem_analyzer(lang), w);
+                    if stems.len() != n || stems.iter().any(String::is_empty) {
+                        problems.push(format!("{w:?} stems ({lang:?}) to {stems:?}"));
+                    }
+                }
+            }
+        }
+        assert!(words > 2000, "{words}");
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
 
     #[test]
     fn depth_counts_groups_and_nots() {

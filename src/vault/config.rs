@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::vault::cadence::Cadence;
+use crate::vault::names::fold;
 use crate::vault::note::DEFAULT_INACTIVE;
 
 /// The parsed configuration with defaults applied.
@@ -27,6 +28,9 @@ pub struct Config {
     pub tiers: BTreeMap<String, Cadence>,
     /// Links from dated notes count as contact.
     pub journal: bool,
+    /// `[concepts]`: the vault's own concepts, key and other words, in key
+    /// order (see `crate::concepts`).
+    pub concepts: Vec<(String, Vec<String>)>,
 }
 
 impl Default for Config {
@@ -42,6 +46,7 @@ impl Default for Config {
             fields: BTreeMap::new(),
             tiers: BTreeMap::new(),
             journal: true,
+            concepts: Vec::new(),
         }
     }
 }
@@ -63,6 +68,8 @@ struct Raw {
     #[serde(default)]
     tiers: BTreeMap<String, String>,
     journal: Option<bool>,
+    #[serde(default)]
+    concepts: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// A config file that cannot be used.
@@ -125,7 +132,9 @@ impl Config {
                 tiers.insert(t.trim().to_lowercase(), c);
             }
         }
+        let concepts = check_concepts(raw.concepts)?;
         Ok(Config {
+            concepts,
             journal: raw.journal.unwrap_or(true),
             contacts: raw.contacts,
             fields: raw.fields,
@@ -145,6 +154,50 @@ impl Config {
             },
         })
     }
+}
+
+/// The `[concepts]` table: no empty word, no word (folded) in two concepts.
+fn check_concepts(
+    table: std::collections::BTreeMap<String, Vec<String>>,
+) -> Result<Vec<(String, Vec<String>)>, ConfigError> {
+    let mut owner: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut out = Vec::new();
+    for (key, members) in table {
+        let key = key.trim().to_string();
+        let bad = |message: String| ConfigError {
+            message,
+            line: None,
+        };
+        if fold(&key).is_empty() {
+            return Err(bad("concepts: a concept needs a name".into()));
+        }
+        let mut kept = Vec::new();
+        for (i, w) in std::iter::once(&key).chain(members.iter()).enumerate() {
+            let f = fold(w);
+            if f.is_empty() {
+                return Err(bad(format!("concepts: {key:?} has an empty word")));
+            }
+            match owner.get(&f) {
+                Some(k) if *k == key => {
+                    return Err(bad(format!("concepts: {key:?} has {:?} twice", w.trim())));
+                }
+                Some(k) => {
+                    return Err(bad(format!(
+                        "concepts: {:?} is in both {k:?} and {key:?}",
+                        w.trim()
+                    )));
+                }
+                None => {
+                    owner.insert(f, key.clone());
+                }
+            }
+            if i > 0 {
+                kept.push(w.trim().to_string());
+            }
+        }
+        out.push((key, kept));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -187,5 +240,36 @@ mod tests {
         }
         let e = Config::parse("inactive_status = \"archived\"\n").expect_err("not a list");
         assert!(e.message.starts_with("inactive_status: "), "{}", e.message);
+    }
+
+    #[test]
+    fn concepts_table() {
+        let c = Config::parse(
+            "[concepts]\n\"Baltic Sea\" = [\"Ostsee\", \" Baltikum \"]\nsailing = []\n",
+        )
+        .expect("valid");
+        assert_eq!(
+            c.concepts,
+            vec![
+                (
+                    "Baltic Sea".to_string(),
+                    vec!["Ostsee".to_string(), "Baltikum".to_string()]
+                ),
+                ("sailing".to_string(), vec![]),
+            ]
+        );
+        assert!(Config::parse("").expect("empty").concepts.is_empty());
+        for (text, want) in [
+            (
+                "[concepts]\na = [\"x\"]\nb = [\"X\"]\n",
+                "\"X\" is in both \"a\" and \"b\"",
+            ),
+            ("[concepts]\na = [\"A\"]\n", "\"a\" has \"A\" twice"),
+            ("[concepts]\na = [\" \"]\n", "\"a\" has an empty word"),
+            ("[concepts]\na = \"x\"\n", "expected a sequence"),
+        ] {
+            let e = Config::parse(text).expect_err(text);
+            assert!(e.message.contains(want), "{text}: {}", e.message);
+        }
     }
 }

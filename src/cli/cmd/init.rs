@@ -67,6 +67,11 @@ pub const CONFIG_TEMPLATE: &str = r#"# rapport settings (see docs/config.md). Ev
 # A or 1: 2w, B or 2: 1mo, C or 3: 3mo, D or 4: 6mo.
 [tiers]
 # A = "1w"
+
+# The vault's own concepts (words that mean one topic, in any language),
+# beside the built-in list; the same name replaces a built-in concept.
+[concepts]
+# "Baltic Sea" = ["Ostsee", "Baltikum"]
 "#;
 
 /// The `.gitattributes` line that hands notes to the driver.
@@ -343,6 +348,7 @@ mod tests {
             "contacts",
             "journal",
             "last_contact",
+            "\"Baltic Sea\"",
             "A",
         ] {
             assert!(on.contains(&format!("\n{key} = ")), "{key}");

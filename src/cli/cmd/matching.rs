@@ -9,8 +9,9 @@ use serde::Serialize;
 use crate::cli::Ctx;
 use crate::cli::exit::Exit;
 use crate::cli::render::{BOLD, CYAN, DIM, MAGENTA};
+use crate::concepts::Concepts;
 use crate::index::SyncMode;
-use crate::index::query::TopicMatch;
+use crate::index::query::{TopicMatch, is_function_word};
 
 #[derive(Serialize)]
 struct MatchResult {
@@ -48,6 +49,7 @@ pub fn run(
     topic: &[String],
     file: Option<&Path>,
     limit: usize,
+    explain: bool,
 ) -> anyhow::Result<Exit> {
     let text = match file {
         Some(p) if p.as_os_str() == "-" => Some(read_text("stdin", std::io::stdin())?),
@@ -59,13 +61,44 @@ pub fn run(
         None => None,
     };
     let s = ctx.session(SyncMode::Sync)?;
+    let concepts = Concepts::with_user(&s.config.concepts);
+    let mut dropped: Vec<String> = Vec::new();
     let words: Vec<String> = match &text {
         Some(t) => s.telling_terms(t, FILE_TERMS),
         None => topic
             .iter()
             .flat_map(|t| t.split_whitespace().map(str::to_string))
+            .filter(|w| {
+                let stop = is_function_word(&concepts, w);
+                if stop {
+                    dropped.push(w.clone());
+                }
+                !stop
+            })
             .collect(),
     };
+    if words.is_empty() && !dropped.is_empty() {
+        // one line on stderr (a notice, printed when the command ends)
+        let why = format!(
+            "nothing to match: {} {}",
+            dropped.join(", "),
+            if dropped.len() == 1 {
+                "is a stop word (a German or English function word)"
+            } else {
+                "are stop words (German or English function words)"
+            },
+        );
+        if ctx.out.json {
+            ctx.out.json(&MatchResult {
+                topic: String::new(),
+                matches: vec![],
+            });
+        }
+        if let Ok(mut n) = ctx.notices.lock() {
+            n.push(why);
+        }
+        return Ok(Exit::NothingFound);
+    }
     let mut matches = if words.is_empty() {
         vec![]
     } else if s.reading.selective() {
@@ -94,15 +127,31 @@ pub fn run(
         ctx.out.json(&MatchResult { topic, matches });
         return Ok(exit);
     }
-    if text.is_some() && !ctx.out.quiet {
-        let l = ctx.out.styled(DIM, &format!("telling words: {topic}"));
+    if explain {
+        let what = if text.is_some() {
+            "telling words"
+        } else {
+            "topic words"
+        };
+        let l = ctx.out.styled(DIM, &format!("{what}: {topic}"));
         ctx.out.line(l);
+        if !dropped.is_empty() {
+            let l = ctx.out.styled(
+                DIM,
+                &format!("left out as stop words: {}", dropped.join(" ")),
+            );
+            ctx.out.line(l);
+        }
     }
     for m in &matches {
+        let mut place = m.fields.join(", ");
+        if !m.via.is_empty() {
+            place = format!("{place} via {}", m.via.join(", "));
+        }
         let head = format!(
             "{}  {}  {}",
             ctx.out.styled(BOLD, &m.name),
-            ctx.out.styled(CYAN, &m.fields.join(", ")),
+            ctx.out.styled(CYAN, &place),
             ctx.out.styled(
                 MAGENTA,
                 &match m.line {

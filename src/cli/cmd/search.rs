@@ -5,8 +5,9 @@ use serde::Serialize;
 use crate::cli::Ctx;
 use crate::cli::exit::Exit;
 use crate::cli::render::{BOLD, GREEN, MAGENTA};
+use crate::concepts::Concepts;
 use crate::index::SyncMode;
-use crate::index::query::Hit;
+use crate::index::query::{Hit, concept_query};
 
 #[derive(Serialize)]
 struct SearchResult<'a> {
@@ -14,8 +15,15 @@ struct SearchResult<'a> {
     hits: Vec<Hit>,
 }
 
-pub fn run(ctx: &mut Ctx, query: &str, limit: usize) -> anyhow::Result<Exit> {
+pub fn run(ctx: &mut Ctx, query: &str, limit: usize, concepts: bool) -> anyhow::Result<Exit> {
     let s = ctx.session(SyncMode::Sync)?;
+    let widened;
+    let query = if concepts {
+        widened = concept_query(query, &Concepts::with_user(&s.config.concepts));
+        widened.as_str()
+    } else {
+        query
+    };
     let hits = s.search(query, limit)?;
     let exit = if hits.is_empty() {
         Exit::NothingFound

@@ -7,6 +7,7 @@ use crate::cli::Ctx;
 use crate::cli::cmd::{WithProblems, trouble_line, troubles};
 use crate::cli::exit::Exit;
 use crate::cli::render::{BOLD, CYAN, DIM, PLAIN};
+use crate::concepts::Concepts;
 use crate::index::SyncMode;
 use crate::topics::{Kind, Pair, Topic, intros, topics};
 
@@ -31,7 +32,7 @@ fn kind(k: Kind) -> &'static str {
 
 pub fn run_topics(ctx: &mut Ctx) -> anyhow::Result<Exit> {
     let s = ctx.session(SyncMode::Sync)?;
-    let t = topics(&s.notes()?);
+    let t = topics(&s.notes()?, &Concepts::with_user(&s.config.concepts));
     if ctx.out.json {
         ctx.out.json(&Topics { topics: t });
         return Ok(Exit::Ok);
@@ -39,8 +40,12 @@ pub fn run_topics(ctx: &mut Ctx) -> anyhow::Result<Exit> {
     let rows: Vec<Vec<(String, Style)>> = t
         .iter()
         .map(|t| {
+            let mut shown = t.topic.clone();
+            if t.spellings.len() > 1 {
+                shown = format!("{shown} ({})", t.spellings[1..].join(", "));
+            }
             vec![
-                (t.topic.clone(), BOLD),
+                (shown, BOLD),
                 (kind(t.kind).to_string(), DIM),
                 (t.contacts.len().to_string(), CYAN),
                 (t.contacts.join(", "), PLAIN),
@@ -54,7 +59,7 @@ pub fn run_topics(ctx: &mut Ctx) -> anyhow::Result<Exit> {
 pub fn run_intros(ctx: &mut Ctx, limit: usize) -> anyhow::Result<Exit> {
     let s = ctx.session(SyncMode::Sync)?;
     let notes = s.notes()?;
-    let pairs = intros(&notes, limit);
+    let pairs = intros(&notes, &Concepts::with_user(&s.config.concepts), limit);
     let problems = troubles(&notes);
     if ctx.out.json {
         ctx.out.json(&WithProblems {
