@@ -350,3 +350,53 @@ fn search_is_literal_unless_concepts() {
     let r = v.json(&["search", "--concepts", "interests:Segeln"]);
     assert_eq!(r["hits"].as_array().expect("hits").len(), 1, "{r}");
 }
+
+/// German compounds: found by their parts, below whole words in either
+/// language, and never by a false split.
+#[test]
+fn compounds_are_found_by_their_parts_below_whole_words() {
+    let person = |name: &str, interests: &str, body: &str| {
+        format!("---\nname: {name}\ninterests: [{interests}]\n---\n{body}\n")
+    };
+    let v = TestVault::new()
+        .note("people/a.md", &person("Ada English", "sailing", ""))
+        .note("people/b.md", &person("Ben Deutsch", "Segeln", ""))
+        .note(
+            "people/c.md",
+            &person("Cem Kompositum", "Segelregatten", ""),
+        )
+        .note(
+            "people/d.md",
+            &person("Dan Training", "Verhandlungstraining", ""),
+        )
+        .note("people/e.md", &person("Eli Negotiator", "negotiation", ""))
+        // false splits: a glider pilot (Segelflugzeug is gliding's), a box
+        // (Schachtel: no chess), a career (Laufbahn: no running)
+        .note("people/f.md", &person("Fay Flieger", "Segelflugzeuge", ""))
+        .note("people/g.md", &person("Gus Karton", "Schachteln", ""))
+        .note("people/h.md", &person("Hal Karriere", "Laufbahn", ""))
+        .note("people/i.md", &person("Ivy Chess", "chess", ""))
+        .note("people/j.md", &person("Jo Runner", "running", ""));
+    let names = |topic: &str| -> Vec<String> {
+        let (_, j) = v.json_code(&["match", topic, "-n", "20"]);
+        j["matches"]
+            .as_array()
+            .map(|m| {
+                m.iter()
+                    .map(|x| x["name"].as_str().unwrap_or("").to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert_eq!(
+        names("sailing"),
+        ["Ada English", "Ben Deutsch", "Cem Kompositum"]
+    );
+    let j = v.json(&["match", "sailing"]);
+    assert_eq!(j["matches"][2]["via"], json!(["segelregatten"]), "{j}");
+    assert_eq!(names("negotiation"), ["Eli Negotiator", "Dan Training"]);
+    assert_eq!(names("chess"), ["Ivy Chess"]);
+    assert_eq!(names("running"), ["Jo Runner"]);
+    // and the glider pilot is found for gliding
+    assert!(names("gliding").contains(&"Fay Flieger".to_string()));
+}

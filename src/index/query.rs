@@ -77,6 +77,50 @@ pub const TOPIC_WEIGHTS: [(Group, f32); 7] = [
 /// contact who wrote `Segeln` ranks below one who wrote `sailing`, for
 /// `match sailing`, in the same field.
 pub const MEMBER_BOOST: f32 = 0.5;
+/// What a compound that holds a concept's word scores, of the asked word.
+pub const PART_BOOST: f32 = 0.25;
+/// A compound's first part must have at least this many letters (shorter
+/// words split too much: `lauf` in `Laufbahn`, `golf` in `Golfstrom`) …
+const MIN_PART: usize = 5;
+/// … and its rest at least this many (`schach` + `tel` is no compound).
+const MIN_REST: usize = 4;
+/// At most this many compounds per concept word.
+const MAX_PARTS: usize = 50;
+/// Second parts of German compounds that people write about each other's
+/// pursuits, folded (`Segel|regatten`, `Verhandlungs|training`): a rest is
+/// a word when it is one of these or a word of the vault itself.
+const COMPOUND_HEADS: &[&str] = &[
+    "abend",
+    "ausbildung",
+    "boot",
+    "club",
+    "event",
+    "freund",
+    "gruppe",
+    "kurs",
+    "lehrer",
+    "meister",
+    "programm",
+    "regatta",
+    "regatten",
+    "reise",
+    "saison",
+    "schein",
+    "schule",
+    "seminar",
+    "sport",
+    "team",
+    "torn",
+    "training",
+    "trainer",
+    "treffen",
+    "urlaub",
+    "verein",
+    "wettkampf",
+    "wochenende",
+    "workshop",
+    "zeit",
+];
 
 /// BM25's idf (as tantivy computes it) of a term in `df` of `n` documents.
 fn idf(n: u64, df: u64) -> f32 {
@@ -99,6 +143,9 @@ fn matches(w: &dyn tantivy::query::Weight, seg: &SegmentReader, doc: u32) -> tan
 struct SpanPlan {
     words: Vec<String>,
     members: Vec<String>,
+    /// German compounds in the index that hold a word of the concept
+    /// (`segelsport`, `verhandlungstraining`), folded.
+    parts: Vec<String>,
 }
 
 impl SpanPlan {
@@ -843,8 +890,138 @@ impl IndexView {
                     clauses.push((Occur::Should, q));
                 }
             }
+            for part in &span.parts {
+                if let Some(q) = self.part_query(searcher, v.folded, span, part) {
+                    clauses.push((Occur::Should, q));
+                }
+            }
         }
         Box::new(BooleanQuery::new(clauses))
+    }
+
+    /// A compound that holds a concept word, at [`PART_BOOST`] of the asked
+    /// word's score (its boost evens out how rare each word is).
+    fn part_query(
+        &self,
+        searcher: &Searcher,
+        f: Field,
+        span: &SpanPlan,
+        part: &str,
+    ) -> Option<Box<dyn Query>> {
+        let t = Term::from_field_text(f, part);
+        let df = searcher.doc_freq(&t).unwrap_or(0);
+        if df == 0 {
+            return None;
+        }
+        let n = searcher
+            .segment_readers()
+            .iter()
+            .map(|s| u64::from(s.max_doc()))
+            .sum::<u64>();
+        let asked = span.asked_terms(self, f);
+        let ask_idf = idf(
+            n,
+            asked
+                .iter()
+                .map(|t| searcher.doc_freq(t).unwrap_or(0))
+                .max()
+                .unwrap_or(0),
+        );
+        let boost = PART_BOOST * ask_idf / idf(n, df).max(f32::EPSILON);
+        Some(Box::new(BoostQuery::new(term_query(t), boost)))
+    }
+
+    /// Is `r` a word of its own: a common compound head (with a plural
+    /// ending), or a word the vault uses by itself?
+    fn is_word(&self, searcher: &Searcher, r: &str) -> bool {
+        let bare = ["", "s", "e", "n", "en", "er"]
+            .iter()
+            .filter_map(|end| r.strip_suffix(end))
+            .any(|b| COMPOUND_HEADS.contains(&b));
+        bare || TOPIC_WEIGHTS.iter().any(|(g, _)| {
+            let f = self.fields.group(*g).folded;
+            searcher
+                .doc_freq(&Term::from_field_text(f, r))
+                .is_ok_and(|n| n > 0)
+        })
+    }
+
+    /// The German compounds in the index that start with a word of the
+    /// span's concept (as folded, or as its German stem), joined directly or
+    /// with a linking `s`, `n`, `en`, `es` or `e` to a rest of its own: not
+    /// words of the concept itself, and never a compound another concept
+    /// claims by a longer word (`segelflug` is gliding: `Segelflugzeug` is
+    /// no sailing).
+    fn compound_parts(
+        &self,
+        searcher: &Searcher,
+        concepts: &Concepts,
+        span: &SpanPlan,
+    ) -> Vec<String> {
+        let Some(own) = concepts.lookup(&span.words.join(" ")) else {
+            return vec![];
+        };
+        let known: std::collections::HashSet<String> = own
+            .words()
+            .flat_map(|w| self.analyze(self.fields.group(Group::Body).folded, w))
+            .collect();
+        let mut bases: Vec<String> = Vec::new();
+        for w in own.words() {
+            let body = self.fields.group(Group::Body);
+            let folded = self.analyze(body.folded, w);
+            let [one] = folded.as_slice() else { continue };
+            for b in std::iter::once(one.clone()).chain(self.analyze(body.stem, w)) {
+                if b.chars().count() >= MIN_PART && !bases.contains(&b) {
+                    bases.push(b);
+                }
+            }
+        }
+        let mut out: Vec<String> = Vec::new();
+        for (g, _) in TOPIC_WEIGHTS {
+            let f = self.fields.group(g).folded;
+            for b in &bases {
+                let mut found = 0;
+                for seg in searcher.segment_readers() {
+                    let Ok(inv) = seg.inverted_index(f) else {
+                        continue;
+                    };
+                    let Ok(mut terms) = inv.terms().range().ge(b.as_bytes()).into_stream() else {
+                        continue;
+                    };
+                    while terms.advance() && found < MAX_PARTS {
+                        let key = terms.key();
+                        if !key.starts_with(b.as_bytes()) {
+                            break;
+                        }
+                        let Ok(t) = std::str::from_utf8(key) else {
+                            continue;
+                        };
+                        if known.contains(t) || out.iter().any(|o| o == t) {
+                            continue;
+                        }
+                        let rest = &t[b.len()..];
+                        let joined = ["", "s", "n", "en", "es", "e"].iter().any(|l| {
+                            rest.strip_prefix(l).is_some_and(|r| {
+                                r.chars().count() >= MIN_REST && self.is_word(searcher, r)
+                            })
+                        });
+                        // a longer word of another concept at its start claims it
+                        let claimed = t
+                            .char_indices()
+                            .map(|(i, c)| i + c.len_utf8())
+                            .filter(|&end| end > b.len())
+                            .any(|end| {
+                                concepts.lookup(&t[..end]).is_some_and(|c| c.key != own.key)
+                            });
+                        if joined && !claimed {
+                            out.push(t.to_string());
+                            found += 1;
+                        }
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// One concept member in one group (its folded field and stems), or
@@ -934,14 +1111,18 @@ impl IndexView {
     ) -> Result<Vec<TopicMatch>> {
         let searcher = self.searcher();
         let dir = self.dir();
-        let plan: Vec<SpanPlan> = concepts
+        let mut plan: Vec<SpanPlan> = concepts
             .spans(words)
             .iter()
             .map(|s| SpanPlan {
                 words: s.words.clone(),
                 members: s.others().into_iter().map(str::to_string).collect(),
+                parts: vec![],
             })
             .collect();
+        for span in &mut plan {
+            span.parts = self.compound_parts(&searcher, concepts, span);
+        }
         let groups: Vec<(Group, f32, Box<dyn Query>)> = TOPIC_WEIGHTS
             .iter()
             .map(|(g, w)| (*g, *w, self.topic_group_query(&searcher, *g, &plan)))
@@ -1003,6 +1184,14 @@ impl IndexView {
                 for m in &span.members {
                     if let Some(q) = self.member_query(&searcher, self.fields.group(g), span, m) {
                         members.push((m.clone(), q.weight(enable).map_err(tv_err(&dir))?));
+                    }
+                }
+            }
+            for (g, _) in TOPIC_WEIGHTS {
+                for part in &span.parts {
+                    let f = self.fields.group(g).folded;
+                    if let Some(q) = self.part_query(&searcher, f, span, part) {
+                        members.push((part.clone(), q.weight(enable).map_err(tv_err(&dir))?));
                     }
                 }
             }
