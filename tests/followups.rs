@@ -496,11 +496,15 @@ fn sv(x: &[&str]) -> Vec<String> {
 #[test]
 fn match_interest_outranks_body_mention() {
     let v = topic_vault();
-    // Céline has sailing as an interest; Anna `Sails` and Paul mentions it in the body
+    // Céline has sailing as an interest (and works at a Segelschule, a
+    // compound of Segeln); Anna `Sails` and Paul mentions it in the body
     let m = match_json(&v, &["sailing"]);
     assert_eq!(
         m[0],
-        ("Céline Dubois".to_string(), sv(&["interests", "body"]))
+        (
+            "Céline Dubois".to_string(),
+            sv(&["interests", "company", "body"])
+        )
     );
     // then the two who have Segeln, sailing's German word, as an interest
     // (Anna also `Sails` in the body), then Paul's body-only mention
