@@ -288,6 +288,7 @@ fn different_fields_and_open_items_merge_cleanly() {
         "- [ ] send \"Getting to Yes\"\n",
         "- [ ] send \"Getting to Yes\"\n- [ ] introduce her to [[Jonas Weber]]\n",
     );
+    s.ok("b", &["snooze", "anna", "2027-01-15"]);
     s.commit("b", "b edits");
     let (clean, out) = s.a_pushes_b_pulls();
     assert!(clean, "{out}");
@@ -298,9 +299,11 @@ fn different_fields_and_open_items_merge_cleanly() {
         "last_contact: 2026-11-25\n",
         "## Log\n- 2026-11-25 Sent the book\n- 2026-10-12 Coffee",
         "## Open\n- [x] send \"Getting to Yes\"\n- [ ] introduce her to [[Jonas Weber]]\n",
+        "snooze_until: 2027-01-15\n",
     ] {
         assert!(text.contains(want), "{want:?} not in\n{text}");
     }
+    // against b's own commit (which holds the snooze) the merge adds a's lines only
     assert_eq!(
         s.merge_diff("^1"),
         [
