@@ -85,9 +85,9 @@ fn date_key(text: &str, key: &str) -> Result<Option<Date>, EditError> {
     }
 }
 
-/// Apply `log` to a note's text: the entry under `## Log`, `last_contact`
-/// moved forward (never back, never into the future), `next_contact` when asked.
-pub fn log_entry(text: &str, req: &LogRequest) -> Result<LogOutcome, EditError> {
+/// A note the editor may change: no conflict markers, and front matter (if
+/// any) that is closed, valid YAML and a mapping.
+fn editable(text: &str) -> Result<(), EditError> {
     let mut problems = Vec::new();
     conflict_markers(text, &mut problems);
     if let Some(p) = problems.first() {
@@ -95,7 +95,13 @@ pub fn log_entry(text: &str, req: &LogRequest) -> Result<LogOutcome, EditError> 
             line: p.line.unwrap_or(1),
         });
     }
-    frontmatter::validate(text)?;
+    frontmatter::validate(text)
+}
+
+/// Apply `log` to a note's text: the entry under `## Log`, `last_contact`
+/// moved forward (never back, never into the future), `next_contact` when asked.
+pub fn log_entry(text: &str, req: &LogRequest) -> Result<LogOutcome, EditError> {
+    editable(text)?;
     if let Some(next) = req.next
         && next <= req.date
     {
@@ -201,14 +207,7 @@ pub fn edit_note<T>(
 /// Set `snooze_until` (minimal diff): the note keeps every other byte.
 /// Refused on conflict markers or front matter that does not parse.
 pub fn snooze(text: &str, until: Date) -> Result<String, EditError> {
-    let mut problems = Vec::new();
-    conflict_markers(text, &mut problems);
-    if let Some(p) = problems.first() {
-        return Err(EditError::Conflict {
-            line: p.line.unwrap_or(1),
-        });
-    }
-    frontmatter::validate(text)?;
+    editable(text)?;
     // an existing value of either spelling is replaced where it stands
     let key = if frontmatter::get(text, "prm-snooze-until")?.is_some() {
         "prm-snooze-until"

@@ -87,14 +87,7 @@ fn concurrent_log_pairs_lose_nothing() {
 fn concurrent_log_pairs_with_watch_running_lose_nothing() {
     let v = anna();
     v.ok(&["index"]);
-    let mut watch = rapport_cmd()
-        .arg("--vault")
-        .arg(v.path())
-        .args(["watch", "--quiet"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("watch");
+    let mut watch = common::spawn_watch(&v, &["--quiet"]);
     let (written, refused) = log_pairs(&v, 50);
     let _ = watch.kill();
     let _ = watch.wait();

@@ -6,10 +6,9 @@
 
 mod common;
 
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use common::{TestVault, rapport_cmd};
+use common::TestVault;
 
 fn vault() -> TestVault {
     let v = TestVault::new();
@@ -62,17 +61,7 @@ fn git_commands_with_watch_running() {
     v.git(&["branch", "other"]);
     v.ok(&["index"]);
     clean_status(&v, "index");
-    let mut watch = rapport_cmd()
-        .arg("--vault")
-        .arg(v.path())
-        .args(["watch", "--quiet"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("watch");
-    common::poll(Duration::from_secs(60), "watch to start", || {
-        common::writer_held(&v).then_some(())
-    });
+    let mut watch = common::spawn_watch(&v, &["--quiet"]);
     let mut alive = |what: &str| {
         assert!(
             watch.try_wait().expect("wait").is_none(),

@@ -11,7 +11,7 @@ use std::fs;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{TestVault, hold_writer, rapport_cmd};
+use common::{TestVault, hold_writer};
 use serde_json::Value;
 
 fn people(v: &TestVault, n: usize) {
@@ -108,18 +108,7 @@ fn a_stopped_watch_does_not_make_answers_stale() {
     let v = TestVault::new();
     people(&v, 30);
     v.ok(&["index"]);
-    let mut watch = rapport_cmd()
-        .arg("--vault")
-        .arg(v.path())
-        .args(["watch", "--json"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("watch");
-    // wait until it holds the writer
-    common::poll(Duration::from_secs(60), "watch to start", || {
-        common::writer_held(&v).then_some(())
-    });
+    let mut watch = common::spawn_watch(&v, &["--quiet"]);
     let pid = watch.id().to_string();
     let stop = Command::new("kill")
         .args(["-STOP", &pid])
@@ -327,17 +316,7 @@ fn a_full_disk_still_answers_and_watch_recovers() {
     }
     let _m = Mounted(dot.clone());
     v.ok(&["index"]);
-    let mut watch = rapport_cmd()
-        .arg("--vault")
-        .arg(v.path())
-        .args(["watch", "--json"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("watch");
-    common::poll(Duration::from_secs(60), "watch to start", || {
-        common::writer_held(&v).then_some(())
-    });
+    let mut watch = common::spawn_watch(&v, &[]);
     // fill the disk
     let fill = dot.join("fill");
     let _ = Command::new("dd")

@@ -441,3 +441,21 @@ pub fn writer_held(v: &TestVault) -> bool {
         .and_then(|d| fs::File::open(d).ok())
         .is_some_and(|f| matches!(f.try_lock(), Err(fs::TryLockError::WouldBlock)))
 }
+
+/// Start `rapport watch ARGS` on the vault (stdout discarded, stderr kept
+/// for the caller) and wait until it holds the index writer.
+pub fn spawn_watch(v: &TestVault, args: &[&str]) -> std::process::Child {
+    let child = rapport_cmd()
+        .arg("--vault")
+        .arg(v.path())
+        .arg("watch")
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("watch");
+    poll(Duration::from_secs(60), "watch to start", || {
+        writer_held(v).then_some(())
+    });
+    child
+}
