@@ -11,6 +11,7 @@ pub mod followup;
 pub mod ics;
 pub mod index;
 pub mod journal;
+pub mod ledger;
 pub mod merge;
 pub mod session;
 pub mod topics;

@@ -172,6 +172,42 @@ pub enum Command {
         #[arg(value_name = "DATE|SPAN", value_parser = parse_next)]
         until: Next,
     },
+    /// Record what you gave: a `gave:` log entry for each NAME
+    ///
+    /// `give NAME... TEXT`: when several words are given, the last is TEXT
+    /// and the others are NAMEs (`give anna jonas "book Getting to Yes"`).
+    /// With --file, TEXT is optional: the entry records the article's title
+    /// and first URL, and a last word that names no contact is TEXT.
+    Give {
+        /// NAME... [TEXT]
+        #[arg(required = true, num_args = 1.., value_name = "NAME... TEXT")]
+        words: Vec<String>,
+        /// An article (Markdown or text) given: its title and first URL are recorded
+        #[arg(long, value_name = "ARTICLE")]
+        file: Option<std::path::PathBuf>,
+        /// The entry's date [default: today]
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        date: Option<jiff::civil::Date>,
+    },
+    /// Record what you got: a `got:` log entry
+    Got {
+        /// Name, alias, file stem, vault-relative path or unambiguous prefix
+        name: String,
+        /// What you got (several words are joined by spaces)
+        #[arg(required = true, num_args = 1..)]
+        text: Vec<String>,
+        /// The entry's date [default: today]
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+        date: Option<jiff::civil::Date>,
+    },
+    /// What you gave and got, per contact, with the balance
+    Ledger {
+        /// One contact (else everyone with a give or a get)
+        name: Option<String>,
+        /// Only entries since this long ago (e.g. 3mo, 1y)
+        #[arg(long, value_name = "SPAN", value_parser = parse_span)]
+        since: Option<crate::vault::cadence::Cadence>,
+    },
     /// Add a dated entry under ## Log; move last_contact forward, set next_contact with --next
     Log {
         /// Name, alias, file stem or unambiguous prefix

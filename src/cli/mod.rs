@@ -147,6 +147,9 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> anyhow::Result<Exit> {
             next,
         } => cmd::log::run(ctx, &name, &text.join(" "), date, next),
         Command::Snooze { name, until } => cmd::snooze::run(ctx, &name, until),
+        Command::Give { words, file, date } => cmd::give::give(ctx, &words, file.as_deref(), date),
+        Command::Got { name, text, date } => cmd::give::got(ctx, &name, &text.join(" "), date),
+        Command::Ledger { name, since } => cmd::give::ledger(ctx, name.as_deref(), since),
         Command::Export {
             format: ExportFormat::Ics { days },
         } => cmd::export::ics(ctx, days),

@@ -4,6 +4,7 @@ pub mod check;
 pub mod completions;
 pub mod due;
 pub mod export;
+pub mod give;
 pub mod index;
 pub mod init;
 pub mod log;

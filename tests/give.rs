@@ -1,0 +1,118 @@
+//! Give first: `give`, `got` and `ledger` through the binary, with the
+//! `log` editor's minimal diff.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use common::TestVault;
+
+const TODAY: &str = "2026-11-26";
+
+fn vault() -> TestVault {
+    TestVault::new()
+        .note(
+            "people/anna.md",
+            "---\nname: Anna Schmidt\nlast_contact: 2026-10-12\n---\n# Anna\n\n## Log\n- 2026-10-12 Coffee\n\n## Notes\nLikes sailing.\n",
+        )
+        .note("people/jonas.md", "---\nname: Jonas Weber\n---\n")
+        .note(
+            "people/bo.md",
+            "---\nname: Bo Berg\n---\n## Log\n- 2026-09-01 got: help with the move\n",
+        )
+}
+
+#[test]
+fn give_to_several_names_with_a_minimal_diff() {
+    let v = vault();
+    let before = v.read("people/anna.md");
+    let j = v.json(&[
+        "--today",
+        TODAY,
+        "give",
+        "anna",
+        "jonas",
+        "book \"Getting to Yes\"",
+    ]);
+    assert_eq!(j["written"].as_array().expect("written").len(), 2, "{j}");
+    let after = v.read("people/anna.md");
+    let want = before
+        .replace("last_contact: 2026-10-12", "last_contact: 2026-11-26")
+        .replace(
+            "## Log\n- 2026-10-12 Coffee",
+            "## Log\n- 2026-11-26 gave: book \"Getting to Yes\"\n- 2026-10-12 Coffee",
+        );
+    assert_eq!(after, want);
+    assert!(
+        v.read("people/jonas.md")
+            .contains("gave: book \"Getting to Yes\"")
+    );
+    // one word is not enough without --file; an unknown NAME writes nothing
+    let (code, _, err) = v.run(&["give", "anna"]);
+    assert_eq!(code, 2, "{err}");
+    let (code, _, err) = v.run(&["give", "anna", "nobody-here", "idea X"]);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert_eq!(v.read("people/anna.md"), after, "nothing written");
+}
+
+#[test]
+fn give_an_article_and_got_and_the_ledger() {
+    let v = vault();
+    v.write(
+        "articles/baltic.md",
+        "Intro line\n# Sailing the Baltic\nRoute at https://example.org/baltic.\n",
+    );
+    let file = v.abs("articles/baltic.md");
+    let f = file.to_string_lossy();
+    v.ok(&["--today", TODAY, "give", "anna", "--file", &f]);
+    assert!(v.read("people/anna.md").contains(
+        "- 2026-11-26 gave: article \"Sailing the Baltic\" https://example.org/baltic\n"
+    ));
+    // with --file, a last word that names no contact is a note to the entry
+    v.ok(&[
+        "--today",
+        TODAY,
+        "give",
+        "jonas",
+        "--file",
+        &f,
+        "for the trip",
+    ]);
+    assert!(
+        v.read("people/jonas.md")
+            .contains("https://example.org/baltic (for the trip)")
+    );
+    v.ok(&[
+        "--today",
+        "2026-11-25",
+        "got",
+        "anna",
+        "feedback on my talk",
+    ]);
+    let l = v.json(&["--today", TODAY, "ledger"]);
+    let names: Vec<&str> = l["accounts"]
+        .as_array()
+        .expect("accounts")
+        .iter()
+        .map(|a| a["name"].as_str().unwrap_or(""))
+        .collect();
+    // Bo: only taken from, first; then by longest since I last gave
+    assert_eq!(names, ["Bo Berg", "Anna Schmidt", "Jonas Weber"], "{l}");
+    let anna = &l["accounts"][1];
+    assert_eq!(
+        (anna["gave"].as_u64(), anna["got"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(anna["balance"], 0);
+    assert_eq!(anna["exchanges"][0]["kind"], "help", "{anna}");
+    assert_eq!(anna["exchanges"][1]["kind"], "article", "{anna}");
+    // one contact, and --since
+    let one = v.json(&["--today", TODAY, "ledger", "Bo Berg"]);
+    assert_eq!(one["accounts"].as_array().map(Vec::len), Some(1));
+    let recent = v.json(&["--today", TODAY, "ledger", "--since", "1mo"]);
+    assert!(!recent.to_string().contains("Bo Berg"), "{recent}");
+    let (_, out, _) = v.run(&["--today", TODAY, "ledger"]);
+    assert!(out.starts_with("Bo Berg"), "{out}");
+    assert!(out.contains("never gave"), "{out}");
+}
