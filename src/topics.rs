@@ -177,6 +177,22 @@ pub fn intros(notes: &[Note], concepts: &Concepts, limit: usize) -> Vec<Pair> {
             }
         }
     }
+    // an introduction already made: a `gave: intro` entry naming the other
+    // (a link to them is a link, above; a plain name counts too)
+    for (i, n) in notes.iter().enumerate() {
+        for x in crate::ledger::exchanges(n)
+            .iter()
+            .filter(|x| x.kind == crate::ledger::Kind::Intro)
+        {
+            let said = fold(&x.text);
+            for &j in &active {
+                let name = fold(&notes[j].name);
+                if j != i && !name.is_empty() && said.contains(&name) {
+                    linked.insert((i.min(j), i.max(j)));
+                }
+            }
+        }
+    }
     // group key -> (first spelling of each folded value, members)
     let mut groups: BTreeMap<String, (HashMap<String, String>, Vec<usize>)> = BTreeMap::new();
     for &i in &active {

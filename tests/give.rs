@@ -116,3 +116,50 @@ fn give_an_article_and_got_and_the_ledger() {
     assert!(out.starts_with("Bo Berg"), "{out}");
     assert!(out.contains("never gave"), "{out}");
 }
+
+#[test]
+fn intros_never_suggest_a_pair_already_introduced() {
+    let v = TestVault::new()
+        .note(
+            "people/anna.md",
+            "---\nname: Anna Schmidt\ninterests: [sailing]\n---\n",
+        )
+        .note(
+            "people/jonas.md",
+            "---\nname: Jonas Weber\ninterests: [Segeln]\n---\n",
+        );
+    let pairs = |v: &TestVault| v.json(&["intros"])["pairs"].as_array().map_or(0, Vec::len);
+    assert_eq!(pairs(&v), 1);
+    v.ok(&["--today", TODAY, "give", "anna", "intro to Jonas Weber"]);
+    assert_eq!(pairs(&v), 0);
+}
+
+#[test]
+fn match_file_knows_what_was_given() {
+    let v = TestVault::new()
+        .note(
+            "people/anna.md",
+            "---\nname: Anna Schmidt\ninterests: [sailing]\n---\n",
+        )
+        .note(
+            "people/jonas.md",
+            "---\nname: Jonas Weber\ninterests: [sailing]\n---\n",
+        );
+    v.write(
+        "articles/baltic.md",
+        "# Sailing the Baltic\nA sailing route along the coast, sailing every day: https://example.org/baltic\n",
+    );
+    let f = v.abs("articles/baltic.md").to_string_lossy().into_owned();
+    v.ok(&["--today", "2026-11-20", "give", "anna", "--file", &f]);
+    let m = v.json(&["match", "--file", &f]);
+    let list = m["matches"].as_array().expect("matches");
+    assert_eq!(list.len(), 2, "{m}");
+    assert_eq!(list[0]["name"], "Jonas Weber", "{m}");
+    assert_eq!(list[1]["name"], "Anna Schmidt", "{m}");
+    assert_eq!(list[1]["already_given"], "2026-11-20", "{m}");
+    assert!(list[0].get("already_given").is_none(), "{m}");
+    let fresh = v.json(&["match", "--file", &f, "--fresh"]);
+    assert_eq!(common::names(&fresh["matches"]), ["Jonas Weber"], "{fresh}");
+    let (_, out, _) = v.run(&["match", "--file", &f]);
+    assert!(out.contains("already given 2026-11-20"), "{out}");
+}

@@ -128,6 +128,9 @@ pub enum Command {
         /// left out as stop words
         #[arg(long)]
         explain: bool,
+        /// With --file: leave out contacts who already got this article
+        #[arg(long, requires = "file")]
+        fresh: bool,
     },
     /// Every interest, field, training and tag with its contacts
     Topics,

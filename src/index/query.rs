@@ -55,6 +55,9 @@ pub struct TopicMatch {
     /// did not match themselves (`Segeln` for `match sailing`).
     pub via: Vec<String>,
     pub snippet: String,
+    /// With `match --file`: when this contact was already given the article.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub already_given: Option<jiff::civil::Date>,
     #[serde(skip)]
     pub highlights: Vec<Range<usize>>,
     #[serde(skip)]
@@ -1232,6 +1235,7 @@ impl IndexView {
                 score,
                 fields,
                 via,
+                already_given: None,
                 snippet,
                 highlights,
                 line,

@@ -50,6 +50,7 @@ pub fn run(
     file: Option<&Path>,
     limit: usize,
     explain: bool,
+    fresh: bool,
 ) -> anyhow::Result<Exit> {
     let text = match file {
         Some(p) if p.as_os_str() == "-" => Some(read_text("stdin", std::io::stdin())?),
@@ -116,6 +117,18 @@ pub fn run(
     } else {
         s.match_topics(&words, limit)?
     };
+    // an article already given to someone: marked and ranked after the others
+    if let Some(t) = &text {
+        let (title, url) = crate::ledger::article(t);
+        let given = given_dates(&s.notes()?, &title, url.as_deref());
+        for m in &mut matches {
+            m.already_given = given.get(&m.path).copied();
+        }
+        if fresh {
+            matches.retain(|m| m.already_given.is_none());
+        }
+        matches.sort_by_key(|m| m.already_given.is_some());
+    }
     matches.truncate(limit);
     let exit = if matches.is_empty() {
         Exit::NothingFound
@@ -161,10 +174,42 @@ pub fn run(
             ),
         );
         ctx.out.line(head);
+        if let Some(d) = m.already_given {
+            let l = ctx.out.styled(DIM, &format!("    already given {d}"));
+            ctx.out.line(l);
+        }
         if !m.snippet.is_empty() {
             let snip = ctx.out.highlight(&m.snippet, &m.highlights);
             ctx.out.line(format!("    {}", snip.trim()));
         }
     }
     Ok(exit)
+}
+
+/// Who already got an article (a `gave:` entry with its URL, or its title,
+/// compared folded), and when last.
+fn given_dates(
+    notes: &[crate::vault::note::Note],
+    title: &str,
+    url: Option<&str>,
+) -> std::collections::HashMap<String, jiff::civil::Date> {
+    use crate::vault::names::fold;
+    let title = fold(title);
+    let mut out = std::collections::HashMap::new();
+    for n in notes {
+        for x in crate::ledger::exchanges(n) {
+            if x.way != crate::ledger::Way::Gave {
+                continue;
+            }
+            let same_url = url.is_some_and(|u| x.text.contains(u));
+            let same_title = title.chars().count() >= 4 && fold(&x.text).contains(&title);
+            if same_url || same_title {
+                let d = out.entry(n.path.clone()).or_insert(x.date);
+                if x.date > *d {
+                    *d = x.date;
+                }
+            }
+        }
+    }
+    out
 }
