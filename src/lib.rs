@@ -3,6 +3,7 @@
 //! Data flows one way: files on disk → `vault` (pure model) → `index`
 //! (tantivy) → answers (`followup`, `topics`, queries) → `cli` rendering.
 
+pub mod brief;
 pub mod cli;
 pub mod concepts;
 pub mod dotdir;

@@ -163,3 +163,50 @@ fn match_file_knows_what_was_given() {
     let (_, out, _) = v.run(&["match", "--file", &f]);
     assert!(out.contains("already given 2026-11-20"), "{out}");
 }
+
+#[test]
+fn brief_and_plan() {
+    let v = TestVault::new()
+        .note(
+            "people/anna.md",
+            "---\nname: Anna Schmidt\nrole: Trainer\ninterests: [sailing]\ncadence: 1mo\nlast_contact: 2026-09-01\n---\n## Log\n- 2026-10-12 Coffee, wants negotiation books\n## Open\n- [ ] 2026-11-28 send the slides\n",
+        )
+        .note("people/jonas.md", "---\nname: Jonas Weber\ninterests: [Segeln]\ncadence: 1mo\nlast_contact: 2026-11-20\n---\n")
+        .note("people/bo.md", "---\nname: Bo Berg\ncadence: 2w\nlast_contact: 2026-11-01\n---\n")
+        .note("notes/baltic.md", "# Sailing the Baltic\nA note about sailing routes.\n");
+    let b = v.json(&["--today", TODAY, "brief", "anna"]);
+    assert_eq!(b["hobby_horse"], "sailing", "{b}");
+    assert_eq!(b["open"][0]["text"], "2026-11-28 send the slides", "{b}");
+    let kinds: Vec<&str> = b["suggestions"]
+        .as_array()
+        .expect("suggestions")
+        .iter()
+        .map(|s| s["kind"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(kinds, ["introduce", "share", "answer"], "{b}");
+    assert_eq!(b["suggestions"][1]["path"], "notes/baltic.md", "{b}");
+    // plan: capacity 1 puts the most pressing first, everyone in some week
+    let p = v.json(&["--today", TODAY, "plan", "--capacity", "1"]);
+    let plan = p["plan"].as_array().expect("plan");
+    let weeks: Vec<(String, u64)> = plan
+        .iter()
+        .map(|x| {
+            (
+                x["name"].as_str().unwrap_or("").to_string(),
+                x["week"].as_u64().unwrap_or(99),
+            )
+        })
+        .collect();
+    assert_eq!(
+        weeks,
+        [("Anna Schmidt".to_string(), 0), ("Bo Berg".to_string(), 1)],
+        "{p}"
+    );
+    assert_eq!(
+        v.json(&["--today", TODAY, "plan", "--capacity", "1"]),
+        p,
+        "stable"
+    );
+    let (_, out, _) = v.run(&["--today", TODAY, "plan"]);
+    assert!(out.starts_with("This week"), "{out}");
+}

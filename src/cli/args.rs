@@ -203,6 +203,20 @@ pub enum Command {
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
         date: Option<jiff::civil::Date>,
     },
+    /// Everything to read before meeting someone, and three ways to give first
+    Brief {
+        /// Name, alias, file stem, vault-relative path or unambiguous prefix
+        name: String,
+    },
+    /// The outreach plan for the coming week: at most --capacity people
+    Plan {
+        /// People per period [default: config weekly_capacity, else 5]
+        #[arg(long, value_name = "N")]
+        capacity: Option<usize>,
+        /// The period in days
+        #[arg(long, value_name = "D", default_value_t = 7)]
+        days: i64,
+    },
     /// What you gave and got, per contact, with the balance
     Ledger {
         /// One contact (else everyone with a give or a get)

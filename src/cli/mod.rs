@@ -151,6 +151,8 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> anyhow::Result<Exit> {
         Command::Give { words, file, date } => cmd::give::give(ctx, &words, file.as_deref(), date),
         Command::Got { name, text, date } => cmd::give::got(ctx, &name, &text.join(" "), date),
         Command::Ledger { name, since } => cmd::give::ledger(ctx, name.as_deref(), since),
+        Command::Brief { name } => cmd::brief::brief(ctx, &name),
+        Command::Plan { capacity, days } => cmd::brief::plan(ctx, capacity, days),
         Command::Export {
             format: ExportFormat::Ics { days },
         } => cmd::export::ics(ctx, days),

@@ -28,6 +28,8 @@ pub struct Config {
     pub tiers: BTreeMap<String, Cadence>,
     /// Links from dated notes count as contact.
     pub journal: bool,
+    /// How many people `plan` puts in one week.
+    pub weekly_capacity: usize,
     /// `[concepts]`: the vault's own concepts, key and other words, in key
     /// order (see `crate::concepts`).
     pub concepts: Vec<(String, Vec<String>)>,
@@ -46,6 +48,7 @@ impl Default for Config {
             fields: BTreeMap::new(),
             tiers: BTreeMap::new(),
             journal: true,
+            weekly_capacity: 5,
             concepts: Vec::new(),
         }
     }
@@ -68,6 +71,7 @@ struct Raw {
     #[serde(default)]
     tiers: BTreeMap<String, String>,
     journal: Option<bool>,
+    weekly_capacity: Option<usize>,
     #[serde(default)]
     concepts: std::collections::BTreeMap<String, Vec<String>>,
 }
@@ -136,6 +140,7 @@ impl Config {
         Ok(Config {
             concepts,
             journal: raw.journal.unwrap_or(true),
+            weekly_capacity: raw.weekly_capacity.unwrap_or(5).max(1),
             contacts: raw.contacts,
             fields: raw.fields,
             tiers,

@@ -55,6 +55,9 @@ pub const CONFIG_TEMPLATE: &str = r#"# rapport settings (see docs/config.md). Ev
 # with front matter.
 # contacts = ["people/", "tags:person"]
 
+# How many people `rapport plan` puts in one week.
+# weekly_capacity = 5
+
 # Links from dated notes (2026-11-20.md, or a `date:` in the front matter)
 # to a contact count as contact on that date.
 # journal = true
@@ -347,6 +350,7 @@ mod tests {
             "inactive_status",
             "contacts",
             "journal",
+            "weekly_capacity",
             "last_contact",
             "\"Baltic Sea\"",
             "A",

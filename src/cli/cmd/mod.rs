@@ -1,5 +1,6 @@
 //! One file per command.
 
+pub mod brief;
 pub mod check;
 pub mod completions;
 pub mod due;

@@ -1,0 +1,358 @@
+//! Before a meeting and for the week (docs/commands.md, "brief", "plan"):
+//! what to read in the minute before meeting someone, and who to reach out
+//! to this week within a capacity. Pure over parsed notes.
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use crate::concepts::Concepts;
+use crate::followup::{BirthdayItem, DueOptions, NextDue, Reason, due, next_due};
+use crate::ledger::{Exchange, exchanges};
+use crate::topics::intros;
+use crate::vault::cadence::Cadence;
+use crate::vault::names::fold;
+use crate::vault::note::{LogEntry, Note, OpenItem};
+
+/// One way to give first, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Suggestion {
+    /// `introduce`, `share` or `answer`.
+    pub kind: &'static str,
+    pub text: String,
+    pub reason: String,
+    /// The contact or note it is about.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
+/// Everything to read before meeting someone.
+#[derive(Debug, Clone, Serialize)]
+pub struct Brief {
+    pub path: String,
+    pub name: String,
+    pub role: Option<String>,
+    pub company: Option<String>,
+    pub field: Vec<String>,
+    /// The first interest: what to ask about first.
+    pub hobby_horse: Option<String>,
+    pub interests: Vec<String>,
+    pub training: Vec<String>,
+    pub last_contact: Option<Date>,
+    pub next_due: Option<NextDue>,
+    /// The last three past log entries, newest first.
+    pub recent: Vec<LogEntry>,
+    /// Open items, dated ones first by date.
+    pub open: Vec<OpenItem>,
+    /// Gives and gets, newest first (at most five).
+    pub exchanges: Vec<Exchange>,
+    pub birthday: Option<BirthdayItem>,
+    /// Log lines where they ask for something.
+    pub asks: Vec<LogEntry>,
+    pub suggestions: Vec<Suggestion>,
+}
+
+/// Words that mark an ask in a log line (English and German), or a `?`.
+const ASK_WORDS: &[&str] = &[
+    "wants",
+    "want",
+    "looking for",
+    "needs",
+    "sucht",
+    "braucht",
+    "möchte",
+    "moechte",
+    "would like",
+];
+
+/// Is a log line an open ask?
+pub fn is_ask(text: &str) -> bool {
+    let t = fold(text);
+    text.contains('?') || ASK_WORDS.iter().any(|w| t.contains(&fold(w)))
+}
+
+/// The brief of `notes[i]`.
+pub fn brief(
+    notes: &[Note],
+    i: usize,
+    today: Date,
+    default_cadence: Option<Cadence>,
+    concepts: &Concepts,
+) -> Brief {
+    let n = &notes[i];
+    let f = &n.facts;
+    let mut past: Vec<&LogEntry> = n.log.iter().filter(|e| e.date <= today).collect();
+    past.sort_by_key(|e| std::cmp::Reverse((e.date, e.line)));
+    let recent: Vec<LogEntry> = past.iter().take(3).map(|e| (*e).clone()).collect();
+    let asks: Vec<LogEntry> = past
+        .iter()
+        .filter(|e| e.source.is_none() && is_ask(&e.text))
+        .take(3)
+        .map(|e| (*e).clone())
+        .collect();
+    let mut open = n.open.clone();
+    open.sort_by_key(|o| (o.due.is_none(), o.due, o.line));
+    let mut ex = exchanges(n);
+    ex.reverse();
+    ex.truncate(5);
+    let report = due(
+        std::slice::from_ref(n),
+        &DueOptions {
+            today,
+            days: 30,
+            all_open: false,
+            cold: None,
+            default_cadence,
+        },
+    );
+    let mut suggestions = Vec::new();
+    // people of the same field or concept, not yet introduced or linked
+    for p in intros(notes, concepts, usize::MAX) {
+        let other = if p.a.path == n.path {
+            &p.b
+        } else if p.b.path == n.path {
+            &p.a
+        } else {
+            continue;
+        };
+        suggestions.push(Suggestion {
+            kind: "introduce",
+            text: format!("introduce {} to {}", n.name, other.name),
+            reason: format!("both care about {}", p.shared.join(", ")),
+            path: Some(other.path.clone()),
+        });
+        break;
+    }
+    if let Some(a) = asks.first() {
+        suggestions.push(Suggestion {
+            kind: "answer",
+            text: format!("help with: {}", a.text),
+            reason: format!("their ask of {}", a.date),
+            path: None,
+        });
+    }
+    Brief {
+        path: n.path.clone(),
+        name: n.name.clone(),
+        role: f.role.clone(),
+        company: f.company.clone(),
+        field: f.field.clone(),
+        hobby_horse: f.interests.first().cloned(),
+        interests: f.interests.clone(),
+        training: f.training.clone(),
+        last_contact: n.last_contact(today),
+        next_due: if f.is_inactive() {
+            None
+        } else {
+            next_due(n, today, default_cadence)
+        },
+        recent,
+        open,
+        exchanges: ex,
+        birthday: report.birthdays.into_iter().next(),
+        asks,
+        suggestions,
+    }
+}
+
+/// One person in the outreach plan.
+#[derive(Debug, Clone, Serialize)]
+pub struct Planned {
+    pub path: String,
+    pub name: String,
+    /// 0 for the coming `days`, 1 for the period after, …
+    pub week: usize,
+    /// Why now: the reasons, most pressing first.
+    pub why: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<Suggestion>,
+    #[serde(skip)]
+    score: f64,
+}
+
+/// The outreach plan: every contact due within `days` (follow-ups,
+/// birthdays, promised items, never contacted), most pressing first by how
+/// overdue they are relative to their cadence; at most `capacity` a period,
+/// the rest spread over the periods after. Stable for the same input.
+pub fn plan(
+    notes: &[Note],
+    today: Date,
+    days: i64,
+    capacity: usize,
+    default_cadence: Option<Cadence>,
+    concepts: &Concepts,
+) -> Vec<Planned> {
+    let report = due(
+        notes,
+        &DueOptions {
+            today,
+            days,
+            all_open: false,
+            cold: None,
+            default_cadence,
+        },
+    );
+    let mut by_path: std::collections::BTreeMap<String, Planned> = Default::default();
+    let mut add = |path: &str, name: &str, score: f64, why: String| {
+        let e = by_path.entry(path.to_string()).or_insert_with(|| Planned {
+            path: path.to_string(),
+            name: name.to_string(),
+            week: 0,
+            why: vec![],
+            suggestion: None,
+            score: f64::MIN,
+        });
+        e.score = e.score.max(score);
+        e.why.push(why);
+    };
+    let cadence_days = |path: &str| -> f64 {
+        notes
+            .iter()
+            .find(|n| n.path == path)
+            .and_then(|n| n.facts.cadence().or(default_cadence))
+            .and_then(|c| c.after(today))
+            .map_or(30.0, |d| {
+                (d.to_jiff_days() - today.to_jiff_days()).max(1) as f64
+            })
+    };
+    for f in &report.followups {
+        let over = -f.days as f64;
+        let (score, why) = match f.reason {
+            Reason::NeverContacted => (1.0, "never contacted".to_string()),
+            _ if f.days < 0 => (
+                1.0 + over / cadence_days(&f.path),
+                format!("{} days overdue", -f.days),
+            ),
+            _ => (
+                over / cadence_days(&f.path),
+                if f.days == 0 {
+                    "due today".to_string()
+                } else {
+                    format!("due in {} days", f.days)
+                },
+            ),
+        };
+        add(&f.path, &f.name, score, why);
+    }
+    for b in &report.birthdays {
+        add(&b.path, &b.name, 3.0, format!("birthday {}", b.date));
+    }
+    for o in &report.open {
+        if let Some(d) = o.due {
+            let d_s = d.to_string();
+            let text = o.text.strip_prefix(d_s.as_str()).unwrap_or(&o.text).trim();
+            add(&o.path, &o.name, 2.0, format!("promised by {d}: {text}"));
+        }
+    }
+    let mut list: Vec<Planned> = by_path.into_values().collect();
+    list.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.name.cmp(&b.name))
+            .then_with(|| a.path.cmp(&b.path))
+    });
+    let capacity = capacity.max(1);
+    for (rank, p) in list.iter_mut().enumerate() {
+        p.week = rank / capacity;
+        if let Some(i) = notes.iter().position(|n| n.path == p.path) {
+            p.suggestion = brief(notes, i, today, default_cadence, concepts)
+                .suggestions
+                .into_iter()
+                .next();
+        }
+    }
+    list
+}
+
+/// Days since the epoch, for spans in days.
+trait JiffDays {
+    fn to_jiff_days(self) -> i64;
+}
+
+impl JiffDays for Date {
+    fn to_jiff_days(self) -> i64 {
+        Date::constant(1970, 1, 1)
+            .until(self)
+            .map_or(0, |s| i64::from(s.get_days()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use jiff::civil::date;
+
+    use super::{brief, is_ask, plan};
+    use crate::concepts::Concepts;
+    use crate::vault::note::parse_note;
+
+    fn notes(files: &[(&str, &str)]) -> Vec<crate::vault::note::Note> {
+        files
+            .iter()
+            .map(|(p, t)| parse_note(p, t.as_bytes()).note)
+            .collect()
+    }
+
+    #[test]
+    fn asks() {
+        for (t, want) in [
+            ("wants negotiation books", true),
+            ("sucht eine Wohnung in Kiel", true),
+            ("any tips for Lisbon?", true),
+            ("Coffee at the harbour", false),
+        ] {
+            assert_eq!(is_ask(t), want, "{t}");
+        }
+    }
+
+    #[test]
+    fn plan_respects_capacity_and_spreads_everyone() {
+        let mut files = Vec::new();
+        for i in 0..12 {
+            files.push((
+                format!("p{i:02}.md"),
+                format!(
+                    "---\nname: P{i:02}\ncadence: 1mo\nlast_contact: 2026-{:02}-01\n---\n",
+                    1 + i % 10
+                ),
+            ));
+        }
+        let refs: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        let n = notes(&refs);
+        let c = Concepts::default();
+        let p = plan(&n, date(2026, 11, 26), 7, 5, None, &c);
+        // every contact due is planned in some week, at most 5 a week
+        assert_eq!(p.len(), 12);
+        for w in 0..3 {
+            assert!(p.iter().filter(|x| x.week == w).count() <= 5);
+        }
+        // the most overdue first: last contacted in January (p00, p10)
+        assert!(p[0].name == "P00" || p[0].name == "P10", "{:?}", p[0]);
+        // stable
+        let again = plan(&n, date(2026, 11, 26), 7, 5, None, &c);
+        let a: Vec<&str> = p.iter().map(|x| x.name.as_str()).collect();
+        let b: Vec<&str> = again.iter().map(|x| x.name.as_str()).collect();
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn brief_sections() {
+        let n = notes(&[
+            (
+                "anna.md",
+                "---\nname: Anna\nrole: Trainer\ninterests: [sailing, chess]\nbirthday: 1990-12-05\n---\n## Log\n- 2026-11-20 gave: book X\n- 2026-11-10 wants negotiation books\n- 2026-10-01 Coffee\n## Open\n- [ ] send the slides\n- [ ] 2026-11-30 call back\n",
+            ),
+            ("bo.md", "---\nname: Bo\ninterests: [sailing]\n---\n"),
+        ]);
+        let b = brief(&n, 0, date(2026, 11, 26), None, &Concepts::default());
+        assert_eq!(b.hobby_horse.as_deref(), Some("sailing"));
+        assert_eq!(b.recent.len(), 3);
+        assert_eq!(b.open[0].text, "2026-11-30 call back");
+        assert_eq!(b.exchanges.len(), 1);
+        assert!(b.birthday.is_some());
+        assert_eq!(b.asks.len(), 1);
+        assert_eq!(b.suggestions[0].kind, "introduce");
+        assert_eq!(b.suggestions[1].kind, "answer");
+    }
+}

@@ -1,0 +1,192 @@
+//! `brief NAME` and `plan [--capacity N] [--days D]`: built by `brief`,
+//! with notes about the person's interests (found by search) as things to
+//! share.
+
+use serde_json::json;
+
+use crate::brief::{Suggestion, brief as make_brief, plan as make_plan};
+use crate::cli::Ctx;
+use crate::cli::exit::Exit;
+use crate::cli::render::{BOLD, DIM, MAGENTA, YELLOW};
+use crate::concepts::Concepts;
+use crate::index::SyncMode;
+use crate::ledger::{Way, exchanges};
+use crate::session::Session;
+use crate::vault::names::fold;
+use crate::vault::note::Note;
+
+/// A plain note about one of the person's interests that they were not
+/// given yet: something to share.
+fn share(s: &Session, notes: &[Note], n: &Note) -> anyhow::Result<Option<Suggestion>> {
+    let given: Vec<String> = exchanges(n)
+        .into_iter()
+        .filter(|x| x.way == Way::Gave)
+        .map(|x| fold(&x.text))
+        .collect();
+    for interest in n.facts.interests.iter().take(3) {
+        let q = format!("\"{}\"", interest.replace('"', ""));
+        let Ok(hits) = s.search(&q, 10) else { continue };
+        for h in hits {
+            let Some(note) = notes.iter().find(|x| x.path == h.path) else {
+                continue;
+            };
+            if note.is_contact || given.iter().any(|g| g.contains(&fold(&note.name))) {
+                continue;
+            }
+            return Ok(Some(Suggestion {
+                kind: "share",
+                text: format!("share {}", note.name),
+                reason: format!("a note about {interest}, not given yet"),
+                path: Some(note.path.clone()),
+            }));
+        }
+    }
+    Ok(None)
+}
+
+pub fn brief(ctx: &mut Ctx, name: &str) -> anyhow::Result<Exit> {
+    let s = ctx.session(SyncMode::Sync)?;
+    let notes = s.notes()?;
+    let n = s.resolve(&notes, name)?;
+    let i = notes.iter().position(|x| x.path == n.path).unwrap_or(0);
+    let concepts = Concepts::with_user(&s.config.concepts);
+    let mut b = make_brief(&notes, i, s.today(), s.config.default_cadence, &concepts);
+    if let Some(sh) = share(&s, &notes, n)? {
+        b.suggestions.insert(1.min(b.suggestions.len()), sh);
+    }
+    b.suggestions.truncate(3);
+    if ctx.out.json {
+        ctx.out.json(&b);
+        return Ok(Exit::Ok);
+    }
+    let o = &mut ctx.out;
+    let mut head = vec![b.role.clone(), b.company.clone()]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>();
+    head.extend(b.field.iter().cloned());
+    o.line(format!(
+        "{}  {}  {}",
+        o.styled(BOLD, &b.name),
+        head.join(" · "),
+        o.styled(MAGENTA, &b.path)
+    ));
+    if let Some(h) = &b.hobby_horse {
+        let rest: Vec<&str> = b.interests.iter().skip(1).map(String::as_str).collect();
+        let more = if rest.is_empty() {
+            String::new()
+        } else {
+            format!(" (also {})", rest.join(", "))
+        };
+        o.line(format!("  ask about   {h}{more}"));
+    }
+    if !b.training.is_empty() {
+        o.line(format!("  training    {}", b.training.join(", ")));
+    }
+    o.line(format!(
+        "  last        {}",
+        b.last_contact
+            .map_or("no contact recorded".into(), |d| d.to_string())
+    ));
+    if let Some(bd) = &b.birthday {
+        let l = o.styled(
+            YELLOW,
+            &format!("  birthday    {} (in {} days)", bd.date, bd.days),
+        );
+        o.line(l);
+    }
+    for e in &b.recent {
+        o.line(format!("  {}  {}", e.date, e.text));
+    }
+    if !b.open.is_empty() {
+        o.line(o.styled(BOLD, "Open"));
+        for it in &b.open {
+            o.line(format!("  - [ ] {}", it.text));
+        }
+    }
+    if !b.exchanges.is_empty() {
+        o.line(o.styled(BOLD, "Gave and got"));
+        for x in &b.exchanges {
+            let way = if x.way == Way::Gave { "gave" } else { "got " };
+            o.line(format!("  {}  {way}  {}", x.date, x.text));
+        }
+    }
+    if !b.suggestions.is_empty() {
+        o.line(o.styled(BOLD, "Give first"));
+        for sg in &b.suggestions {
+            o.line(format!(
+                "  {}  {}",
+                sg.text,
+                o.styled(DIM, &format!("({})", sg.reason))
+            ));
+        }
+    }
+    Ok(Exit::Ok)
+}
+
+pub fn plan(ctx: &mut Ctx, capacity: Option<usize>, days: i64) -> anyhow::Result<Exit> {
+    if !(1..=366).contains(&days) {
+        anyhow::bail!("--days must be 1 to 366");
+    }
+    let s = ctx.session(SyncMode::Sync)?;
+    let notes = s.notes()?;
+    let capacity = capacity.unwrap_or(s.config.weekly_capacity).max(1);
+    let concepts = Concepts::with_user(&s.config.concepts);
+    let list = make_plan(
+        &notes,
+        s.today(),
+        days,
+        capacity,
+        s.config.default_cadence,
+        &concepts,
+    );
+    let exit = if list.is_empty() {
+        Exit::NothingFound
+    } else {
+        Exit::Ok
+    };
+    if ctx.out.json {
+        ctx.out.json(&json!({
+            "today": s.today(),
+            "days": days,
+            "capacity": capacity,
+            "plan": list,
+        }));
+        return Ok(exit);
+    }
+    let o = &mut ctx.out;
+    if list.is_empty() {
+        if !o.quiet {
+            o.line(format!("No one to reach out to in the next {days} days."));
+        }
+        return Ok(exit);
+    }
+    let mut week = usize::MAX;
+    for p in &list {
+        if p.week != week {
+            week = p.week;
+            let title = if week == 0 {
+                format!("This week (next {days} days)")
+            } else {
+                let from = s.today().saturating_add(
+                    jiff::Span::new().days(days * i64::try_from(week).unwrap_or(0)),
+                );
+                format!("From {from}")
+            };
+            o.line(o.styled(BOLD, &title));
+        }
+        o.line(format!(
+            "  {}  {}  {}",
+            o.styled(BOLD, &p.name),
+            p.why.join("; "),
+            o.styled(MAGENTA, &p.path)
+        ));
+        if let Some(sg) = &p.suggestion {
+            o.line(format!(
+                "      {}",
+                o.styled(DIM, &format!("give first: {}", sg.text))
+            ));
+        }
+    }
+    Ok(exit)
+}
