@@ -83,6 +83,8 @@ pub enum Kind {
     Followup,
     Birthday,
     Open,
+    /// A day of the outreach plan (`export ics --plan`).
+    Plan,
 }
 
 impl Kind {
@@ -91,6 +93,7 @@ impl Kind {
             Kind::Followup => "followup",
             Kind::Birthday => "birthday",
             Kind::Open => "open",
+            Kind::Plan => "plan",
         }
     }
 }
@@ -108,6 +111,30 @@ pub struct CalEvent {
     /// The RRULE of a yearly event.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rrule: Option<String>,
+}
+
+/// The outreach plan as all-day events: each person on the first day of
+/// the period `plan` puts them in.
+pub fn plan_events(plan: &[crate::brief::Planned], today: Date, days: i64) -> Vec<CalEvent> {
+    plan.iter()
+        .map(|p| {
+            let offset = days.saturating_mul(i64::try_from(p.week).unwrap_or(i64::MAX));
+            let date = today.saturating_add(jiff::Span::new().days(offset.min(100_000)));
+            let mut description = p.why.join("; ");
+            if let Some(s) = &p.suggestion {
+                description.push_str(&format!("\nGive first: {} ({})", s.text, s.reason));
+            }
+            CalEvent {
+                uid: uid(&p.path, Kind::Plan, &[&date.to_string()]),
+                kind: Kind::Plan,
+                date,
+                summary: clean(&format!("Reach out: {}", p.name)),
+                description: clean(&description),
+                path: p.path.clone(),
+                rrule: None,
+            }
+        })
+        .collect()
 }
 
 /// `<hash>@rapport` from the vault-relative path, the kind and any extra parts.

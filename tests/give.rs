@@ -210,3 +210,47 @@ fn brief_and_plan() {
     let (_, out, _) = v.run(&["--today", TODAY, "plan"]);
     assert!(out.starts_with("This week"), "{out}");
 }
+
+#[test]
+fn export_ics_with_the_plan() {
+    let v = TestVault::new()
+        .note(
+            "people/anna.md",
+            "---\nname: Anna Schmidt\ncadence: 1mo\nlast_contact: 2026-09-01\n---\n",
+        )
+        .note(
+            "people/bo.md",
+            "---\nname: Bo Berg\ncadence: 2w\nlast_contact: 2026-11-01\n---\n",
+        )
+        .config("weekly_capacity = 1\n");
+    let (code, ics, err) = v.run(&["--today", TODAY, "export", "ics", "--plan"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(ics.contains("SUMMARY:Reach out: Anna Schmidt\r\n"), "{ics}");
+    assert!(ics.contains("SUMMARY:Reach out: Bo Berg\r\n"), "{ics}");
+    // Anna this week, Bo (capacity 1) the week after
+    let j = v.json(&["--today", TODAY, "export", "ics", "--plan"]);
+    let plan: Vec<(String, String)> = j["events"]
+        .as_array()
+        .expect("events")
+        .iter()
+        .filter(|e| e["kind"] == "plan")
+        .map(|e| {
+            (
+                e["summary"].as_str().unwrap_or("").to_string(),
+                e["date"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        plan,
+        [
+            (
+                "Reach out: Anna Schmidt".to_string(),
+                "2026-11-26".to_string()
+            ),
+            ("Reach out: Bo Berg".to_string(), "2026-12-03".to_string())
+        ]
+    );
+    let (_, plain, _) = v.run(&["--today", TODAY, "export", "ics"]);
+    assert!(!plain.contains("Reach out"));
+}

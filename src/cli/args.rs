@@ -76,6 +76,9 @@ pub enum ExportFormat {
         /// Follow-ups and open items due within this many days (or overdue)
         #[arg(long, default_value_t = 90)]
         days: i64,
+        /// Add the outreach plan (`rapport plan`) as all-day events
+        #[arg(long)]
+        plan: bool,
     },
 }
 

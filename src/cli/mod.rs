@@ -154,8 +154,8 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> anyhow::Result<Exit> {
         Command::Brief { name } => cmd::brief::brief(ctx, &name),
         Command::Plan { capacity, days } => cmd::brief::plan(ctx, capacity, days),
         Command::Export {
-            format: ExportFormat::Ics { days },
-        } => cmd::export::ics(ctx, days),
+            format: ExportFormat::Ics { days, plan },
+        } => cmd::export::ics(ctx, days, plan),
         Command::Completions { shell } => cmd::completions::completions(ctx, shell),
         Command::Man => cmd::completions::man(ctx),
         Command::Watch { poll, ics, days } => cmd::watch::run(ctx, poll, ics, days),
