@@ -2,13 +2,15 @@
 //! what to read in the minute before meeting someone, and who to reach out
 //! to this week within a capacity. Pure over parsed notes.
 
+use std::collections::HashMap;
+
 use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::concepts::Concepts;
 use crate::followup::{BirthdayItem, DueOptions, NextDue, Reason, due, next_due};
 use crate::ledger::{Exchange, exchanges};
-use crate::topics::intros;
+use crate::topics::{Partners, Person};
 use crate::vault::cadence::Cadence;
 use crate::vault::names::fold;
 use crate::vault::note::{LogEntry, Note, OpenItem};
@@ -78,6 +80,23 @@ pub fn brief(
     default_cadence: Option<Cadence>,
     concepts: &Concepts,
 ) -> Brief {
+    brief_with(
+        notes,
+        i,
+        today,
+        default_cadence,
+        Partners::new(notes, concepts).best(notes, i),
+    )
+}
+
+/// [`brief`] with the person to introduce them to already found.
+fn brief_with(
+    notes: &[Note],
+    i: usize,
+    today: Date,
+    default_cadence: Option<Cadence>,
+    partner: Option<(Person, Vec<String>)>,
+) -> Brief {
     let n = &notes[i];
     let f = &n.facts;
     let mut past: Vec<&LogEntry> = n.log.iter().filter(|e| e.date <= today).collect();
@@ -105,22 +124,14 @@ pub fn brief(
         },
     );
     let mut suggestions = Vec::new();
-    // people of the same field or concept, not yet introduced or linked
-    for p in intros(notes, concepts, usize::MAX) {
-        let other = if p.a.path == n.path {
-            &p.b
-        } else if p.b.path == n.path {
-            &p.a
-        } else {
-            continue;
-        };
+    // someone of the same field or concept, not yet introduced or linked
+    if let Some((other, shared)) = partner {
         suggestions.push(Suggestion {
             kind: "introduce",
             text: format!("introduce {} to {}", n.name, other.name),
-            reason: format!("both care about {}", p.shared.join(", ")),
+            reason: format!("both care about {}", shared.join(", ")),
             path: Some(other.path.clone()),
         });
-        break;
     }
     if let Some(a) = asks.first() {
         suggestions.push(Suggestion {
@@ -204,10 +215,10 @@ pub fn plan(
         e.score = e.score.max(score);
         e.why.push(why);
     };
+    let by_path_index: HashMap<&str, &Note> = notes.iter().map(|n| (n.path.as_str(), n)).collect();
     let cadence_days = |path: &str| -> f64 {
-        notes
-            .iter()
-            .find(|n| n.path == path)
+        by_path_index
+            .get(path)
             .and_then(|n| n.facts.cadence().or(default_cadence))
             .and_then(|c| c.after(today))
             .map_or(30.0, |d| {
@@ -251,13 +262,28 @@ pub fn plan(
             .then_with(|| a.path.cmp(&b.path))
     });
     let capacity = capacity.max(1);
+    let partners = Partners::new(notes, concepts);
+    let index: HashMap<&str, usize> = notes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.path.as_str(), i))
+        .collect();
     for (rank, p) in list.iter_mut().enumerate() {
         p.week = rank / capacity;
-        if let Some(i) = notes.iter().position(|n| n.path == p.path) {
-            p.suggestion = brief(notes, i, today, default_cadence, concepts)
+        if let Some(&i) = index.get(p.path.as_str()) {
+            p.suggestion = brief_with(notes, i, today, default_cadence, None)
                 .suggestions
                 .into_iter()
-                .next();
+                .next()
+                .filter(|s| s.kind != "introduce")
+                .or_else(|| {
+                    partners.best(notes, i).map(|(other, shared)| Suggestion {
+                        kind: "introduce",
+                        text: format!("introduce {} to {}", notes[i].name, other.name),
+                        reason: format!("both care about {}", shared.join(", ")),
+                        path: Some(other.path),
+                    })
+                });
         }
     }
     list

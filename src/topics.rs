@@ -157,6 +157,114 @@ pub struct Pair {
     pub shared: Vec<String>,
 }
 
+/// Finds the best person to introduce someone to, for many people at
+/// once: each contact's interest and field keys (by concept) are computed
+/// once; one lookup is linear in the vault.
+pub struct Partners {
+    keys: Vec<Vec<(String, String)>>,
+    /// key → the contacts holding it
+    holders: HashMap<String, Vec<usize>>,
+    resolver: LinkResolver,
+}
+
+impl Partners {
+    pub fn new(notes: &[Note], concepts: &Concepts) -> Partners {
+        let keys: Vec<Vec<(String, String)>> = notes
+            .iter()
+            .map(|n| {
+                if !n.is_contact || n.facts.is_inactive() {
+                    return vec![];
+                }
+                let f = &n.facts;
+                let mut v: Vec<(String, String)> = f
+                    .interests
+                    .iter()
+                    .chain(f.field.iter())
+                    .map(|x| {
+                        let shown = concepts
+                            .lookup(x)
+                            .map_or_else(|| x.trim().to_string(), |c| c.key.clone());
+                        (group_key(concepts, x), shown)
+                    })
+                    .filter(|(k, _)| !k.is_empty())
+                    .collect();
+                v.sort();
+                v.dedup_by(|a, b| a.0 == b.0);
+                v
+            })
+            .collect();
+        let mut holders: HashMap<String, Vec<usize>> = HashMap::new();
+        for (j, ks) in keys.iter().enumerate() {
+            for (k, _) in ks {
+                holders.entry(k.clone()).or_default().push(j);
+            }
+        }
+        Partners {
+            keys,
+            holders,
+            resolver: LinkResolver::new(notes),
+        }
+    }
+
+    /// The active contact sharing the most interests or fields with
+    /// `notes[i]` (by concept), not linked to them either way and not
+    /// already introduced (a `gave: intro` entry naming the other).
+    pub fn best(&self, notes: &[Note], i: usize) -> Option<(Person, Vec<String>)> {
+        let mine = self.keys.get(i)?;
+        if mine.is_empty() {
+            return None;
+        }
+        let links_to = |a: usize, b: usize| {
+            notes[a]
+                .links
+                .iter()
+                .any(|l| self.resolver.resolve(&l.target).contains(&b))
+        };
+        let introduced = |a: usize, b: usize| {
+            let name = fold(&notes[b].name);
+            !name.is_empty()
+                && crate::ledger::exchanges(&notes[a])
+                    .iter()
+                    .any(|x| x.kind == crate::ledger::Kind::Intro && fold(&x.text).contains(&name))
+        };
+        // how many keys each other holder shares, in holder order
+        let mut count: HashMap<usize, usize> = HashMap::new();
+        for (k, _) in mine {
+            for &j in self.holders.get(k).map_or(&[][..], Vec::as_slice) {
+                if j != i {
+                    *count.entry(j).or_default() += 1;
+                }
+            }
+        }
+        let mut candidates: Vec<(usize, usize)> = count.into_iter().collect();
+        // most shared first, then in vault order: deterministic
+        candidates.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut best: Option<(usize, usize, Vec<String>)> = None;
+        for (j, n) in candidates {
+            let theirs = &self.keys[j];
+            if links_to(i, j) || links_to(j, i) || introduced(i, j) || introduced(j, i) {
+                continue;
+            }
+            let shared = mine
+                .iter()
+                .filter(|(k, _)| theirs.iter().any(|(t, _)| t == k))
+                .map(|(_, shown)| shown.clone())
+                .collect();
+            best = Some((n, j, shared));
+            break;
+        }
+        best.map(|(_, j, shared)| {
+            (
+                Person {
+                    path: notes[j].path.clone(),
+                    name: notes[j].name.clone(),
+                },
+                shared,
+            )
+        })
+    }
+}
+
 /// Values carried by more contacts than this say little about a pair, and
 /// would make the pairing quadratic in the vault size.
 pub const MAX_GROUP: usize = 250;
