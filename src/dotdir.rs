@@ -30,6 +30,8 @@ use std::time::SystemTime;
 pub const DOT: &str = ".rapport";
 /// Prefix of cache folder names.
 const CACHE_PREFIX: &str = "cache-";
+/// Other cache folders are removed once they are this old.
+const SWEEP_AFTER: std::time::Duration = std::time::Duration::from_secs(60);
 /// What the cache folder's `.gitignore` says.
 const IGNORE_ALL: &[u8] = b"# written by rapport: a cache, never to be committed\n*\n";
 
@@ -156,8 +158,19 @@ pub fn try_lock_dir(dir: &Path) -> io::Result<Option<File>> {
 /// writer of `keep`).
 pub fn sweep_others(keep: &Path) {
     let Some(dot) = keep.parent() else { return };
+    let now = SystemTime::now();
     for other in caches(dot, false) {
         if other == keep {
+            continue;
+        }
+        // a folder made a moment ago may be another process's, about to be
+        // locked (two first commands at once): leave it for a later sweep
+        let young = fs::metadata(&other)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|m| now.duration_since(m).ok())
+            .is_none_or(|age| age < SWEEP_AFTER);
+        if young {
             continue;
         }
         if let Ok(Some(lock)) = try_lock_dir(&other) {
@@ -207,7 +220,15 @@ mod tests {
         fs::write(a.join("index/rapport-state"), "").expect("write");
         let held = try_lock_dir(&b).expect("lock").expect("free");
         assert_eq!(select(root), b);
-        // the writer sweeps the other one
+        // the writer sweeps the other one once it is old enough (a young one
+        // may be another first command's, about to be locked)
+        sweep_others(&b);
+        assert!(a.exists());
+        let old = std::time::SystemTime::now() - std::time::Duration::from_secs(120);
+        fs::File::open(&a)
+            .expect("open")
+            .set_modified(old)
+            .expect("age it");
         sweep_others(&b);
         drop(held);
         assert!(!a.exists() && b.exists());

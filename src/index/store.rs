@@ -230,7 +230,15 @@ impl WriteLock {
     /// `git clean` or a hand could delete to let a second writer in.
     pub fn try_acquire(paths: &Paths) -> Result<Option<WriteLock>> {
         paths.ensure_dot()?;
-        match dotdir::try_lock_dir(&paths.cache).map_err(io_err(&paths.cache))? {
+        let locked = match dotdir::try_lock_dir(&paths.cache) {
+            // removed between making and locking it: make it again
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                paths.ensure_dot()?;
+                dotdir::try_lock_dir(&paths.cache)
+            }
+            r => r,
+        };
+        match locked.map_err(io_err(&paths.cache))? {
             Some(file) => {
                 dotdir::sweep_others(&paths.cache);
                 Ok(Some(WriteLock { _file: file }))
