@@ -93,7 +93,14 @@ fn due_json_field_by_field() {
     assert_eq!(code, 0);
     assert_eq!(
         common::keys(&r),
-        vec!["birthdays", "cold", "followups", "open", "today"]
+        vec![
+            "birthdays",
+            "cold",
+            "followups",
+            "open",
+            "schema_version",
+            "today"
+        ]
     );
     assert_eq!(r["today"], TODAY);
     let f = r["followups"].as_array().expect("followups");
@@ -416,7 +423,7 @@ fn nothing_due_is_exit_0() {
     let r = v.json(&["--today", TODAY, "due"]);
     assert_eq!(
         r,
-        json!({"today": TODAY, "cold": [], "followups": [], "birthdays": [], "open": []})
+        json!({"schema_version": 1, "today": TODAY, "cold": [], "followups": [], "birthdays": [], "open": []})
     );
 }
 
@@ -580,7 +587,7 @@ fn match_json_shape_snippet_and_nothing_found() {
     let v = topic_vault();
     let (code, r) = v.json_code(&["match", "chess"]);
     assert_eq!(code, 0);
-    assert_eq!(common::keys(&r), vec!["matches", "topic"]);
+    assert_eq!(common::keys(&r), vec!["matches", "schema_version", "topic"]);
     assert_eq!(r["topic"], "chess");
     let first = &r["matches"][0];
     assert_eq!(first["name"], "Jonas Weber");
@@ -598,7 +605,10 @@ fn match_json_shape_snippet_and_nothing_found() {
     );
     let (code, r) = v.json_code(&["match", "xylophone"]);
     assert_eq!(code, 1);
-    assert_eq!(r, json!({"topic": "xylophone", "matches": []}));
+    assert_eq!(
+        r,
+        json!({"schema_version": 1, "topic": "xylophone", "matches": []})
+    );
     let (code, out, _) = v.run(&["match", "xylophone"]);
     assert_eq!(code, 1);
     assert!(out.is_empty());

@@ -494,7 +494,7 @@ fn index_counts_what_it_did() {
     let r = v.json(&["index"]);
     assert_eq!(
         r,
-        serde_json::json!({"notes": 4, "added": 4, "updated": 0, "removed": 0, "errors": 0})
+        serde_json::json!({"schema_version": 1, "notes": 4, "added": 4, "updated": 0, "removed": 0, "errors": 0})
     );
     // nothing changed: nothing to do
     let r = v.json(&["index"]);
@@ -516,7 +516,7 @@ fn index_counts_what_it_did() {
     let r = v.json(&["index"]);
     assert_eq!(
         r,
-        serde_json::json!({"notes": 4, "added": 1, "updated": 1, "removed": 1, "errors": 1})
+        serde_json::json!({"schema_version": 1, "notes": 4, "added": 1, "updated": 1, "removed": 1, "errors": 1})
     );
     let (code, out, _) = v.run(&["--color", "never", "index", "--rebuild"]);
     assert_eq!(code, 0);

@@ -692,7 +692,7 @@ fn check_human_output_points_at_the_error() {
     assert_eq!(out, "2 notes checked, no problems\n");
     let (code, r) = v.json_code(&["check"]);
     assert_eq!(code, 0);
-    assert_eq!(r, serde_json::json!({"problems": []}));
+    assert_eq!(r, serde_json::json!({"schema_version": 1, "problems": []}));
 }
 
 #[test]

@@ -301,7 +301,7 @@ fn json_shape_is_exactly_spec_section_5() {
     let v = vault();
     let (code, r) = v.json_code(&["search", "hound"]);
     assert_eq!(code, 0);
-    assert_eq!(keys(&r), vec!["hits", "query"]);
+    assert_eq!(keys(&r), vec!["hits", "query", "schema_version"]);
     assert_eq!(r["query"], "hound");
     let hits = r["hits"].as_array().expect("hits");
     assert_eq!(hits.len(), 1);
@@ -335,7 +335,10 @@ fn nothing_found_is_exit_1_with_valid_json() {
     let v = vault();
     let (code, r) = v.json_code(&["search", "xylophone"]);
     assert_eq!(code, 1);
-    assert_eq!(r, serde_json::json!({"query": "xylophone", "hits": []}));
+    assert_eq!(
+        r,
+        serde_json::json!({"schema_version": 1, "query": "xylophone", "hits": []})
+    );
     let (code, out, err) = v.run(&["search", "xylophone"]);
     assert_eq!(code, 1);
     assert!(out.is_empty(), "{out}");

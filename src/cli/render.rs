@@ -21,6 +21,10 @@ pub const CYAN: Style = AnsiColor::Cyan.on_default();
 pub const MATCH: Style = AnsiColor::Red.on_default().bold();
 pub const PLAIN: Style = Style::new();
 
+/// The version of the JSON documents' shapes; bumped when a field changes
+/// meaning or goes away (new fields do not bump it).
+pub const JSON_SCHEMA_VERSION: u32 = 1;
+
 /// Collected output, written in one go at the end (so a closed pipe is one
 /// quiet error, not many).
 pub struct Out {
@@ -69,18 +73,19 @@ impl Out {
     }
 
     pub fn json<T: Serialize>(&mut self, v: &T) {
-        let s = if self.stale.get() {
-            match serde_json::to_value(v) {
-                Ok(serde_json::Value::Object(mut m)) => {
-                    m.insert("stale".into(), serde_json::Value::Bool(true));
-                    serde_json::to_string_pretty(&m)
-                }
-                Ok(other) => serde_json::to_string_pretty(&other),
-                Err(e) => Err(e),
+        // every document says first which shape it has (docs/json.md), and
+        // whether it may miss changes; the fields keep their order
+        let s = serde_json::to_string_pretty(v).map(|body| {
+            let mut head = format!("{{\n  \"schema_version\": {JSON_SCHEMA_VERSION}");
+            if self.stale.get() {
+                head.push_str(",\n  \"stale\": true");
             }
-        } else {
-            serde_json::to_string_pretty(v)
-        };
+            match body.strip_prefix("{\n") {
+                Some(rest) => format!("{head},\n{rest}"),
+                None if body == "{}" => format!("{head}\n}}"),
+                None => body,
+            }
+        });
         let s = s.unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
         self.line(s);
     }
