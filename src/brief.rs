@@ -8,7 +8,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::concepts::Concepts;
-use crate::followup::{BirthdayItem, DueOptions, NextDue, Reason, due, next_due};
+use crate::followup::{BirthdayItem, DueOptions, NextDue, Reason, days_between, due, next_due};
 use crate::ledger::{Exchange, exchanges};
 use crate::topics::{Partners, Person};
 use crate::vault::cadence::Cadence;
@@ -221,9 +221,7 @@ pub fn plan(
             .get(path)
             .and_then(|n| n.facts.cadence().or(default_cadence))
             .and_then(|c| c.after(today))
-            .map_or(30.0, |d| {
-                (d.to_jiff_days() - today.to_jiff_days()).max(1) as f64
-            })
+            .map_or(30.0, |d| days_between(today, d).max(1) as f64)
     };
     for f in &report.followups {
         let over = -f.days as f64;
@@ -287,19 +285,6 @@ pub fn plan(
         }
     }
     list
-}
-
-/// Days since the epoch, for spans in days.
-trait JiffDays {
-    fn to_jiff_days(self) -> i64;
-}
-
-impl JiffDays for Date {
-    fn to_jiff_days(self) -> i64 {
-        Date::constant(1970, 1, 1)
-            .until(self)
-            .map_or(0, |s| i64::from(s.get_days()))
-    }
 }
 
 #[cfg(test)]

@@ -67,7 +67,8 @@ fn rule_due(note: &Note, today: Date, default_cadence: Option<Cadence>) -> Optio
     }
 }
 
-fn days_between(from: Date, to: Date) -> i64 {
+/// Whole days from `from` to `to` (negative when `to` is earlier).
+pub fn days_between(from: Date, to: Date) -> i64 {
     (to.to_jiff_epoch_days() - from.to_jiff_epoch_days()).into()
 }
 

@@ -6,6 +6,7 @@
 use jiff::civil::Date;
 use serde::Serialize;
 
+use crate::vault::names::fold;
 use crate::vault::note::Note;
 
 /// Which way something went.
@@ -83,6 +84,32 @@ pub fn exchanges(n: &Note) -> Vec<Exchange> {
         .collect();
     v.sort_by_key(|x| (x.date, x.line));
     v
+}
+
+/// The introductions a note records (`gave: intro …`, also got), folded,
+/// for [`introduced`].
+pub fn intro_texts(n: &Note) -> Vec<String> {
+    exchanges(n)
+        .into_iter()
+        .filter(|x| x.kind == Kind::Intro)
+        .map(|x| fold(&x.text))
+        .collect()
+}
+
+/// Does one of these introductions name `other`?
+pub fn introduced(intro_texts: &[String], other: &Note) -> bool {
+    let name = fold(&other.name);
+    !name.is_empty() && intro_texts.iter().any(|t| t.contains(&name))
+}
+
+impl Way {
+    /// `gave` or `got `, four letters wide for columns.
+    pub fn word(self) -> &'static str {
+        match self {
+            Way::Gave => "gave",
+            Way::Got => "got ",
+        }
+    }
 }
 
 /// A contact's side of the ledger.

@@ -61,6 +61,11 @@ pub struct Options {
 /// One-line notices collected while a command runs.
 pub type Notices = std::sync::Arc<std::sync::Mutex<Vec<String>>>;
 
+/// The notice when a damaged index was rebuilt.
+fn rebuilt_notice(e: &IndexError) -> String {
+    format!("the index could not be read ({e}); rebuilt it")
+}
+
 fn notify(n: &Notices, text: String) {
     if let Ok(mut v) = n.lock()
         && !v.contains(&text)
@@ -165,10 +170,7 @@ impl Session {
             stale,
         } = match index::open(&root, &rules, o.mode, progress) {
             Err(e) if e.damaged() && o.mode != SyncMode::Rebuild => {
-                notify(
-                    &o.notices,
-                    format!("the index could not be read ({e}); rebuilt it"),
-                );
+                notify(&o.notices, rebuilt_notice(&e));
                 index::open(&root, &rules, SyncMode::Rebuild, progress)?
             }
             r => r?,
@@ -209,10 +211,7 @@ impl Session {
                 self.repaired.set(true);
                 let opened = index::open(&self.root, &self.rules, SyncMode::Rebuild, &NoProgress)
                     .map_err(|_| e_owned(&e))?;
-                notify(
-                    &self.notices,
-                    format!("the index could not be read ({e}); rebuilt it"),
-                );
+                notify(&self.notices, rebuilt_notice(&e));
                 *self.view.borrow_mut() = opened.view;
                 Ok(f(&self.view.borrow())?)
             }

@@ -164,6 +164,8 @@ pub struct Partners {
     keys: Vec<Vec<(String, String)>>,
     /// key → the contacts holding it
     holders: HashMap<String, Vec<usize>>,
+    /// each note's introductions given (`ledger::intro_texts`)
+    intros: Vec<Vec<String>>,
     resolver: LinkResolver,
 }
 
@@ -202,6 +204,7 @@ impl Partners {
         Partners {
             keys,
             holders,
+            intros: notes.iter().map(crate::ledger::intro_texts).collect(),
             resolver: LinkResolver::new(notes),
         }
     }
@@ -220,13 +223,7 @@ impl Partners {
                 .iter()
                 .any(|l| self.resolver.resolve(&l.target).contains(&b))
         };
-        let introduced = |a: usize, b: usize| {
-            let name = fold(&notes[b].name);
-            !name.is_empty()
-                && crate::ledger::exchanges(&notes[a])
-                    .iter()
-                    .any(|x| x.kind == crate::ledger::Kind::Intro && fold(&x.text).contains(&name))
-        };
+        let introduced = |a: usize, b: usize| crate::ledger::introduced(&self.intros[a], &notes[b]);
         // how many keys each other holder shares, in holder order
         let mut count: HashMap<usize, usize> = HashMap::new();
         for (k, _) in mine {
@@ -288,16 +285,13 @@ pub fn intros(notes: &[Note], concepts: &Concepts, limit: usize) -> Vec<Pair> {
     // an introduction already made: a `gave: intro` entry naming the other
     // (a link to them is a link, above; a plain name counts too)
     for (i, n) in notes.iter().enumerate() {
-        for x in crate::ledger::exchanges(n)
-            .iter()
-            .filter(|x| x.kind == crate::ledger::Kind::Intro)
-        {
-            let said = fold(&x.text);
-            for &j in &active {
-                let name = fold(&notes[j].name);
-                if j != i && !name.is_empty() && said.contains(&name) {
-                    linked.insert((i.min(j), i.max(j)));
-                }
+        let given = crate::ledger::intro_texts(n);
+        if given.is_empty() {
+            continue;
+        }
+        for &j in &active {
+            if j != i && crate::ledger::introduced(&given, &notes[j]) {
+                linked.insert((i.min(j), i.max(j)));
             }
         }
     }

@@ -193,6 +193,11 @@ fn overlay(root: &Path, fields: &Fields, walked: &Scan, state: &State) -> Result
     }))
 }
 
+/// The notice when the index could not be written here.
+fn not_updated(e: &IndexError) -> String {
+    format!("could not update the index ({e}); changed notes were read directly")
+}
+
 /// The committed index with the walk's changes laid over it: for a reader
 /// that cannot update the index (another process holds the writer, or the
 /// folder cannot be written). `why_not` is the reason the index was not
@@ -342,18 +347,12 @@ pub fn open(
                         progress,
                     ) {
                         Ok(done) => return Opened::synced(root, &fields, done),
-                        Err(e) if e.cannot_write() => Some(format!(
-                            "could not update the index ({}); changed notes were read directly",
-                            e
-                        )),
+                        Err(e) if e.cannot_write() => Some(not_updated(&e)),
                         Err(e) => return Err(e),
                     }
                 }
                 Ok(None) => None,
-                Err(e) if e.cannot_write() => Some(format!(
-                    "could not update the index ({}); changed notes were read directly",
-                    e
-                )),
+                Err(e) if e.cannot_write() => Some(not_updated(&e)),
                 Err(e) => return Err(e),
             };
             if why_not.is_some() {

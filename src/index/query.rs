@@ -904,6 +904,22 @@ impl IndexView {
 
     /// A compound that holds a concept word, at [`PART_BOOST`] of the asked
     /// word's score (its boost evens out how rare each word is).
+    /// The number of documents and the idf of the most common of the asked
+    /// words' terms: what a concept's other words are scaled against.
+    fn asked_idf(searcher: &Searcher, asked: &[Term]) -> (u64, f32) {
+        let n = searcher
+            .segment_readers()
+            .iter()
+            .map(|s| u64::from(s.max_doc()))
+            .sum::<u64>();
+        let most = asked
+            .iter()
+            .map(|t| searcher.doc_freq(t).unwrap_or(0))
+            .max()
+            .unwrap_or(0);
+        (n, idf(n, most))
+    }
+
     fn part_query(
         &self,
         searcher: &Searcher,
@@ -916,20 +932,7 @@ impl IndexView {
         if df == 0 {
             return None;
         }
-        let n = searcher
-            .segment_readers()
-            .iter()
-            .map(|s| u64::from(s.max_doc()))
-            .sum::<u64>();
-        let asked = span.asked_terms(self, f);
-        let ask_idf = idf(
-            n,
-            asked
-                .iter()
-                .map(|t| searcher.doc_freq(t).unwrap_or(0))
-                .max()
-                .unwrap_or(0),
-        );
+        let (n, ask_idf) = Self::asked_idf(searcher, &span.asked_terms(self, f));
         let boost = PART_BOOST * ask_idf / idf(n, df).max(f32::EPSILON);
         Some(Box::new(BoostQuery::new(term_query(t), boost)))
     }
@@ -1036,16 +1039,11 @@ impl IndexView {
         span: &SpanPlan,
         member: &str,
     ) -> Option<Box<dyn Query>> {
-        let n = searcher
-            .segment_readers()
-            .iter()
-            .map(|s| u64::from(s.max_doc()))
-            .sum::<u64>();
         let df = |t: &Term| searcher.doc_freq(t).unwrap_or(0);
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for f in [v.folded, v.stem] {
             let asked = span.asked_terms(self, f);
-            let ask_idf = idf(n, asked.iter().map(df).max().unwrap_or(0));
+            let (n, ask_idf) = Self::asked_idf(searcher, &asked);
             let terms = self.folded_terms(f, member);
             if f == v.folded && terms.len() > 1 {
                 // a member of several words is a phrase (only folded fields have positions)

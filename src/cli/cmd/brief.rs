@@ -107,8 +107,7 @@ pub fn brief(ctx: &mut Ctx, name: &str) -> anyhow::Result<Exit> {
     if !b.exchanges.is_empty() {
         o.line(o.styled(BOLD, "Gave and got"));
         for x in &b.exchanges {
-            let way = if x.way == Way::Gave { "gave" } else { "got " };
-            o.line(format!("  {}  {way}  {}", x.date, x.text));
+            o.line(format!("  {}  {}  {}", x.date, x.way.word(), x.text));
         }
     }
     if !b.suggestions.is_empty() {

@@ -12,7 +12,7 @@ use crate::cli::render::{BOLD, DIM, GREEN, MAGENTA, YELLOW};
 use crate::edit::atomic::{Editor, no_hook};
 use crate::edit::{LogRequest, log_to_file};
 use crate::index::SyncMode;
-use crate::ledger::{Way, article, ledger as accounts};
+use crate::ledger::{article, ledger as accounts};
 use crate::session::Session;
 use crate::vault::cadence::Cadence;
 use crate::vault::note::Note;
@@ -184,11 +184,7 @@ pub fn ledger(ctx: &mut Ctx, name: Option<&str>, since: Option<Cadence>) -> anyh
             o.styled(DIM, &last)
         ));
         for x in a.exchanges.iter().rev() {
-            let way = match x.way {
-                Way::Gave => "gave",
-                Way::Got => "got ",
-            };
-            o.line(format!("  {}  {way}  {}", x.date, x.text));
+            o.line(format!("  {}  {}  {}", x.date, x.way.word(), x.text));
         }
     }
     Ok(exit)

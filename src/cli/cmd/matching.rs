@@ -100,19 +100,21 @@ pub fn run(
         }
         return Ok(Exit::NothingFound);
     }
+    // the whole model is read only when needed, and then once
+    let needs_notes = !words.is_empty() && (s.reading.selective() || text.is_some());
+    let notes = if needs_notes { s.notes()? } else { vec![] };
     let mut matches = if words.is_empty() {
         vec![]
     } else if s.reading.selective() {
         // the index knows notes with front matter; the config's `contacts`
         // picks among them
-        let contacts: std::collections::HashSet<String> = s
-            .notes()?
-            .into_iter()
+        let contacts: std::collections::HashSet<&str> = notes
+            .iter()
             .filter(|n| n.is_contact)
-            .map(|n| n.path)
+            .map(|n| n.path.as_str())
             .collect();
         let mut m = s.match_topics(&words, limit.saturating_mul(4))?;
-        m.retain(|m| contacts.contains(&m.path));
+        m.retain(|m| contacts.contains(m.path.as_str()));
         m
     } else {
         s.match_topics(&words, limit)?
@@ -120,7 +122,7 @@ pub fn run(
     // an article already given to someone: marked and ranked after the others
     if let Some(t) = &text {
         let (title, url) = crate::ledger::article(t);
-        let given = given_dates(&s.notes()?, &title, url.as_deref());
+        let given = given_dates(&notes, &title, url.as_deref());
         for m in &mut matches {
             m.already_given = given.get(&m.path).copied();
         }
