@@ -1,5 +1,5 @@
 //! The new-contact template: `.rapport/template.md` when the vault has one,
-//! else a built-in one shaped like SPEC §2. Placeholders `{{name}}`,
+//! else the built-in one (`builtin`, from the field table). Placeholders `{{name}}`,
 //! `{{field}}`, `{{interests}}`, `{{tags}}`, `{{cadence}}` and `{{today}}` are
 //! filled in; inside the front matter as YAML (quoted when needed, lists as
 //! `[a, b]`), in the body as plain text (lists joined by `, `). Pure.
@@ -8,32 +8,25 @@ use jiff::civil::Date;
 
 use crate::edit::frontmatter::yaml_scalar;
 use crate::edit::{lines, split_bom};
+use crate::vault::fields::{FIELDS, Template};
 use crate::vault::frontmatter::{Split, split};
 
-/// The template used when the vault has no `.rapport/template.md`.
-pub const BUILTIN: &str = "---
-name: {{name}}
-aliases: []
-tags: {{tags}}
-company:
-role:
-field: {{field}}
-interests: {{interests}}
-training:
-location:
-email:
-birthday:
-met:
-last_contact:
-next_contact:
-cadence: {{cadence}}
----
-# {{name}}
-
-## Log
-
-## Open
-";
+/// The template used when the vault has no `.rapport/template.md`: the
+/// fields the field table marks for it, in table order, then the heading and
+/// the Log and Open sections.
+pub fn builtin() -> String {
+    let mut t = String::from("---\n");
+    for f in FIELDS {
+        match f.template {
+            Template::No => continue,
+            Template::Empty => t.push_str(&format!("{}:\n", f.key)),
+            Template::EmptyList => t.push_str(&format!("{}: []\n", f.key)),
+            Template::Filled => t.push_str(&format!("{0}: {{{{{0}}}}}\n", f.key)),
+        }
+    }
+    t.push_str("---\n# {{name}}\n\n## Log\n\n## Open\n");
+    t
+}
 
 /// What `new` was told about the person.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,7 +117,7 @@ pub fn render(template: &str, c: &NewContact) -> String {
 mod tests {
     use jiff::civil::date;
 
-    use super::{BUILTIN, NewContact, render};
+    use super::{NewContact, builtin, render};
     use crate::vault::note::parse_note;
 
     fn contact() -> NewContact {
@@ -140,7 +133,7 @@ mod tests {
 
     #[test]
     fn builtin_parses_back() {
-        let text = render(BUILTIN, &contact());
+        let text = render(&builtin(), &contact());
         let n = parse_note("people/juergen-mueller.md", text.as_bytes()).note;
         assert!(n.problems.is_empty(), "{:?}\n{text}", n.problems);
         assert!(n.is_contact);
@@ -151,10 +144,21 @@ mod tests {
             vec!["sailing", "public speaking: the art"]
         );
         assert_eq!(n.facts.tags, vec!["kiel"]);
-        assert_eq!(n.facts.cadence.as_deref(), Some("6w"));
+        assert_eq!(
+            n.facts.cadence.map(|c| c.to_string()).as_deref(),
+            Some("6w")
+        );
         assert!(text.contains("\n# Jürgen Müller\n"));
         assert!(text.contains("\nfield: coaching\n"));
         assert!(!text.lines().any(|l| l.ends_with(' ')), "{text}");
+    }
+
+    #[test]
+    fn builtin_is_the_documented_template() {
+        assert_eq!(
+            builtin(),
+            "---\nname: {{name}}\naliases: []\ntags: {{tags}}\ncompany:\nrole:\nfield: {{field}}\ninterests: {{interests}}\ntraining:\nlocation:\nemail:\nbirthday:\nmet:\nlast_contact:\nnext_contact:\ncadence: {{cadence}}\n---\n# {{name}}\n\n## Log\n\n## Open\n"
+        );
     }
 
     #[test]
@@ -167,7 +171,7 @@ mod tests {
             cadence: None,
             today: date(2026, 11, 26),
         };
-        let text = render(BUILTIN, &c);
+        let text = render(&builtin(), &c);
         let n = parse_note("people/o-brien.md", text.as_bytes()).note;
         assert!(n.problems.is_empty(), "{:?}\n{text}", n.problems);
         assert_eq!(n.name, c.name);

@@ -64,18 +64,6 @@ pub struct TopicMatch {
     pub line: Option<usize>,
 }
 
-/// Weights of §4: interests most, then training and field, then tags, role,
-/// company, then the body.
-pub const TOPIC_WEIGHTS: [(Group, f32); 7] = [
-    (Group::Interests, 8.0),
-    (Group::Training, 4.0),
-    (Group::Field, 4.0),
-    (Group::Tags, 2.0),
-    (Group::Role, 2.0),
-    (Group::Company, 2.0),
-    (Group::Body, 1.0),
-];
-
 /// How much a concept's other words count against the word asked for: a
 /// contact who wrote `Segeln` ranks below one who wrote `sailing`, for
 /// `match sailing`, in the same field.
@@ -681,14 +669,10 @@ impl IndexView {
         }
         let mut p = QueryParser::new(self.fields.schema.clone(), all, query_tokenizers());
         p.set_conjunction_by_default();
-        for (g, boost) in [
-            (Group::Name, 3.0),
-            (Group::Aliases, 2.5),
-            (Group::Interests, 2.0),
-            (Group::Training, 1.5),
-            (Group::Field, 1.5),
-            (Group::Tags, 1.5),
-        ] {
+        for (g, boost) in Group::ALL
+            .into_iter()
+            .filter_map(|g| g.search_boost().map(|b| (g, b)))
+        {
             let v = self.fields.group(g);
             for f in [v.folded, v.stem] {
                 p.set_field_boost(f, boost);
@@ -944,7 +928,7 @@ impl IndexView {
             .iter()
             .filter_map(|end| r.strip_suffix(end))
             .any(|b| COMPOUND_HEADS.contains(&b));
-        bare || TOPIC_WEIGHTS.iter().any(|(g, _)| {
+        bare || Group::topic_weights().iter().any(|(g, _)| {
             let f = self.fields.group(*g).folded;
             searcher
                 .doc_freq(&Term::from_field_text(f, r))
@@ -983,7 +967,7 @@ impl IndexView {
             }
         }
         let mut out: Vec<String> = Vec::new();
-        for (g, _) in TOPIC_WEIGHTS {
+        for &(g, _) in Group::topic_weights() {
             let f = self.fields.group(g).folded;
             for b in &bases {
                 let mut found = 0;
@@ -1124,7 +1108,7 @@ impl IndexView {
         for span in &mut plan {
             span.parts = self.compound_parts(&searcher, concepts, span);
         }
-        let groups: Vec<(Group, f32, Box<dyn Query>)> = TOPIC_WEIGHTS
+        let groups: Vec<(Group, f32, Box<dyn Query>)> = Group::topic_weights()
             .iter()
             .map(|(g, w)| (*g, *w, self.topic_group_query(&searcher, *g, &plan)))
             .collect();
@@ -1169,7 +1153,7 @@ impl IndexView {
                 continue;
             }
             let mut asked: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            for (g, _) in TOPIC_WEIGHTS {
+            for &(g, _) in Group::topic_weights() {
                 let v = self.fields.group(g);
                 for f in [v.folded, v.stem] {
                     for t in span.asked_terms(self, f) {
@@ -1181,14 +1165,14 @@ impl IndexView {
                 .weight(enable)
                 .map_err(tv_err(&dir))?;
             let mut members = Vec::new();
-            for (g, _) in TOPIC_WEIGHTS {
+            for &(g, _) in Group::topic_weights() {
                 for m in &span.members {
                     if let Some(q) = self.member_query(&searcher, self.fields.group(g), span, m) {
                         members.push((m.clone(), q.weight(enable).map_err(tv_err(&dir))?));
                     }
                 }
             }
-            for (g, _) in TOPIC_WEIGHTS {
+            for &(g, _) in Group::topic_weights() {
                 for part in &span.parts {
                     let f = self.fields.group(g).folded;
                     if let Some(q) = self.part_query(&searcher, f, span, part) {

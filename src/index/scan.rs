@@ -7,7 +7,7 @@ use std::time::UNIX_EPOCH;
 
 use std::sync::{Condvar, Mutex};
 
-use crate::vault::note::{Problem, Severity};
+use crate::vault::note::{Code, Problem, Severity};
 use crate::vault::rules::NoteRules;
 
 /// What a stat says about a file, enough to tell that it may have changed.
@@ -100,7 +100,7 @@ pub fn stat_note(root: &Path, canonical_root: &Path, rel: &str) -> Result<Option
                 if !target.starts_with(canonical_root) {
                     return Err(Problem::new(
                         Severity::Warning,
-                        "symlink",
+                        Code::Symlink,
                         "symlink points outside the vault; not followed",
                     ));
                 }
@@ -109,7 +109,7 @@ pub fn stat_note(root: &Path, canonical_root: &Path, rel: &str) -> Result<Option
             Err(e) => {
                 return Err(Problem::new(
                     Severity::Warning,
-                    "symlink",
+                    Code::Symlink,
                     format!("broken or looping symlink: {e}"),
                 ));
             }
@@ -120,14 +120,14 @@ pub fn stat_note(root: &Path, canonical_root: &Path, rel: &str) -> Result<Option
     if md.is_dir() {
         return Err(Problem::new(
             Severity::Warning,
-            "not_a_file",
+            Code::NotAFile,
             "a folder named like a note; its contents are walked, the folder itself is not a note",
         ));
     }
     if !md.is_file() {
         return Err(Problem::new(
             Severity::Warning,
-            "not_a_file",
+            Code::NotAFile,
             "not a regular file (FIFO, socket or device); not read",
         ));
     }
@@ -244,7 +244,11 @@ fn walk_dir(
             };
             out.problems.push(ScanProblem {
                 rel: rel.to_string(),
-                problem: Problem::new(Severity::Error, "io", format!("cannot read folder: {why}")),
+                problem: Problem::new(
+                    Severity::Error,
+                    Code::Io,
+                    format!("cannot read folder: {why}"),
+                ),
             });
             return;
         }
@@ -264,7 +268,7 @@ fn walk_dir(
                     rel: child_rel,
                     problem: Problem::new(
                         Severity::Error,
-                        "encoding",
+                        Code::Encoding,
                         "file name is not valid UTF-8; not indexed (rename it)",
                     ),
                 });
@@ -280,7 +284,7 @@ fn walk_dir(
                     rel: child_rel.clone(),
                     problem: Problem::new(
                         Severity::Warning,
-                        "not_a_file",
+                        Code::NotAFile,
                         "a folder named like a note; its contents are walked, the folder itself is not a note",
                     ),
                 });
@@ -290,7 +294,7 @@ fn walk_dir(
                     rel: child_rel,
                     problem: Problem::new(
                         Severity::Warning,
-                        "depth",
+                        Code::Depth,
                         "folder nested too deep; not walked",
                     ),
                 });
@@ -312,7 +316,7 @@ fn walk_dir(
             if let Some(why) = why {
                 out.problems.push(ScanProblem {
                     rel: child_rel,
-                    problem: Problem::new(Severity::Warning, "symlink", why),
+                    problem: Problem::new(Severity::Warning, Code::Symlink, why),
                 });
             }
             continue;
@@ -331,7 +335,7 @@ fn walk_dir(
                     rel: child_rel,
                     problem: Problem::new(
                         Severity::Error,
-                        "io",
+                        Code::Io,
                         format!("cannot read: {}", e.kind()),
                     ),
                 }),

@@ -14,8 +14,27 @@ use tantivy::tokenizer::{
     TokenFilter, TokenStream, Tokenizer, TokenizerManager,
 };
 
-/// Bump when the schema, analyzers or stored meta format change: a mismatch rebuilds.
-pub const SCHEMA_VERSION: u32 = 6;
+/// Bump when the schema, analyzers or stored meta format change: a mismatch
+/// rebuilds. A change to the field table needs no bump: [`schema_stamp`]
+/// includes a fingerprint of it.
+pub const SCHEMA_VERSION: u32 = 7;
+
+/// What `rapport-version` holds: [`SCHEMA_VERSION`] and a fingerprint of the
+/// field table's keys, aliases and groups (a new field, or one searched
+/// elsewhere, changes what is stored and indexed), e.g. `7-3f09a1c2`.
+pub fn schema_stamp() -> String {
+    let mut h = blake3::Hasher::new();
+    for f in crate::vault::fields::FIELDS {
+        h.update(f.key.as_bytes());
+        for a in f.aliases {
+            h.update(b"|");
+            h.update(a.as_bytes());
+        }
+        h.update(format!("={:?};", f.group).as_bytes());
+    }
+    let hex = h.finalize().to_hex();
+    format!("{SCHEMA_VERSION}-{}", &hex[..8])
+}
 
 /// The longest word (run of alphanumeric chars, in bytes as written) that is
 /// indexed and can be searched for: long enough for a SHA-512 in hex or a long
@@ -33,66 +52,7 @@ pub fn too_long_word(text: &str) -> Option<&str> {
 pub const TOKENIZER_FOLD: &str = "rapport_fold";
 pub const TOKENIZER_STEM: &str = "rapport_stem";
 
-/// A group of text the user can name in a query prefix (`interests:sail`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Group {
-    Name,
-    Aliases,
-    Tags,
-    Interests,
-    Training,
-    Field,
-    Role,
-    Company,
-    Location,
-    Body,
-    Extra,
-}
-
-impl Group {
-    pub const ALL: [Group; 11] = [
-        Group::Name,
-        Group::Aliases,
-        Group::Tags,
-        Group::Interests,
-        Group::Training,
-        Group::Field,
-        Group::Role,
-        Group::Company,
-        Group::Location,
-        Group::Body,
-        Group::Extra,
-    ];
-
-    /// The name used in queries and in `match` results.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Group::Name => "name",
-            Group::Aliases => "aliases",
-            Group::Tags => "tags",
-            Group::Interests => "interests",
-            Group::Training => "training",
-            Group::Field => "field",
-            Group::Role => "role",
-            Group::Company => "company",
-            Group::Location => "location",
-            Group::Body => "body",
-            Group::Extra => "extra",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Group> {
-        let s = s.to_ascii_lowercase();
-        let s = match s.as_str() {
-            "alias" => "aliases",
-            "tag" => "tags",
-            "interest" => "interests",
-            "text" => "body",
-            other => other,
-        };
-        Group::ALL.into_iter().find(|g| g.as_str() == s)
-    }
-}
+pub use crate::vault::fields::Group;
 
 /// The two fields of one text group.
 #[derive(Debug, Clone, Copy)]

@@ -14,7 +14,7 @@ use tantivy::directory::{
 use tantivy::{Index, IndexReader, ReloadPolicy};
 
 use crate::dotdir;
-use crate::index::schema::{self, Fields, SCHEMA_VERSION};
+use crate::index::schema::{self, Fields, schema_stamp};
 use crate::index::state::{State, Summary};
 
 pub const VERSION_FILE: &str = "rapport-version";
@@ -251,13 +251,11 @@ impl WriteLock {
 /// Open the index in `dir` with rapport's analyzers, checking the schema version.
 pub fn open_index(dir: &Path) -> Result<Index> {
     let v = fs::read_to_string(dir.join(VERSION_FILE)).map_err(io_err(dir))?;
-    if v.trim() != SCHEMA_VERSION.to_string() {
+    let stamp = schema_stamp();
+    if v.trim() != stamp {
         return Err(IndexError::Io {
             path: dir.to_path_buf(),
-            source: io::Error::other(format!(
-                "index schema version {} is not {SCHEMA_VERSION}",
-                v.trim()
-            )),
+            source: io::Error::other(format!("index schema version {} is not {stamp}", v.trim())),
         });
     }
     let mmap = MmapDirectory::open(dir).map_err(|e| tv_err(dir)(e.into()))?;
@@ -396,7 +394,7 @@ pub fn create_new(paths: &Paths, fields: &Fields) -> Result<(PathBuf, Index)> {
 /// Put a complete new index (with version and state written) in place.
 pub fn swap_in(paths: &Paths, new_dir: &Path) -> Result<()> {
     let vf = new_dir.join(VERSION_FILE);
-    fs::write(&vf, format!("{SCHEMA_VERSION}\n")).map_err(io_err(&vf))?;
+    fs::write(&vf, format!("{}\n", schema_stamp())).map_err(io_err(&vf))?;
     make_private(new_dir);
     let old = paths.cache.join("index.old");
     remove_any(&old).map_err(io_err(&old))?;

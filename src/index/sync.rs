@@ -18,7 +18,8 @@ use crate::index::scan::{Entry, Scan, Stat};
 use crate::index::schema::{Fields, Group};
 use crate::index::state::{State, Summary};
 use crate::index::store::{self, IndexError, Paths, Result, WriteLock, tv_err};
-use crate::vault::note::{Parsed, Problem, Severity, parse_note};
+use crate::vault::fields::{FIELDS, Slot, values};
+use crate::vault::note::{Code, Parsed, Problem, Severity, parse_note};
 
 /// What one sync did.
 #[derive(Debug, Default, Clone, Serialize)]
@@ -98,22 +99,28 @@ pub fn note_doc(fields: &Fields, parsed: &Parsed, hash: u64) -> TantivyDocument 
         doc.add_text(v.folded, text);
         doc.add_text(v.stem, text);
     };
-    add(Group::Name, &n.name);
-    add(Group::Aliases, &f.aliases.join("\n"));
-    add(Group::Tags, &f.tags.join("\n"));
-    add(Group::Interests, &f.interests.join("\n"));
-    add(Group::Training, &f.training.join("\n"));
-    add(Group::Field, &f.field.join("\n"));
-    add(Group::Role, f.role.as_deref().unwrap_or(""));
-    add(Group::Company, f.company.as_deref().unwrap_or(""));
-    add(Group::Location, f.location.as_deref().unwrap_or(""));
-    add(Group::Body, &parsed.body);
-    let mut extra = parsed.extra_text.clone();
-    for s in [&f.email, &f.met, &f.status].into_iter().flatten() {
-        extra.push('\n');
-        extra.push_str(s);
+    // each group's text: its fields' values in table order, one per line
+    let mut text: BTreeMap<Group, String> = BTreeMap::new();
+    text.insert(Group::Name, n.name.clone());
+    text.insert(Group::Extra, parsed.extra_text.clone());
+    for def in FIELDS {
+        let Some(g) = def.group.filter(|_| !matches!(def.slot, Slot::Name)) else {
+            continue;
+        };
+        let t = text.entry(g).or_default();
+        for v in values(def, f) {
+            if !t.is_empty() {
+                t.push('\n');
+            }
+            t.push_str(&v);
+        }
     }
-    add(Group::Extra, &extra);
+    for g in Group::ALL {
+        match g {
+            Group::Body => add(g, &parsed.body),
+            _ => add(g, text.get(&g).map_or("", String::as_str)),
+        }
+    }
     doc
 }
 
@@ -127,7 +134,7 @@ pub fn read_note(root: &Path, rel: &str) -> (u64, Parsed) {
             // not an empty note: a note that cannot be read
             p.note.problems = vec![Problem::new(
                 Severity::Error,
-                "io",
+                Code::Io,
                 format!("cannot read: {}", e.kind()),
             )];
             (0, p)

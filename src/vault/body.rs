@@ -6,7 +6,7 @@
 use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
 use crate::vault::cadence::leading_date;
-use crate::vault::note::{LogEntry, OpenItem, Problem, Severity, WikiLink};
+use crate::vault::model::{Code, LogEntry, OpenItem, Problem, Severity, WikiLink};
 
 /// What the body says.
 #[derive(Debug, Default)]
@@ -343,7 +343,7 @@ pub fn conflict_markers(text: &str, problems: &mut Vec<Problem>) {
             problems.push(
                 Problem::new(
                     Severity::Error,
-                    "conflict",
+                    Code::Conflict,
                     "merge-conflict marker: resolve the conflict before this note can be trusted",
                 )
                 .at(i + 1, Some(1), text),

@@ -6,7 +6,7 @@ use std::fmt;
 
 use jiff::civil::Date;
 use jiff::{Span, ToSpan};
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A keep-in-touch rhythm: a count of days, weeks, months or years.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -119,6 +119,13 @@ impl fmt::Display for Cadence {
 impl Serialize for Cadence {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Cadence {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Cadence, D::Error> {
+        let s = String::deserialize(d)?;
+        Cadence::parse(&s).map_err(serde::de::Error::custom)
     }
 }
 
@@ -292,6 +299,13 @@ impl fmt::Display for Birthday {
 impl Serialize for Birthday {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Birthday {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Birthday, D::Error> {
+        let s = String::deserialize(d)?;
+        Birthday::parse(&s).map_err(serde::de::Error::custom)
     }
 }
 

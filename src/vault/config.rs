@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::vault::cadence::Cadence;
+use crate::vault::model::DEFAULT_INACTIVE;
 use crate::vault::names::fold;
-use crate::vault::note::DEFAULT_INACTIVE;
 
 /// The parsed configuration with defaults applied.
 #[derive(Debug, Clone)]

@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 
 use serde_norway::Value;
 
-use crate::vault::cadence::{Birthday, Cadence, parse_date};
-use crate::vault::note::{Facts, Problem, Severity};
+use crate::vault::cadence::Cadence;
+use crate::vault::fields::{Applied, alias_of, apply_field, scalar};
+use crate::vault::model::{Code, Facts, Problem, Severity};
 
 /// Where the front matter is, if any.
 #[derive(Debug, PartialEq, Eq)]
@@ -69,45 +70,6 @@ fn key_line(yaml: &str, yaml_line: usize, key: &str) -> Option<usize> {
                 .is_some_and(|rest| rest.trim_start().starts_with(':'))
         })
         .map(|i| i + yaml_line)
-}
-
-fn scalar(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.trim().to_string()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        Value::Tagged(t) => scalar(&t.value),
-        Value::Null | Value::Sequence(_) | Value::Mapping(_) => None,
-    }
-    .filter(|s| !s.is_empty())
-}
-
-/// A list field: a YAML list, a single string, or a comma-separated string.
-fn list(v: &Value) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut push = |s: &str| {
-        for part in s.split(',') {
-            let p = part.trim();
-            if !p.is_empty() {
-                out.push(p.to_string());
-            }
-        }
-    };
-    match v {
-        Value::Sequence(items) => {
-            for i in items {
-                if let Some(s) = scalar(i) {
-                    push(&s);
-                }
-            }
-        }
-        other => {
-            if let Some(s) = scalar(other) {
-                push(&s);
-            }
-        }
-    }
-    out
 }
 
 fn to_json(v: &Value, depth: usize) -> serde_json::Value {
@@ -380,7 +342,7 @@ pub fn parse(yaml: &str, yaml_line: usize, file_text: &str) -> FrontMatter {
     });
     if let Some((line, col, msg)) = refused {
         fm.problems
-            .push(Problem::new(Severity::Error, "yaml", msg).at(line, Some(col), file_text));
+            .push(Problem::new(Severity::Error, Code::Yaml, msg).at(line, Some(col), file_text));
         fm.extra_text = yaml.to_string();
         return fm;
     }
@@ -400,7 +362,7 @@ pub fn parse(yaml: &str, yaml_line: usize, file_text: &str) -> FrontMatter {
             let problem = match tag {
                 Some(t) => Problem::new(
                     Severity::Error,
-                    "yaml",
+                    Code::Yaml,
                     format!(
                         "invalid YAML: an unquoted {} starts a YAML comment and breaks the list; quote it: \"{}\"",
                         t.text, t.text
@@ -411,7 +373,7 @@ pub fn parse(yaml: &str, yaml_line: usize, file_text: &str) -> FrontMatter {
                     let msg = e.to_string();
                     // serde's message ends with " at line X column Y"; the location is shown separately
                     let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-                    Problem::new(Severity::Error, "yaml", format!("invalid YAML: {msg}"))
+                    Problem::new(Severity::Error, Code::Yaml, format!("invalid YAML: {msg}"))
                         .at(line, col, file_text)
                 }
             };
@@ -428,7 +390,7 @@ pub fn parse(yaml: &str, yaml_line: usize, file_text: &str) -> FrontMatter {
             fm.problems.push(
                 Problem::new(
                     Severity::Error,
-                    "yaml",
+                    Code::Yaml,
                     "front matter is not a mapping of keys to values",
                 )
                 .at(yaml_line, Some(1), file_text),
@@ -455,7 +417,7 @@ pub fn parse(yaml: &str, yaml_line: usize, file_text: &str) -> FrontMatter {
         fm.problems.push(
             Problem::new(
                 Severity::Error,
-                "yaml",
+                Code::Yaml,
                 format!(
                     "{what}: an unquoted # starts a YAML comment, so the value is empty; quote it: \"{}\"",
                     t.text
@@ -467,7 +429,7 @@ pub fn parse(yaml: &str, yaml_line: usize, file_text: &str) -> FrontMatter {
     let mut extra = BTreeMap::new();
     for (k, v) in &map {
         let Some(key) = scalar(k) else { continue };
-        let canon = builtin_alias(&key);
+        let canon = alias_of(&key);
         match apply_field(&mut fm.facts, &mut fm.name, canon.unwrap_or(&key), v) {
             Applied::Done => {
                 if let Some(c) = canon {
@@ -497,38 +459,11 @@ pub fn parse(yaml: &str, yaml_line: usize, file_text: &str) -> FrontMatter {
         && let Some(t) = fm.facts.tier.as_deref()
         && let Some(c) = tier_cadence(t)
     {
-        fm.facts.cadence = Some(c.to_string());
+        fm.facts.cadence = Some(c);
         fm.facts.sources.insert("cadence".into(), "tier".into());
     }
     fm.facts.extra = extra;
     fm
-}
-
-/// Keys that other people-note tools write, read as rapport's fields
-/// (docs/note-format.md, "Other tools' fields"): perm-cli, the Obsidian
-/// personal-CRM plugins, Obsidian Contacts.
-pub const BUILTIN_ALIASES: &[(&str, &str)] = &[
-    ("alias", "aliases"),
-    ("tag", "tags"),
-    ("lastContact", "last_contact"),
-    ("contactFrequency", "cadence"),
-    ("birthDate", "birthday"),
-    ("groups", "tags"),
-    ("prm-tier", "tier"),
-    ("prm-cadence", "cadence"),
-    ("prm-last-contacted", "last_contact"),
-    ("prm-birthday", "birthday"),
-    ("prm-snooze-until", "snooze_until"),
-    ("prm-paused", "paused"),
-    ("last_chat", "last_contact"),
-];
-
-/// The field a built-in alias stands for.
-pub fn builtin_alias(key: &str) -> Option<&'static str> {
-    BUILTIN_ALIASES
-        .iter()
-        .find(|(a, _)| *a == key)
-        .map(|(_, c)| *c)
 }
 
 /// The cadence a tier stands for by default: A/1 every 2 weeks, B/2 monthly,
@@ -547,77 +482,6 @@ pub fn tier_cadence(tier: &str) -> Option<Cadence> {
         _ => return None,
     };
     Cadence::parse(span).ok()
-}
-
-/// What became of one front-matter value.
-pub enum Applied {
-    Done,
-    /// The value cannot be read: (problem code, message).
-    Bad(&'static str, String),
-    /// Not a known field: kept as an extra key.
-    Unknown,
-}
-
-/// Read `v` as rapport's field `key` into `f` (and `name`).
-pub fn apply_field(f: &mut Facts, name: &mut Option<String>, key: &str, v: &Value) -> Applied {
-    match key {
-        "name" => *name = scalar(v),
-        "aliases" => f.aliases.extend(list(v)),
-        "tags" => f.tags.extend(
-            list(v)
-                .into_iter()
-                .map(|t| t.trim_start_matches('#').to_string())
-                .filter(|t| !t.is_empty()),
-        ),
-        "interests" => f.interests.extend(list(v)),
-        "training" => f.training.extend(list(v)),
-        "field" => f.field.extend(list(v)),
-        "company" => f.company = scalar(v),
-        "role" => f.role = scalar(v),
-        "location" => f.location = scalar(v),
-        "email" => f.email = scalar(v),
-        "met" => f.met = scalar(v),
-        "status" => f.status = scalar(v),
-        "tier" => f.tier = scalar(v),
-        "paused" => {
-            if matches!(v, Value::Bool(true))
-                || scalar(v).is_some_and(|s| s == "true" || s == "yes")
-            {
-                f.status.get_or_insert_with(|| "paused".to_string());
-            }
-        }
-        "last_contact" | "next_contact" | "snooze_until" => {
-            let Some(s) = scalar(v) else {
-                return Applied::Done;
-            };
-            match parse_date(&s) {
-                Ok(d) if key == "last_contact" => f.last_contact = Some(d),
-                Ok(d) if key == "next_contact" => f.next_contact = Some(d),
-                Ok(d) => f.snooze_until = Some(d),
-                Err(e) => return Applied::Bad("date", e),
-            }
-        }
-        "birthday" => {
-            let Some(s) = scalar(v) else {
-                return Applied::Done;
-            };
-            match Birthday::parse(&s) {
-                Ok(b) => f.birthday = Some(b.to_string()),
-                Err(e) => return Applied::Bad("date", e),
-            }
-        }
-        "cadence" => {
-            let Some(s) = scalar(v) else {
-                return Applied::Done;
-            };
-            match Cadence::parse(&s) {
-                Ok(c) => f.cadence = Some(c.to_string()),
-                Err(e) => return Applied::Bad("cadence", e),
-            }
-        }
-        _ => return Applied::Unknown,
-    }
-    Applied::Done
 }
 
 #[cfg(test)]

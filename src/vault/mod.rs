@@ -4,7 +4,9 @@
 pub mod body;
 pub mod cadence;
 pub mod config;
+pub mod fields;
 pub mod frontmatter;
+pub mod model;
 pub mod names;
 pub mod note;
 pub mod reading;

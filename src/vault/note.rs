@@ -1,120 +1,13 @@
-//! The note model: what one Markdown file says, as plain values. A `Note` is
-//! built by `parse_note` from the file's bytes; nothing here touches the disk.
-
-use std::collections::BTreeMap;
+//! Reading one note: `parse_note` builds the model (`vault::model`) from a
+//! file's bytes; nothing here touches the disk. The model types are
+//! re-exported here for the callers that name them by this path.
 
 use jiff::civil::Date;
-use serde::{Deserialize, Serialize};
 
 use crate::vault::body;
-use crate::vault::cadence::{Birthday, Cadence};
 use crate::vault::frontmatter;
-use crate::vault::names::{fold, nfc};
-
-/// Notes larger than this are indexed only up to this many bytes.
-pub const MAX_INDEXED_BYTES: usize = 16 * 1024 * 1024;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Warning,
-    Error,
-}
-
-/// Something wrong in a note, with where it is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Problem {
-    pub line: Option<usize>,
-    pub column: Option<usize>,
-    pub severity: Severity,
-    pub code: String,
-    pub message: String,
-    /// The offending source line, for `check`'s caret display.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
-}
-
-impl Problem {
-    pub fn new(severity: Severity, code: &str, message: impl Into<String>) -> Problem {
-        Problem {
-            line: None,
-            column: None,
-            severity,
-            code: code.to_string(),
-            message: message.into(),
-            source: None,
-        }
-    }
-    pub fn at(mut self, line: usize, column: Option<usize>, text: &str) -> Problem {
-        self.line = Some(line);
-        self.column = column;
-        self.source = text.lines().nth(line.saturating_sub(1)).map(|l| {
-            let mut l = l.trim_end_matches('\r').to_string();
-            if l.len() > 200 {
-                let mut cut = 200;
-                while !l.is_char_boundary(cut) {
-                    cut -= 1;
-                }
-                l.truncate(cut);
-            }
-            l
-        });
-        self
-    }
-}
-
-/// The facts of a contact from its front matter. Unparsable values are left
-/// out (and reported as problems); unknown keys are kept in `extra`.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Facts {
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub aliases: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub tags: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub company: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub field: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub interests: Vec<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub training: Vec<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub location: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub birthday: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub met: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_contact: Option<Date>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next_contact: Option<Date>,
-    /// No follow-up is listed before this date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub snooze_until: Option<Date>,
-    /// A tier (`prm-tier`): sets the cadence where none is given.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tier: Option<String>,
-    /// Fields read from another key: field → the key as written
-    /// (`last_contact` → `lastContact`), for `show`.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub sources: BTreeMap<String, String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cadence: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub extra: BTreeMap<String, serde_json::Value>,
-    /// Whether `status` is one of the vault's inactive statuses, once the
-    /// configured list was applied ([`Facts::apply_inactive`]); until then
-    /// the built-in list decides.
-    #[serde(skip)]
-    pub inactive: Option<bool>,
-}
+pub use crate::vault::model::*;
+use crate::vault::names::nfc;
 
 /// Front matter holding git conflict markers, as the two texts the sides
 /// wrote (lines outside the conflicts go to both; a diff3 base section is
@@ -178,16 +71,6 @@ fn agreed(ours: &str, theirs: &str, yaml_line: usize, text: &str) -> frontmatter
             String::new()
         },
     }
-}
-
-/// The problems that make a contact's facts untrustworthy: a front-matter
-/// error (the facts may be missing) or git conflict markers.
-pub fn untrusting(n: &Note) -> impl Iterator<Item = &Problem> {
-    n.problems.iter().filter(move |p| {
-        n.is_contact
-            && p.severity == Severity::Error
-            && matches!(p.code.as_str(), "yaml" | "conflict")
-    })
 }
 
 /// A note's date: its file stem starts with `YYYY-MM-DD` (`2026-11-20`,
@@ -294,167 +177,6 @@ fn mentions(text: &str, links: &[WikiLink], facts: &Facts, title: &str) -> Vec<M
     out
 }
 
-/// The `status` values that end follow-ups when the config names none.
-pub const DEFAULT_INACTIVE: [&str; 5] = ["archived", "paused", "inactive", "dormant", "deceased"];
-
-/// Is `status` one of `list`? Compared folded (case, accents, spaces).
-pub fn status_in<S: AsRef<str>>(status: Option<&str>, list: &[S]) -> bool {
-    let Some(s) = status.map(fold).filter(|s| !s.is_empty()) else {
-        return false;
-    };
-    list.iter().any(|l| fold(l.as_ref()) == s)
-}
-
-impl Facts {
-    pub fn birthday(&self) -> Option<Birthday> {
-        self.birthday
-            .as_deref()
-            .and_then(|b| Birthday::parse(b).ok())
-    }
-    pub fn cadence(&self) -> Option<Cadence> {
-        self.cadence.as_deref().and_then(|c| Cadence::parse(c).ok())
-    }
-    /// Contacts with an inactive `status` (`archived`, `paused`, … or the
-    /// config's `inactive_status`) take no part in `due`.
-    pub fn is_inactive(&self) -> bool {
-        self.inactive
-            .unwrap_or_else(|| status_in(self.status.as_deref(), &DEFAULT_INACTIVE))
-    }
-
-    /// Decide [`Facts::is_inactive`] by the vault's list of statuses.
-    pub fn apply_inactive<S: AsRef<str>>(&mut self, list: &[S]) {
-        self.inactive = Some(status_in(self.status.as_deref(), list));
-    }
-}
-
-/// A dated line: a list item or heading starting with `YYYY-MM-DD`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LogEntry {
-    pub date: Date,
-    pub text: String,
-    pub line: usize,
-    /// A mention in a dated note (a journal page) rather than this note's
-    /// own log: that note's path (and `line` is its line).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub source: Option<String>,
-}
-
-/// A link from a dated note (a daily note, a meeting note): a contact on
-/// that date, with the line (or the note's title) as the talking point.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Mention {
-    pub target: String,
-    pub line: usize,
-    pub text: String,
-}
-
-/// An unchecked task `- [ ]`, with its due date when the text starts with one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OpenItem {
-    pub text: String,
-    pub due: Option<Date>,
-    pub line: usize,
-}
-
-/// A link to a note: a wiki link `[[Target]]` (`[[Target|label]]`,
-/// `![[Target]]`, `[[Target#heading]]`), or a Markdown link to a `.md` file,
-/// whose target is then the vault-relative path (`people/anna.md`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WikiLink {
-    pub target: String,
-    pub line: usize,
-    /// A Markdown link `[text](path.md)`, not a wiki link.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub markdown: bool,
-    /// In an unchecked task, a block quote or an embed: a reference, not a
-    /// meeting (never counted as contact from a journal).
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub aside: bool,
-}
-
-impl WikiLink {
-    /// The link as a reader would recognise it: `[[Target]]` or `(path.md)`.
-    pub fn shown(&self) -> String {
-        if self.markdown {
-            format!("({})", self.target)
-        } else {
-            format!("[[{}]]", self.target)
-        }
-    }
-}
-
-/// Everything `rapport` knows about one note, without its full text.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Note {
-    pub path: String,
-    pub name: String,
-    pub is_contact: bool,
-    pub facts: Facts,
-    pub log: Vec<LogEntry>,
-    pub open: Vec<OpenItem>,
-    pub done: usize,
-    pub links: Vec<WikiLink>,
-    pub problems: Vec<Problem>,
-    /// The note's date, when it is a dated note (file stem starting with
-    /// an ISO date, or a `date:` in its front matter).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dated: Option<Date>,
-    /// The links of a dated note that count as contact (not in unchecked
-    /// tasks, code, block quotes or embeds).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub mentions: Vec<Mention>,
-}
-
-impl Note {
-    /// The file stem: `people/anna-schmidt.md` → `anna-schmidt`.
-    pub fn stem(&self) -> &str {
-        let file = self.path.rsplit('/').next().unwrap_or(&self.path);
-        file.strip_suffix(".md").unwrap_or(file)
-    }
-
-    /// Name, aliases and stem: every key a link or NAME can use.
-    pub fn keys(&self) -> Vec<&str> {
-        let mut k = vec![self.name.as_str()];
-        k.extend(self.facts.aliases.iter().map(String::as_str));
-        k.push(self.stem());
-        k
-    }
-
-    /// The latest past contact: `last_contact` or a log entry dated on or before today.
-    pub fn last_contact(&self, today: Date) -> Option<Date> {
-        let from_log = self
-            .log
-            .iter()
-            .map(|e| e.date)
-            .filter(|d| *d <= today)
-            .max();
-        match (self.facts.last_contact, from_log) {
-            (Some(a), Some(b)) => Some(a.max(b)),
-            (a, b) => a.or(b),
-        }
-    }
-
-    /// The most recent past log entry, as a talking point.
-    pub fn last_log(&self, today: Date) -> Option<&LogEntry> {
-        self.log
-            .iter()
-            .filter(|e| e.date <= today)
-            .max_by_key(|e| (e.date, std::cmp::Reverse(e.line)))
-    }
-}
-
-/// A parsed note plus the text to index.
-#[derive(Debug, Clone)]
-pub struct Parsed {
-    pub note: Note,
-    /// The Markdown body (after front matter), or the whole text without one.
-    pub body: String,
-    /// Line number (1-based) of the body's first line in the file.
-    pub body_line: usize,
-    /// Unknown front-matter values and unparsable front matter, as text.
-    pub extra_text: String,
-}
-
 /// Parse a note from its path (vault-relative) and raw bytes.
 pub fn parse_note(path: &str, bytes: &[u8]) -> Parsed {
     let mut problems = Vec::new();
@@ -466,7 +188,7 @@ pub fn parse_note(path: &str, bytes: &[u8]) -> Parsed {
     if probe.contains(&0) {
         problems.push(Problem::new(
             Severity::Error,
-            "binary",
+            Code::Binary,
             "binary file (contains NUL bytes); not indexed as text",
         ));
         return Parsed {
@@ -492,7 +214,7 @@ pub fn parse_note(path: &str, bytes: &[u8]) -> Parsed {
     if slice.len() > MAX_INDEXED_BYTES {
         problems.push(Problem::new(
             Severity::Warning,
-            "size",
+            Code::Size,
             format!(
                 "note is {} MiB; only the first {} MiB are indexed",
                 bytes.len() / (1024 * 1024),
@@ -518,7 +240,7 @@ pub fn parse_note(path: &str, bytes: &[u8]) -> Parsed {
             problems.push(
                 Problem::new(
                     Severity::Error,
-                    "encoding",
+                    Code::Encoding,
                     "invalid UTF-8; undecodable bytes are replaced by U+FFFD",
                 )
                 .at(line, Some(col), &lossy),
@@ -533,7 +255,7 @@ pub fn parse_note(path: &str, bytes: &[u8]) -> Parsed {
         // often a save that went wrong or a sync that truncated the file
         problems.push(Problem::new(
             Severity::Warning,
-            "empty",
+            Code::Empty,
             "empty note: the file has no text",
         ));
     }
@@ -557,7 +279,7 @@ pub fn parse_note(path: &str, bytes: &[u8]) -> Parsed {
             } else {
                 "front matter starts with --- but is never closed by --- or ..."
             };
-            problems.push(Problem::new(Severity::Error, "yaml", msg).at(1, Some(1), text));
+            problems.push(Problem::new(Severity::Error, Code::Yaml, msg).at(1, Some(1), text));
             (text, 1)
         }
         frontmatter::Split::Block {

@@ -9,9 +9,9 @@ use globset::GlobSet;
 
 use crate::vault::cadence::Cadence;
 use crate::vault::config::Config;
-use crate::vault::frontmatter::{Applied, apply_field};
+use crate::vault::fields::{Applied, apply_field};
+use crate::vault::model::Note;
 use crate::vault::names::fold;
-use crate::vault::note::Note;
 use crate::vault::rules::{BadGlob, globs};
 
 /// The fields `[fields]` may name.
@@ -126,7 +126,7 @@ impl Reading {
             let from_tier = n.facts.cadence.is_none()
                 || n.facts.sources.get("cadence").is_some_and(|s| s == "tier");
             if from_tier && let Some(c) = self.tiers.get(&t.trim().to_lowercase()) {
-                n.facts.cadence = Some(c.to_string());
+                n.facts.cadence = Some(*c);
             }
         }
         if self.selective && n.is_contact {
@@ -252,17 +252,26 @@ mod tests {
             Some("zuletzt")
         );
         assert!(!n.facts.extra.contains_key("zuletzt"));
-        assert_eq!(n.facts.cadence.as_deref(), Some("1w"));
+        assert_eq!(
+            n.facts.cadence.map(|c| c.to_string()).as_deref(),
+            Some("1w")
+        );
         // built-in tier default without a [tiers] entry
         let n = read("", "b.md", "---\nname: B\nprm-tier: C\n---\n");
-        assert_eq!(n.facts.cadence.as_deref(), Some("3mo"));
+        assert_eq!(
+            n.facts.cadence.map(|c| c.to_string()).as_deref(),
+            Some("3mo")
+        );
         // a written cadence wins over the tier
         let n = read(
             "[tiers]\nC = \"1w\"\n",
             "c.md",
             "---\nprm-tier: C\ncadence: 2m\n---\n",
         );
-        assert_eq!(n.facts.cadence.as_deref(), Some("2mo"));
+        assert_eq!(
+            n.facts.cadence.map(|c| c.to_string()).as_deref(),
+            Some("2mo")
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::index::SyncMode;
 use crate::index::query::excerpt;
 use crate::topics::LinkResolver;
 use crate::vault::names::fold;
-use crate::vault::note::{Note, Problem, Severity};
+use crate::vault::note::{Code, Note, Problem, Severity};
 
 #[derive(Serialize)]
 struct Item {
@@ -20,7 +20,7 @@ struct Item {
     line: Option<usize>,
     column: Option<usize>,
     severity: Severity,
-    code: String,
+    code: Code,
     message: String,
     #[serde(skip)]
     source: Option<String>,
@@ -92,7 +92,7 @@ fn duplicate_item(key: &str, notes: &[Note], h: &Holders) -> Option<Item> {
         line: None,
         column: None,
         severity: Severity::Warning,
-        code: "duplicate".into(),
+        code: Code::Duplicate,
         message,
         source: None,
     })
@@ -126,7 +126,7 @@ fn vault_problems(notes: &[Note]) -> Vec<Item> {
                     line: Some(l.line),
                     column: None,
                     severity: Severity::Warning,
-                    code: "link".into(),
+                    code: Code::Link,
                     message: format!("{} matches no note's name, alias or file name", l.shown()),
                     source: None,
                 });
@@ -144,7 +144,7 @@ fn contacts_hint(notes: &[Note], selective: bool) -> Option<Problem> {
     (!selective && notes.len() >= LARGE && contacts * 2 > notes.len()).then(|| {
         Problem::new(
             Severity::Warning,
-            "contacts",
+            Code::Contacts,
             format!(
                 "{contacts} of {} notes count as contacts because they have front matter; \
                  say which are in .rapport/config.toml, e.g. contacts = [\"people/\", \"tags:person\"]",
@@ -174,7 +174,7 @@ pub fn run(ctx: &mut Ctx) -> anyhow::Result<Exit> {
         a.path
             .cmp(&b.path)
             .then(a.line.cmp(&b.line))
-            .then(a.code.cmp(&b.code))
+            .then(a.code.as_str().cmp(b.code.as_str()))
     });
     let errors = items
         .iter()

@@ -21,14 +21,14 @@ pub mod watch;
 use serde::Serialize;
 
 use crate::cli::render::{Out, YELLOW};
-use crate::vault::note::{Note, untrusting};
+use crate::vault::note::{Code, Note, untrusting};
 
 /// A problem that may have kept facts out of an answer.
 #[derive(Serialize)]
 pub struct Trouble {
     pub path: String,
     pub line: Option<usize>,
-    pub code: String,
+    pub code: Code,
     pub message: String,
 }
 
@@ -40,7 +40,7 @@ pub fn troubles<'a>(notes: impl IntoIterator<Item = &'a Note>) -> Vec<Trouble> {
             untrusting(n).map(|p| Trouble {
                 path: n.path.clone(),
                 line: p.line,
-                code: p.code.clone(),
+                code: p.code,
                 message: p.message.clone(),
             })
         })

@@ -13,7 +13,7 @@ use crate::cli::Ctx;
 use crate::cli::exit::Exit;
 use crate::edit::atomic::{Editor, no_hook};
 use crate::edit::frontmatter::validate;
-use crate::edit::template::{BUILTIN, NewContact, render};
+use crate::edit::template::{NewContact, builtin, render};
 use crate::index::SyncMode;
 use crate::vault::cadence::Cadence;
 use crate::vault::names::{same_name, slug};
@@ -126,7 +126,7 @@ pub fn run(ctx: &mut Ctx, a: &NewArgs) -> anyhow::Result<Exit> {
             String::from_utf8(b).map_err(|_| anyhow!("{TEMPLATE}: not valid UTF-8"))?,
             TEMPLATE,
         ),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => (BUILTIN.to_string(), "built-in template"),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => (builtin(), "built-in template"),
         Err(e) => bail!("{TEMPLATE}: {e}"),
     };
     let text = render(

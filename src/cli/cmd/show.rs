@@ -9,6 +9,7 @@ use crate::cli::render::{BOLD, DIM, MAGENTA, RED, YELLOW, ago, rel_days};
 use crate::followup::next_due;
 use crate::index::SyncMode;
 use crate::topics::LinkResolver;
+use crate::vault::fields::{FIELDS, values};
 
 pub fn run(ctx: &mut Ctx, name: &str) -> anyhow::Result<Exit> {
     let s = ctx.session(SyncMode::Sync)?;
@@ -97,24 +98,14 @@ pub fn run(ctx: &mut Ctx, name: &str) -> anyhow::Result<Exit> {
             rows.push((k.to_string(), v));
         }
     };
-    put("aliases", f.aliases.join(", "));
-    put("company", f.company.clone().unwrap_or_default());
-    put("role", f.role.clone().unwrap_or_default());
-    put("field", f.field.join(", "));
-    put("interests", f.interests.join(", "));
-    put("training", f.training.join(", "));
-    put("tags", f.tags.join(", "));
-    put("location", f.location.clone().unwrap_or_default());
-    put("email", f.email.clone().unwrap_or_default());
-    put("birthday", f.birthday.clone().unwrap_or_default());
-    put("met", f.met.clone().unwrap_or_default());
-    put("cadence", f.cadence.clone().unwrap_or_default());
-    put("tier", f.tier.clone().unwrap_or_default());
-    put("status", f.status.clone().unwrap_or_default());
-    put(
-        "snoozed until",
-        f.snooze_until.map(|d| d.to_string()).unwrap_or_default(),
-    );
+    let mut shown: Vec<_> = FIELDS
+        .iter()
+        .filter_map(|d| d.show.map(|(label, place)| (place, label, d)))
+        .collect();
+    shown.sort_by_key(|s| s.0);
+    for (_, label, d) in shown {
+        put(label, values(d, f).join(", "));
+    }
     for (k, v) in &f.extra {
         let text = match v {
             Value::String(s) => s.clone(),
@@ -134,10 +125,14 @@ pub fn run(ctx: &mut Ctx, name: &str) -> anyhow::Result<Exit> {
     );
     // a value read from another tool's key says which
     for (k, v) in &mut rows {
+        let field = FIELDS
+            .iter()
+            .find(|d| d.show.is_some_and(|s| s.0 == k.as_str()))
+            .map_or(k.as_str(), |d| d.key);
         let field = if k == "last contact" {
             "last_contact"
         } else {
-            k.as_str()
+            field
         };
         if let Some(src) = f.sources.get(field).filter(|s| s.as_str() != field) {
             v.push_str(&o.styled(DIM, &format!("  (from {src})")));
