@@ -52,6 +52,25 @@ fn parse_span(s: &str) -> Result<crate::vault::cadence::Cadence, String> {
     crate::vault::cadence::Cadence::parse(s)
 }
 
+/// `--poll` INTERVAL: `500ms`, `2s`, `1m`, or plain seconds (`2`).
+pub(crate) fn parse_interval(s: &str) -> Result<std::time::Duration, String> {
+    let t = s.trim();
+    let d = match t.parse::<u64>() {
+        Ok(secs) => std::time::Duration::from_secs(secs),
+        Err(_) => {
+            let sd: jiff::SignedDuration = t
+                .parse()
+                .map_err(|_| format!("{s:?} is not an interval like 500ms, 2s or 1m"))?;
+            std::time::Duration::try_from(sd)
+                .map_err(|_| format!("{s:?}: the interval must be positive"))?
+        }
+    };
+    if d < std::time::Duration::from_millis(10) {
+        return Err(format!("{s:?}: the interval must be at least 10ms"));
+    }
+    Ok(d)
+}
+
 /// `log --next`: a date, or a span after the entry's date.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Next {
@@ -85,173 +104,49 @@ pub enum ExportFormat {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Bring the index in line with the vault and print counts
-    Index {
-        /// Throw the index away and build it anew
-        #[arg(long)]
-        rebuild: bool,
-    },
+    Index(IndexArgs),
     /// Full-text search (tantivy query syntax; fields: name: tags: interests: training: field: company: role: location: body:)
-    Search {
-        /// The query; several words must all match, use OR for either
-        #[arg(required = true, num_args = 1..)]
-        query: Vec<String>,
-        /// At most this many hits (0 lists none, like `rg -m 0`; more than
-        /// there are lists all)
-        #[arg(long, short = 'n', default_value_t = 20)]
-        limit: usize,
-        /// Also find each plain word's concept: its German and English
-        /// words (`sailing` finds `Segeln`); without it the search is literal
-        #[arg(long)]
-        concepts: bool,
-    },
+    Search(SearchArgs),
     /// Who to get back to: follow-ups, birthdays and open items
-    Due {
-        /// Look this many days ahead [default: window_days from config, else 14]
-        #[arg(long)]
-        days: Option<i64>,
-        /// List every open item, dated or not
-        #[arg(long)]
-        all: bool,
-        /// Also list contacts without a follow-up rule not contacted for SPAN (e.g. 6mo)
-        #[arg(long, value_name = "SPAN", value_parser = parse_span)]
-        cold: Option<crate::vault::cadence::Cadence>,
-    },
+    Due(DueArgs),
     /// Who cares about a topic, ranked
-    Match {
-        /// Topic words (German or English)
-        #[arg(required_unless_present = "file", conflicts_with = "file")]
-        topic: Vec<String>,
-        /// Rank against the telling words of a whole text (`-` for stdin)
-        #[arg(long, value_name = "PATH")]
-        file: Option<PathBuf>,
-        /// At most this many contacts (0 lists none; more than there are lists all)
-        #[arg(long, short = 'n', default_value_t = 10)]
-        limit: usize,
-        /// Print the words matched (the telling words of --file) and those
-        /// left out as stop words
-        #[arg(long)]
-        explain: bool,
-        /// With --file: leave out contacts who already got this article
-        #[arg(long, requires = "file")]
-        fresh: bool,
-    },
+    Match(MatchArgs),
     /// Every interest, field, training and tag with its contacts
     Topics,
     /// Pairs of contacts who share an interest or field and are not yet linked
-    Intros {
-        /// At most this many pairs (0 lists none; more than there are lists all)
-        #[arg(long, short = 'n', default_value_t = 20)]
-        limit: usize,
-    },
+    Intros(IntrosArgs),
     /// One contact: facts, last and next contact, open items, links
-    Show {
-        /// Name, alias, file stem or unambiguous prefix
-        name: String,
-    },
+    Show(ShowArgs),
     /// Validate the vault; exit 1 when there are errors
     Check,
     /// Create a contact note from .rapport/template.md (or the built-in template); print its path
-    New {
-        /// The person's full name
-        name: String,
-        /// Their line of work
-        #[arg(long, value_name = "F")]
-        field: Option<String>,
-        /// A hobby horse (repeat for several)
-        #[arg(long = "interest", value_name = "I")]
-        interests: Vec<String>,
-        /// A tag (repeat for several)
-        #[arg(long = "tag", value_name = "T")]
-        tags: Vec<String>,
-        /// Keep-in-touch rhythm, e.g. 6w or 3mo
-        #[arg(long, value_name = "SPAN", value_parser = parse_span)]
-        cadence: Option<crate::vault::cadence::Cadence>,
-        /// Open the new note in $VISUAL or $EDITOR
-        #[arg(long)]
-        edit: bool,
-    },
+    New(NewArgs),
     /// No follow-up for a contact before a date: sets snooze_until
-    Snooze {
-        /// Name, alias, file stem, vault-relative path or unambiguous prefix
-        name: String,
-        /// A date YYYY-MM-DD, or a span from today (e.g. 3w, 2m)
-        #[arg(value_name = "DATE|SPAN", value_parser = parse_next)]
-        until: Next,
-    },
+    Snooze(SnoozeArgs),
     /// Record what you gave: a `gave:` log entry for each NAME
     ///
     /// `give NAME... TEXT`: when several words are given, the last is TEXT
     /// and the others are NAMEs (`give anna jonas "book Getting to Yes"`).
     /// With --file, TEXT is optional: the entry records the article's title
     /// and first URL, and a last word that names no contact is TEXT.
-    Give {
-        /// NAME... [TEXT]
-        #[arg(required = true, num_args = 1.., value_name = "NAME... TEXT")]
-        words: Vec<String>,
-        /// An article (Markdown or text) given: its title and first URL are recorded
-        #[arg(long, value_name = "ARTICLE")]
-        file: Option<std::path::PathBuf>,
-        /// The entry's date [default: today]
-        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
-        date: Option<jiff::civil::Date>,
-    },
+    Give(GiveArgs),
     /// Record what you got: a `got:` log entry
-    Got {
-        /// Name, alias, file stem, vault-relative path or unambiguous prefix
-        name: String,
-        /// What you got (several words are joined by spaces)
-        #[arg(required = true, num_args = 1..)]
-        text: Vec<String>,
-        /// The entry's date [default: today]
-        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
-        date: Option<jiff::civil::Date>,
-    },
+    Got(GotArgs),
     /// Everything to read before meeting someone, and three ways to give first
-    Brief {
-        /// Name, alias, file stem, vault-relative path or unambiguous prefix
-        name: String,
-    },
+    Brief(BriefArgs),
     /// The outreach plan for the coming week: at most --capacity people
-    Plan {
-        /// People per period [default: config weekly_capacity, else 5]
-        #[arg(long, value_name = "N")]
-        capacity: Option<usize>,
-        /// The period in days
-        #[arg(long, value_name = "D", default_value_t = 7)]
-        days: i64,
-    },
+    Plan(PlanArgs),
     /// What you gave and got, per contact, with the balance
-    Ledger {
-        /// One contact (else everyone with a give or a get)
-        name: Option<String>,
-        /// Only entries since this long ago (e.g. 3mo, 1y)
-        #[arg(long, value_name = "SPAN", value_parser = parse_span)]
-        since: Option<crate::vault::cadence::Cadence>,
-    },
+    Ledger(LedgerArgs),
     /// Add a dated entry under ## Log; move last_contact forward, set next_contact with --next
-    Log {
-        /// Name, alias, file stem or unambiguous prefix
-        name: String,
-        /// What happened (several words are joined by spaces)
-        #[arg(required = true, num_args = 1..)]
-        text: Vec<String>,
-        /// The entry's date [default: today]
-        #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
-        date: Option<jiff::civil::Date>,
-        /// Set next_contact: a date, or a span after the entry's date (e.g. 6w)
-        #[arg(long, value_name = "DATE|SPAN", value_parser = parse_next)]
-        next: Option<Next>,
-    },
+    Log(LogArgs),
     /// Export follow-ups, birthdays and open items
     Export {
         #[command(subcommand)]
         format: ExportFormat,
     },
     /// Print a shell completion script
-    Completions {
-        /// bash, zsh, fish, elvish or powershell
-        shell: clap_complete::Shell,
-    },
+    Completions(CompletionsArgs),
     /// Print the man page (roff) on stdout
     Man,
     /// Set up a vault: .rapport/config.toml (every key explained, commented
@@ -260,38 +155,234 @@ pub enum Command {
     /// merge.rapport.* in the repository's git config). Changes only what is
     /// missing and prints each change; the vault is --vault, RAPPORT_VAULT or
     /// the working directory
-    Init {
-        /// Leave git alone: no .gitattributes line, no git config
-        #[arg(long)]
-        no_git: bool,
-    },
+    Init(InitArgs),
     /// Merge two versions of a note for git (registered by `init`; git runs
     /// `rapport merge-driver %O %A %B %P`): contact notes by the contact
     /// rules (log and open items joined, the later last_contact, front-matter
     /// keys one by one), other notes line by line. Writes the result to OURS;
     /// exit 0 when clean, 1 when conflicts are left as <<<<<<< markers, 2 on error
-    MergeDriver {
-        /// The common ancestor's version (git's %O; empty when both sides added the note)
-        base: PathBuf,
-        /// Our version (git's %A); the result replaces it
-        ours: PathBuf,
-        /// Their version (git's %B)
-        theirs: PathBuf,
-        /// The note's path in the repository (git's %P), named in messages
-        path: Option<String>,
-    },
+    MergeDriver(MergeDriverArgs),
     /// Keep the index live while you edit and sync; one line per change
-    Watch {
-        /// Poll every INTERVAL (e.g. 500ms, 2s) instead of using native change
-        /// notifications: for network drives and WSL [default: 1s]
-        #[arg(long, value_name = "INTERVAL", value_parser = crate::cli::cmd::watch::parse_interval)]
-        poll: Option<Option<std::time::Duration>>,
-        /// Also keep FILE up to date with `export ics`, rewritten atomically
-        /// after every change that alters it (and when the date changes)
-        #[arg(long, value_name = "FILE")]
-        ics: Option<std::path::PathBuf>,
-        /// With --ics: follow-ups and open items due within this many days
-        #[arg(long, default_value_t = 90, requires = "ics")]
-        days: i64,
-    },
+    Watch(WatchArgs),
+}
+
+/// The arguments of `index`.
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// Throw the index away and build it anew
+    #[arg(long)]
+    pub rebuild: bool,
+}
+
+/// The arguments of `search`.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// The query; several words must all match, use OR for either
+    #[arg(required = true, num_args = 1..)]
+    pub query: Vec<String>,
+    /// At most this many hits (0 lists none, like `rg -m 0`; more than
+    /// there are lists all)
+    #[arg(long, short = 'n', default_value_t = 20)]
+    pub limit: usize,
+    /// Also find each plain word's concept: its German and English
+    /// words (`sailing` finds `Segeln`); without it the search is literal
+    #[arg(long)]
+    pub concepts: bool,
+}
+
+/// The arguments of `due`.
+#[derive(Debug, Args)]
+pub struct DueArgs {
+    /// Look this many days ahead [default: window_days from config, else 14]
+    #[arg(long)]
+    pub days: Option<i64>,
+    /// List every open item, dated or not
+    #[arg(long)]
+    pub all: bool,
+    /// Also list contacts without a follow-up rule not contacted for SPAN (e.g. 6mo)
+    #[arg(long, value_name = "SPAN", value_parser = parse_span)]
+    pub cold: Option<crate::vault::cadence::Cadence>,
+}
+
+/// The arguments of `match`.
+#[derive(Debug, Args)]
+pub struct MatchArgs {
+    /// Topic words (German or English)
+    #[arg(required_unless_present = "file", conflicts_with = "file")]
+    pub topic: Vec<String>,
+    /// Rank against the telling words of a whole text (`-` for stdin)
+    #[arg(long, value_name = "PATH")]
+    pub file: Option<PathBuf>,
+    /// At most this many contacts (0 lists none; more than there are lists all)
+    #[arg(long, short = 'n', default_value_t = 10)]
+    pub limit: usize,
+    /// Print the words matched (the telling words of --file) and those
+    /// left out as stop words
+    #[arg(long)]
+    pub explain: bool,
+    /// With --file: leave out contacts who already got this article
+    #[arg(long, requires = "file")]
+    pub fresh: bool,
+}
+
+/// The arguments of `intros`.
+#[derive(Debug, Args)]
+pub struct IntrosArgs {
+    /// At most this many pairs (0 lists none; more than there are lists all)
+    #[arg(long, short = 'n', default_value_t = 20)]
+    pub limit: usize,
+}
+
+/// The arguments of `show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Name, alias, file stem or unambiguous prefix
+    pub name: String,
+}
+
+/// The arguments of `new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The person's full name
+    pub name: String,
+    /// Their line of work
+    #[arg(long, value_name = "F")]
+    pub field: Option<String>,
+    /// A hobby horse (repeat for several)
+    #[arg(long = "interest", value_name = "I")]
+    pub interests: Vec<String>,
+    /// A tag (repeat for several)
+    #[arg(long = "tag", value_name = "T")]
+    pub tags: Vec<String>,
+    /// Keep-in-touch rhythm, e.g. 6w or 3mo
+    #[arg(long, value_name = "SPAN", value_parser = parse_span)]
+    pub cadence: Option<crate::vault::cadence::Cadence>,
+    /// Open the new note in $VISUAL or $EDITOR
+    #[arg(long)]
+    pub edit: bool,
+}
+
+/// The arguments of `snooze`.
+#[derive(Debug, Args)]
+pub struct SnoozeArgs {
+    /// Name, alias, file stem, vault-relative path or unambiguous prefix
+    pub name: String,
+    /// A date YYYY-MM-DD, or a span from today (e.g. 3w, 2m)
+    #[arg(value_name = "DATE|SPAN", value_parser = parse_next)]
+    pub until: Next,
+}
+
+/// The arguments of `give`.
+#[derive(Debug, Args)]
+pub struct GiveArgs {
+    /// NAME... [TEXT]
+    #[arg(required = true, num_args = 1.., value_name = "NAME... TEXT")]
+    pub words: Vec<String>,
+    /// An article (Markdown or text) given: its title and first URL are recorded
+    #[arg(long, value_name = "ARTICLE")]
+    pub file: Option<std::path::PathBuf>,
+    /// The entry's date [default: today]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub date: Option<jiff::civil::Date>,
+}
+
+/// The arguments of `got`.
+#[derive(Debug, Args)]
+pub struct GotArgs {
+    /// Name, alias, file stem, vault-relative path or unambiguous prefix
+    pub name: String,
+    /// What you got (several words are joined by spaces)
+    #[arg(required = true, num_args = 1..)]
+    pub text: Vec<String>,
+    /// The entry's date [default: today]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub date: Option<jiff::civil::Date>,
+}
+
+/// The arguments of `brief`.
+#[derive(Debug, Args)]
+pub struct BriefArgs {
+    /// Name, alias, file stem, vault-relative path or unambiguous prefix
+    pub name: String,
+}
+
+/// The arguments of `plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// People per period [default: config weekly_capacity, else 5]
+    #[arg(long, value_name = "N")]
+    pub capacity: Option<usize>,
+    /// The period in days
+    #[arg(long, value_name = "D", default_value_t = 7)]
+    pub days: i64,
+}
+
+/// The arguments of `ledger`.
+#[derive(Debug, Args)]
+pub struct LedgerArgs {
+    /// One contact (else everyone with a give or a get)
+    pub name: Option<String>,
+    /// Only entries since this long ago (e.g. 3mo, 1y)
+    #[arg(long, value_name = "SPAN", value_parser = parse_span)]
+    pub since: Option<crate::vault::cadence::Cadence>,
+}
+
+/// The arguments of `log`.
+#[derive(Debug, Args)]
+pub struct LogArgs {
+    /// Name, alias, file stem or unambiguous prefix
+    pub name: String,
+    /// What happened (several words are joined by spaces)
+    #[arg(required = true, num_args = 1..)]
+    pub text: Vec<String>,
+    /// The entry's date [default: today]
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub date: Option<jiff::civil::Date>,
+    /// Set next_contact: a date, or a span after the entry's date (e.g. 6w)
+    #[arg(long, value_name = "DATE|SPAN", value_parser = parse_next)]
+    pub next: Option<Next>,
+}
+
+/// The arguments of `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// bash, zsh, fish, elvish or powershell
+    pub shell: clap_complete::Shell,
+}
+
+/// The arguments of `init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Leave git alone: no .gitattributes line, no git config
+    #[arg(long)]
+    pub no_git: bool,
+}
+
+/// The arguments of `merge-driver`.
+#[derive(Debug, Args)]
+pub struct MergeDriverArgs {
+    /// The common ancestor's version (git's %O; empty when both sides added the note)
+    pub base: PathBuf,
+    /// Our version (git's %A); the result replaces it
+    pub ours: PathBuf,
+    /// Their version (git's %B)
+    pub theirs: PathBuf,
+    /// The note's path in the repository (git's %P), named in messages
+    pub path: Option<String>,
+}
+
+/// The arguments of `watch`.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Poll every INTERVAL (e.g. 500ms, 2s) instead of using native change
+    /// notifications: for network drives and WSL [default: 1s]
+    #[arg(long, value_name = "INTERVAL", value_parser = parse_interval)]
+    pub poll: Option<Option<std::time::Duration>>,
+    /// Also keep FILE up to date with `export ics`, rewritten atomically
+    /// after every change that alters it (and when the date changes)
+    #[arg(long, value_name = "FILE")]
+    pub ics: Option<std::path::PathBuf>,
+    /// With --ics: follow-ups and open items due within this many days
+    #[arg(long, default_value_t = 90, requires = "ics")]
+    pub days: i64,
 }

@@ -6,6 +6,7 @@ use serde_json::json;
 
 use crate::brief::{Suggestion, brief as make_brief, plan as make_plan};
 use crate::cli::Ctx;
+use crate::cli::args::{BriefArgs, PlanArgs};
 use crate::cli::exit::Exit;
 use crate::cli::render::{BOLD, DIM, MAGENTA, YELLOW};
 use crate::concepts::Concepts;
@@ -44,7 +45,9 @@ fn share(s: &Session, notes: &[Note], n: &Note) -> anyhow::Result<Option<Suggest
     Ok(None)
 }
 
-pub fn brief(ctx: &mut Ctx, name: &str) -> anyhow::Result<Exit> {
+pub fn brief(ctx: &mut Ctx, a: BriefArgs) -> anyhow::Result<Exit> {
+    let BriefArgs { name } = a;
+    let name = name.as_str();
     let s = ctx.session(SyncMode::Sync)?;
     let notes = s.notes()?;
     let n = s.resolve(&notes, name)?;
@@ -123,7 +126,8 @@ pub fn brief(ctx: &mut Ctx, name: &str) -> anyhow::Result<Exit> {
     Ok(Exit::Ok)
 }
 
-pub fn plan(ctx: &mut Ctx, capacity: Option<usize>, days: i64) -> anyhow::Result<Exit> {
+pub fn plan(ctx: &mut Ctx, a: PlanArgs) -> anyhow::Result<Exit> {
+    let PlanArgs { capacity, days } = a;
     if !(1..=366).contains(&days) {
         anyhow::bail!("--days must be 1 to 366");
     }

@@ -2,14 +2,14 @@
 //! can never disagree with the real flags.
 
 use clap::CommandFactory;
-use clap_complete::Shell;
 
 use crate::cli::Ctx;
-use crate::cli::args::Cli;
+use crate::cli::args::{Cli, CompletionsArgs};
 use crate::cli::exit::Exit;
 
 /// Print the completion script for `shell`.
-pub fn completions(ctx: &mut Ctx, shell: Shell) -> anyhow::Result<Exit> {
+pub fn completions(ctx: &mut Ctx, a: CompletionsArgs) -> anyhow::Result<Exit> {
+    let CompletionsArgs { shell } = a;
     let mut cmd = Cli::command();
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut cmd, "rapport", &mut buf);

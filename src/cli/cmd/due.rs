@@ -3,12 +3,12 @@
 use anstyle::Style;
 
 use crate::cli::Ctx;
+use crate::cli::args::DueArgs;
 use crate::cli::cmd::{WithProblems, trouble_line, troubles};
 use crate::cli::exit::Exit;
 use crate::cli::render::{BOLD, DIM, MAGENTA, PLAIN, RED, YELLOW, ago, rel_days};
 use crate::followup::{DueOptions, Reason, Status, due};
 use crate::index::SyncMode;
-use crate::vault::cadence::Cadence;
 
 fn reason_text(r: Reason) -> &'static str {
     match r {
@@ -28,12 +28,8 @@ fn truncate(s: &str, max: usize) -> String {
     t
 }
 
-pub fn run(
-    ctx: &mut Ctx,
-    days: Option<i64>,
-    all: bool,
-    cold: Option<Cadence>,
-) -> anyhow::Result<Exit> {
+pub fn run(ctx: &mut Ctx, a: DueArgs) -> anyhow::Result<Exit> {
+    let DueArgs { days, all, cold } = a;
     let s = ctx.session(SyncMode::Sync)?;
     let days = days.unwrap_or(s.config.window_days);
     if days < 0 {

@@ -8,9 +8,8 @@ use crate::brief::plan;
 use crate::cli::Ctx;
 use crate::cli::exit::Exit;
 use crate::concepts::Concepts;
-use crate::ics::{CalendarInput, calendar, events, plan_events, render};
+use crate::ics::{CalendarInput, events, plan_events, render};
 use crate::index::SyncMode;
-use crate::session::Session;
 
 pub fn ics(ctx: &mut Ctx, days: i64, with_plan: bool) -> anyhow::Result<Exit> {
     if days < 0 {
@@ -40,11 +39,4 @@ pub fn ics(ctx: &mut Ctx, days: i64, with_plan: bool) -> anyhow::Result<Exit> {
         ctx.out.raw(&render(&evs, s.today()));
     }
     Ok(Exit::Ok)
-}
-
-/// The calendar of an open session (`export ics`, `watch --ics`).
-pub fn ics_text(s: &Session, days: i64) -> anyhow::Result<String> {
-    let notes = s.notes()?;
-    let input = CalendarInput::from_notes(&notes, s.today(), days, s.config.default_cadence);
-    Ok(calendar(&input))
 }

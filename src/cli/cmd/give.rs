@@ -1,12 +1,11 @@
 //! `give NAME... [TEXT] [--file ARTICLE]`, `got NAME TEXT`, `ledger [NAME]`:
 //! the gives and gets in the log, written with the `log` editor.
 
-use std::path::Path;
-
 use anyhow::{Context, anyhow, bail};
 use serde::Serialize;
 
 use crate::cli::Ctx;
+use crate::cli::args::{GiveArgs, GotArgs, LedgerArgs};
 use crate::cli::exit::Exit;
 use crate::cli::render::{BOLD, DIM, GREEN, MAGENTA, YELLOW};
 use crate::edit::atomic::{Editor, no_hook};
@@ -14,7 +13,6 @@ use crate::edit::{LogRequest, log_to_file};
 use crate::index::SyncMode;
 use crate::ledger::{article, ledger as accounts};
 use crate::session::Session;
-use crate::vault::cadence::Cadence;
 use crate::vault::note::Note;
 
 /// Articles are read up to this size.
@@ -72,12 +70,10 @@ fn write(
     Ok(Exit::Ok)
 }
 
-pub fn give(
-    ctx: &mut Ctx,
-    words: &[String],
-    file: Option<&Path>,
-    date: Option<jiff::civil::Date>,
-) -> anyhow::Result<Exit> {
+pub fn give(ctx: &mut Ctx, a: GiveArgs) -> anyhow::Result<Exit> {
+    let GiveArgs { words, file, date } = a;
+    let words = words.as_slice();
+    let file = file.as_deref();
     let s = ctx.session(SyncMode::Sync)?;
     let notes = s.notes()?;
     let (names, text): (&[String], Option<&str>) = match (file, words) {
@@ -123,12 +119,10 @@ pub fn give(
     write(ctx, &s, &targets, &entry, date)
 }
 
-pub fn got(
-    ctx: &mut Ctx,
-    name: &str,
-    text: &str,
-    date: Option<jiff::civil::Date>,
-) -> anyhow::Result<Exit> {
+pub fn got(ctx: &mut Ctx, a: GotArgs) -> anyhow::Result<Exit> {
+    let GotArgs { name, text, date } = a;
+    let name = name.as_str();
+    let text = &text.join(" ");
     let s = ctx.session(SyncMode::Sync)?;
     let notes = s.notes()?;
     let n = s.resolve(&notes, name)?;
@@ -138,7 +132,9 @@ pub fn got(
     write(ctx, &s, &[n], &format!("got: {}", text.trim()), date)
 }
 
-pub fn ledger(ctx: &mut Ctx, name: Option<&str>, since: Option<Cadence>) -> anyhow::Result<Exit> {
+pub fn ledger(ctx: &mut Ctx, a: LedgerArgs) -> anyhow::Result<Exit> {
+    let LedgerArgs { name, since } = a;
+    let name = name.as_deref();
     let s = ctx.session(SyncMode::Sync)?;
     let notes = s.notes()?;
     let from = match since {

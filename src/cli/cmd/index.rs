@@ -1,13 +1,15 @@
 //! `index [--rebuild]`: bring the index in line and print counts.
 
 use crate::cli::Ctx;
+use crate::cli::args::IndexArgs;
 use crate::cli::exit::Exit;
 use crate::cli::render::{DIM, YELLOW};
 use crate::index::SyncMode;
 use crate::index::store::IndexError;
 use crate::session::SessionError;
 
-pub fn run(ctx: &mut Ctx, rebuild: bool) -> anyhow::Result<Exit> {
+pub fn run(ctx: &mut Ctx, a: IndexArgs) -> anyhow::Result<Exit> {
+    let IndexArgs { rebuild } = a;
     let mode = if rebuild {
         SyncMode::Rebuild
     } else {

@@ -19,6 +19,7 @@ use anyhow::{Context, anyhow};
 use serde::Serialize;
 
 use crate::cli::Ctx;
+use crate::cli::args::InitArgs;
 use crate::cli::exit::Exit;
 use crate::edit::atomic::{Editor, WriteError, no_hook, overwrite};
 
@@ -101,7 +102,8 @@ struct Report {
     changed: Vec<Change>,
 }
 
-pub fn run(ctx: &mut Ctx, no_git: bool) -> anyhow::Result<Exit> {
+pub fn run(ctx: &mut Ctx, a: InitArgs) -> anyhow::Result<Exit> {
+    let InitArgs { no_git } = a;
     let vault = match &ctx.global.vault {
         Some(v) => v.clone(),
         None => std::env::current_dir().context("cannot read the working directory")?,

@@ -5,7 +5,7 @@ use anyhow::anyhow;
 use serde::Serialize;
 
 use crate::cli::Ctx;
-use crate::cli::args::Next;
+use crate::cli::args::{LogArgs, Next};
 use crate::cli::exit::Exit;
 use crate::edit::atomic::{Editor, no_hook};
 use crate::edit::{LogRequest, log_to_file};
@@ -57,13 +57,15 @@ fn target<'a>(
     }
 }
 
-pub fn run(
-    ctx: &mut Ctx,
-    name: &str,
-    text: &str,
-    date: Option<jiff::civil::Date>,
-    next: Option<Next>,
-) -> anyhow::Result<Exit> {
+pub fn run(ctx: &mut Ctx, a: LogArgs) -> anyhow::Result<Exit> {
+    let LogArgs {
+        name,
+        text,
+        date,
+        next,
+    } = a;
+    let name = name.as_str();
+    let text = &text.join(" ");
     let s = ctx.session(SyncMode::Sync)?;
     let notes = s.notes()?;
     let note = target(&s, &notes, name)?;

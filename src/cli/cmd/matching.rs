@@ -1,12 +1,12 @@
 //! `match TOPIC... | --file PATH`: who cares about a topic, ranked.
 
 use std::io::Read;
-use std::path::Path;
 
 use anyhow::Context;
 use serde::Serialize;
 
 use crate::cli::Ctx;
+use crate::cli::args::MatchArgs;
 use crate::cli::exit::Exit;
 use crate::cli::render::{BOLD, CYAN, DIM, MAGENTA};
 use crate::concepts::Concepts;
@@ -44,14 +44,16 @@ fn read_text(name: &str, r: impl Read) -> anyhow::Result<String> {
     Ok(String::from_utf8_lossy(&buf).into_owned())
 }
 
-pub fn run(
-    ctx: &mut Ctx,
-    topic: &[String],
-    file: Option<&Path>,
-    limit: usize,
-    explain: bool,
-    fresh: bool,
-) -> anyhow::Result<Exit> {
+pub fn run(ctx: &mut Ctx, a: MatchArgs) -> anyhow::Result<Exit> {
+    let MatchArgs {
+        topic,
+        file,
+        limit,
+        explain,
+        fresh,
+    } = a;
+    let topic = topic.as_slice();
+    let file = file.as_deref();
     let text = match file {
         Some(p) if p.as_os_str() == "-" => Some(read_text("stdin", std::io::stdin())?),
         Some(p) => {

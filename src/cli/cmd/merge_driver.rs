@@ -9,6 +9,7 @@ use anyhow::anyhow;
 use serde::Serialize;
 
 use crate::cli::Ctx;
+use crate::cli::args::MergeDriverArgs;
 use crate::cli::exit::Exit;
 use crate::edit::atomic::overwrite;
 use crate::merge::{How, merge};
@@ -20,13 +21,15 @@ struct Report<'a> {
     conflicts: usize,
 }
 
-pub fn run(
-    ctx: &mut Ctx,
-    base: &Path,
-    ours: &Path,
-    theirs: &Path,
-    path: Option<&str>,
-) -> anyhow::Result<Exit> {
+pub fn run(ctx: &mut Ctx, a: MergeDriverArgs) -> anyhow::Result<Exit> {
+    let MergeDriverArgs {
+        base,
+        ours,
+        theirs,
+        path,
+    } = a;
+    let (base, ours, theirs) = (base.as_path(), ours.as_path(), theirs.as_path());
+    let path = path.as_deref();
     let shown = path.map_or_else(|| ours.display().to_string(), str::to_string);
     let read = |p: &Path, side: &str| {
         std::fs::read(p).map_err(|e| anyhow!("{shown}: cannot read {side} ({}): {e}", p.display()))

@@ -10,23 +10,13 @@ use anyhow::{anyhow, bail};
 use serde_json::json;
 
 use crate::cli::Ctx;
+use crate::cli::args::NewArgs;
 use crate::cli::exit::Exit;
 use crate::edit::atomic::{Editor, no_hook};
 use crate::edit::frontmatter::validate;
 use crate::edit::template::{NewContact, builtin, render};
 use crate::index::SyncMode;
-use crate::vault::cadence::Cadence;
 use crate::vault::names::{same_name, slug};
-
-/// What `new` was given.
-pub struct NewArgs {
-    pub name: String,
-    pub field: Option<String>,
-    pub interests: Vec<String>,
-    pub tags: Vec<String>,
-    pub cadence: Option<Cadence>,
-    pub edit: bool,
-}
 
 const TEMPLATE: &str = ".rapport/template.md";
 
@@ -84,7 +74,8 @@ fn open_editor(path: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub fn run(ctx: &mut Ctx, a: &NewArgs) -> anyhow::Result<Exit> {
+pub fn run(ctx: &mut Ctx, a: NewArgs) -> anyhow::Result<Exit> {
+    let a = &a;
     let name = a.name.split_whitespace().collect::<Vec<_>>().join(" ");
     if name.is_empty() {
         bail!("new: the name is empty");

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::cli::Ctx;
+use crate::cli::args::SearchArgs;
 use crate::cli::exit::Exit;
 use crate::cli::render::{BOLD, GREEN, MAGENTA};
 use crate::concepts::Concepts;
@@ -15,7 +16,13 @@ struct SearchResult<'a> {
     hits: Vec<Hit>,
 }
 
-pub fn run(ctx: &mut Ctx, query: &str, limit: usize, concepts: bool) -> anyhow::Result<Exit> {
+pub fn run(ctx: &mut Ctx, a: SearchArgs) -> anyhow::Result<Exit> {
+    let SearchArgs {
+        query,
+        limit,
+        concepts,
+    } = a;
+    let query = &query.join(" ");
     let s = ctx.session(SyncMode::Sync)?;
     let widened;
     let query = if concepts {

@@ -3,6 +3,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::cli::Ctx;
+use crate::cli::args::ShowArgs;
 use crate::cli::cmd::{trouble_line, troubles};
 use crate::cli::exit::Exit;
 use crate::cli::render::{BOLD, DIM, MAGENTA, RED, YELLOW, ago, rel_days};
@@ -11,7 +12,9 @@ use crate::index::SyncMode;
 use crate::topics::LinkResolver;
 use crate::vault::fields::{FIELDS, values};
 
-pub fn run(ctx: &mut Ctx, name: &str) -> anyhow::Result<Exit> {
+pub fn run(ctx: &mut Ctx, a: ShowArgs) -> anyhow::Result<Exit> {
+    let ShowArgs { name } = a;
+    let name = name.as_str();
     let s = ctx.session(SyncMode::Sync)?;
     let notes = s.notes()?;
     let note = s.resolve(&notes, name)?;

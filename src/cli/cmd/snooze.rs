@@ -5,13 +5,15 @@ use anyhow::anyhow;
 use serde_json::json;
 
 use crate::cli::Ctx;
-use crate::cli::args::Next;
+use crate::cli::args::{Next, SnoozeArgs};
 use crate::cli::exit::Exit;
 use crate::edit::atomic::{Editor, no_hook};
 use crate::edit::{edit_note, snooze};
 use crate::index::SyncMode;
 
-pub fn run(ctx: &mut Ctx, name: &str, until: Next) -> anyhow::Result<Exit> {
+pub fn run(ctx: &mut Ctx, a: SnoozeArgs) -> anyhow::Result<Exit> {
+    let SnoozeArgs { name, until } = a;
+    let name = name.as_str();
     let s = ctx.session(SyncMode::Sync)?;
     let notes = s.notes()?;
     let note = s.resolve(&notes, name)?;

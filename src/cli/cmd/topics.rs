@@ -4,6 +4,7 @@ use anstyle::Style;
 use serde::Serialize;
 
 use crate::cli::Ctx;
+use crate::cli::args::IntrosArgs;
 use crate::cli::cmd::{WithProblems, trouble_line, troubles};
 use crate::cli::exit::Exit;
 use crate::cli::render::{BOLD, CYAN, DIM, PLAIN};
@@ -56,7 +57,8 @@ pub fn run_topics(ctx: &mut Ctx) -> anyhow::Result<Exit> {
     Ok(Exit::Ok)
 }
 
-pub fn run_intros(ctx: &mut Ctx, limit: usize) -> anyhow::Result<Exit> {
+pub fn run_intros(ctx: &mut Ctx, a: IntrosArgs) -> anyhow::Result<Exit> {
+    let IntrosArgs { limit } = a;
     let s = ctx.session(SyncMode::Sync)?;
     let notes = s.notes()?;
     let pairs = intros(&notes, &Concepts::with_user(&s.config.concepts), limit);

@@ -12,8 +12,8 @@ use std::time::Duration;
 use anstyle::Style;
 
 use crate::cli::Ctx;
-use crate::cli::args::ColorWhen;
-use crate::cli::cmd::export::ics_text;
+use crate::cli::args::{ColorWhen, WatchArgs};
+use crate::ics::{CalendarInput, calendar};
 use crate::cli::exit::Exit;
 use crate::cli::render::{Bar, CYAN, DIM, GREEN, RED, YELLOW};
 use crate::edit::atomic::overwrite;
@@ -21,24 +21,6 @@ use crate::index::SyncMode;
 use crate::session::{self, Session, SessionError, find_vault, load_config};
 use crate::vault::rules::NoteRules;
 use crate::watch::{Change, DEBOUNCE, DEFAULT_POLL, Options, Stopper, Watch};
-
-/// `--poll` INTERVAL: `500ms`, `2s`, `1m`, or plain seconds (`2`).
-pub fn parse_interval(s: &str) -> Result<Duration, String> {
-    let t = s.trim();
-    let d = match t.parse::<u64>() {
-        Ok(secs) => Duration::from_secs(secs),
-        Err(_) => {
-            let sd: jiff::SignedDuration = t
-                .parse()
-                .map_err(|_| format!("{s:?} is not an interval like 500ms, 2s or 1m"))?;
-            Duration::try_from(sd).map_err(|_| format!("{s:?}: the interval must be positive"))?
-        }
-    };
-    if d < Duration::from_millis(10) {
-        return Err(format!("{s:?}: the interval must be at least 10ms"));
-    }
-    Ok(d)
-}
 
 /// Prints each change the moment it happens. A closed stdout (`| head`)
 /// ends the watch quietly.
@@ -138,7 +120,13 @@ impl IcsFile {
     fn write(&mut self, mode: SyncMode) -> anyhow::Result<()> {
         self.options.mode = mode;
         let s = Session::open_quiet(&self.options)?;
-        let text = ics_text(&s, self.days)?;
+        let notes = s.notes()?;
+        let text = calendar(&CalendarInput::from_notes(
+            &notes,
+            s.today(),
+            self.days,
+            s.config.default_cadence,
+        ));
         if self.last.as_deref() == Some(text.as_str()) {
             return Ok(());
         }
@@ -204,12 +192,8 @@ fn ics_file(ctx: &Ctx, path: &Path, days: i64) -> anyhow::Result<IcsFile> {
     Ok(f)
 }
 
-pub fn run(
-    ctx: &mut Ctx,
-    poll: Option<Option<Duration>>,
-    ics: Option<PathBuf>,
-    days: i64,
-) -> anyhow::Result<Exit> {
+pub fn run(ctx: &mut Ctx, a: WatchArgs) -> anyhow::Result<Exit> {
+    let WatchArgs { poll, ics, days } = a;
     let root = find_vault(ctx.global.vault.as_deref())?;
     let config = load_config(&root)?;
     let rules = NoteRules::new(&config.ignore).map_err(|e| SessionError::Config {
