@@ -14,7 +14,6 @@ use crate::index::store::IndexError;
 use crate::index::sync::{NoProgress, Progress, Report};
 use crate::index::{self, IndexView, Opened, SyncMode};
 use crate::vault::config::Config;
-use crate::vault::names::{Resolution, resolve};
 use crate::vault::note::Note;
 use crate::vault::reading::Reading;
 use crate::vault::rules::NoteRules;
@@ -33,10 +32,8 @@ pub enum SessionError {
     NotAVault(String),
     #[error(transparent)]
     Index(#[from] IndexError),
-    #[error("no contact matches {0:?}")]
-    NotFound(String),
-    #[error("{name:?} is ambiguous: {candidates}")]
-    Ambiguous { name: String, candidates: String },
+    #[error(transparent)]
+    Lookup(#[from] crate::vault::lookup::LookupError),
 }
 
 pub type Result<T> = std::result::Result<T, SessionError>;
@@ -257,43 +254,8 @@ impl Session {
         Ok(notes)
     }
 
-    /// Resolve a NAME among contacts: a vault-relative path as commands print
-    /// it (`people/anna.md`, also without `.md`), else a name, alias, stem or
-    /// unambiguous prefix. An ambiguous NAME lists at most ten candidates.
+    /// Resolve a NAME among contacts (`vault::lookup::find`).
     pub fn resolve<'a>(&self, notes: &'a [Note], name: &str) -> Result<&'a Note> {
-        const LISTED: usize = 10;
-        let p = crate::vault::names::nfc(name.trim());
-        let p = p.strip_prefix("./").unwrap_or(&p);
-        if let Some(n) = notes
-            .iter()
-            .filter(|n| n.is_contact)
-            .find(|n| n.path == p || n.path.strip_suffix(".md") == Some(p))
-        {
-            return Ok(n);
-        }
-        let candidates = notes
-            .iter()
-            .enumerate()
-            .filter(|(_, n)| n.is_contact)
-            .map(|(i, n)| (i, n.keys()));
-        match resolve(name, candidates) {
-            Resolution::Found(i) => Ok(&notes[i]),
-            Resolution::NotFound => Err(SessionError::NotFound(name.to_string())),
-            Resolution::Ambiguous(is) => {
-                let mut candidates = is
-                    .iter()
-                    .take(LISTED)
-                    .map(|&i| format!("{} ({})", notes[i].name, notes[i].path))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                if is.len() > LISTED {
-                    candidates.push_str(&format!(" and {} more", is.len() - LISTED));
-                }
-                Err(SessionError::Ambiguous {
-                    name: name.to_string(),
-                    candidates,
-                })
-            }
-        }
+        Ok(crate::vault::lookup::find(notes, name)?)
     }
 }

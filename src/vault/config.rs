@@ -85,6 +85,26 @@ pub struct ConfigError {
 }
 
 impl Config {
+    /// `people_dir` as a clean vault-relative folder ("" for the vault root);
+    /// a folder outside the vault is an error.
+    pub fn people_folder(&self) -> Result<String, ConfigError> {
+        let d = self.people_dir.trim().replace('\\', "/");
+        let parts: Vec<&str> = d
+            .split('/')
+            .filter(|p| !p.is_empty() && *p != ".")
+            .collect();
+        let absolute = d.starts_with('/') || d.as_bytes().get(1) == Some(&b':');
+        if absolute || parts.contains(&"..") {
+            return Err(ConfigError {
+                message: format!(
+                    ".rapport/config.toml: people_dir {d:?} must be a folder inside the vault"
+                ),
+                line: None,
+            });
+        }
+        Ok(parts.join("/"))
+    }
+
     /// Parse the text of `config.toml`.
     pub fn parse(text: &str) -> Result<Config, ConfigError> {
         let raw: Raw = toml::from_str(text).map_err(|e| {

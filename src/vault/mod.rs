@@ -6,6 +6,7 @@ pub mod cadence;
 pub mod config;
 pub mod fields;
 pub mod frontmatter;
+pub mod lookup;
 pub mod model;
 pub mod names;
 pub mod note;

@@ -10,9 +10,7 @@ use crate::cli::exit::Exit;
 use crate::edit::atomic::{Editor, no_hook};
 use crate::edit::{LogRequest, log_to_file};
 use crate::index::SyncMode;
-use crate::session::SessionError;
-use crate::vault::names::fold;
-use crate::vault::note::Note;
+use crate::vault::lookup;
 
 #[derive(Serialize)]
 struct Logged<'a> {
@@ -23,38 +21,6 @@ struct Logged<'a> {
     last_contact: Option<jiff::civil::Date>,
     last_contact_changed: bool,
     next_contact: Option<jiff::civil::Date>,
-}
-
-/// A contact by NAME; failing that, a note without front matter named by its
-/// path or file stem (logging to it makes it a contact).
-fn target<'a>(
-    s: &crate::session::Session,
-    notes: &'a [Note],
-    name: &str,
-) -> anyhow::Result<&'a Note> {
-    match s.resolve(notes, name) {
-        Ok(n) => Ok(n),
-        Err(SessionError::NotFound(q)) => {
-            let f = fold(name.trim_end_matches(".md"));
-            let plain: Vec<&Note> = notes
-                .iter()
-                .filter(|n| !n.is_contact)
-                .filter(|n| n.path == name || fold(n.stem()) == f)
-                .collect();
-            match plain.as_slice() {
-                [one] => Ok(one),
-                [] => Err(SessionError::NotFound(q).into()),
-                many => Err(anyhow!(
-                    "{name:?} is ambiguous: {}",
-                    many.iter()
-                        .map(|n| n.path.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )),
-            }
-        }
-        Err(e) => Err(e.into()),
-    }
 }
 
 pub fn run(ctx: &mut Ctx, a: LogArgs) -> anyhow::Result<Exit> {
@@ -68,7 +34,7 @@ pub fn run(ctx: &mut Ctx, a: LogArgs) -> anyhow::Result<Exit> {
     let text = &text.join(" ");
     let s = ctx.session(SyncMode::Sync)?;
     let notes = s.notes()?;
-    let note = target(&s, &notes, name)?;
+    let note = lookup::find_or_plain(&notes, name)?;
     let date = date.unwrap_or(s.today());
     let next = match next {
         None => None,

@@ -16,22 +16,9 @@ use crate::edit::atomic::{Editor, no_hook};
 use crate::edit::frontmatter::validate;
 use crate::edit::template::{NewContact, builtin, render};
 use crate::index::SyncMode;
-use crate::vault::names::{same_name, slug};
+use crate::vault::lookup;
 
 const TEMPLATE: &str = ".rapport/template.md";
-
-/// `people_dir` as a clean vault-relative folder ("" for the vault root).
-fn people_dir(d: &str) -> anyhow::Result<String> {
-    let d = d.trim().replace('\\', "/");
-    let parts: Vec<&str> = d
-        .split('/')
-        .filter(|p| !p.is_empty() && *p != ".")
-        .collect();
-    if d.starts_with('/') || Path::new(&d).is_absolute() || parts.contains(&"..") {
-        bail!(".rapport/config.toml: people_dir {d:?} must be a folder inside the vault");
-    }
-    Ok(parts.join("/"))
-}
 
 fn clean_list(v: &[String], strip_hash: bool) -> Vec<String> {
     v.iter()
@@ -76,38 +63,11 @@ fn open_editor(path: &Path) -> anyhow::Result<()> {
 
 pub fn run(ctx: &mut Ctx, a: NewArgs) -> anyhow::Result<Exit> {
     let a = &a;
-    let name = a.name.split_whitespace().collect::<Vec<_>>().join(" ");
-    if name.is_empty() {
-        bail!("new: the name is empty");
-    }
+    let name = lookup::new_name(&a.name)?;
     let s = ctx.session(SyncMode::Sync)?;
-    let notes = s.notes()?;
-    // any key that NAME would resolve to exactly: name, alias or file stem
-    if let Some((n, key)) = notes.iter().filter(|n| n.is_contact).find_map(|n| {
-        n.keys()
-            .into_iter()
-            .find(|k| same_name(k, &name))
-            .map(|k| (n, k))
-    }) {
-        let what = if key == n.name {
-            "named"
-        } else if key == n.stem() {
-            "with the file name"
-        } else {
-            "with the alias"
-        };
-        bail!("{}: a contact {what} {key:?} already exists", n.path);
-    }
-    let file = slug(&name);
-    if file.is_empty() {
-        bail!("cannot make a file name from {name:?}: it has no letters a-z or digits");
-    }
-    let dir = people_dir(&s.config.people_dir)?;
-    let rel = if dir.is_empty() {
-        format!("{file}.md")
-    } else {
-        format!("{dir}/{file}.md")
-    };
+    lookup::check_free(&s.notes()?, &name)?;
+    let dir = s.config.people_folder()?;
+    let rel = lookup::new_note_path(&dir, &name)?;
     let path = s.root.join(&rel);
     if fs::symlink_metadata(&path).is_ok() {
         bail!("{rel}: already exists; nothing written");
