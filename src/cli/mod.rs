@@ -69,19 +69,19 @@ pub fn run() -> ExitCode {
     let result = dispatch(&mut ctx, cli.command);
     if let Ok(notices) = ctx.notices.lock() {
         for n in notices.iter() {
-            eprintln!("rapport: {}", render::terminal_safe(n));
+            render::say(n);
         }
     }
     match result {
         Ok(exit) => match ctx.out.flush() {
             Ok(()) => ExitCode::from(exit.code()),
             Err(e) => {
-                eprintln!("rapport: cannot write output: {e}");
+                render::say(&format!("cannot write output: {e}"));
                 ExitCode::from(Exit::Error.code())
             }
         },
         Err(e) => {
-            eprintln!("rapport: {}", one_line(&e));
+            render::say(&one_line(&e));
             ExitCode::from(Exit::Error.code())
         }
     }

@@ -207,6 +207,21 @@ pub fn terminal_safe(s: &str) -> String {
     out
 }
 
+/// One line of output made terminal-safe as [`Out::line`] makes it, for
+/// output that does not go through `Out` (`watch`'s running lines).
+pub fn safe_line(s: &str, colour: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    push_terminal_safe(&mut out, s, colour);
+    out
+}
+
+/// Print `rapport: <message>` on stderr, made terminal-safe: every message
+/// rapport prints there (errors, warnings, notices) goes through here, since
+/// they name notes and quote their text.
+pub fn say(message: &str) {
+    eprintln!("rapport: {}", terminal_safe(message));
+}
+
 /// "today", "tomorrow", "in 5 days", "yesterday", "9 days overdue".
 pub fn rel_days(days: i64, past_word: &str) -> String {
     match days {

@@ -102,7 +102,9 @@ pub fn run(ctx: &mut Ctx, a: NewArgs) -> anyhow::Result<Exit> {
     }
     Editor::open(&s.root)?.create(&path, text.as_bytes(), &rel, &mut no_hook)?;
     if !s.rules.is_note(&rel) && !ctx.global.quiet {
-        eprintln!("rapport: warning: {rel} is not a note under the vault's ignore rules");
+        crate::cli::render::say(&format!(
+            "warning: {rel} is not a note under the vault's ignore rules"
+        ));
     }
     if ctx.out.json {
         ctx.out.json(&json!({"path": rel, "name": name}));

@@ -43,7 +43,7 @@ fn styled(style: Style, s: &str) -> String {
 impl Printer {
     fn print(&mut self, c: &Change) {
         if let Change::Warning { message } = c {
-            eprintln!("rapport: warning: {message}");
+            crate::cli::render::say(&format!("warning: {message}"));
             return;
         }
         if let Change::Committed = c {
@@ -83,6 +83,8 @@ impl Printer {
                 Change::Warning { .. } | Change::Committed => return,
             }
         };
+        // paths are anyone's file names: no control characters reach the terminal
+        let line = crate::cli::render::safe_line(&line, true);
         let r = writeln!(self.out, "{line}").and_then(|()| self.out.flush());
         if r.is_err() {
             self.closed = true;
@@ -170,7 +172,7 @@ impl IcsFile {
         match self.write(SyncMode::NoSync) {
             Ok(()) => true,
             Err(e) => {
-                eprintln!("rapport: warning: --ics: {}", crate::cli::one_line(&e));
+                crate::cli::render::say(&format!("warning: --ics: {}", crate::cli::one_line(&e)));
                 false
             }
         }
