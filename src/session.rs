@@ -120,6 +120,43 @@ pub fn today(explicit: Option<Date>) -> Date {
     explicit.unwrap_or_else(|| jiff::ZonedDateTime::now().date())
 }
 
+/// The vault a command works on, resolved in one step for every command
+/// (`watch` too): its folder, its config, which files are notes, and the
+/// rules for reading them.
+pub struct Vault {
+    pub root: PathBuf,
+    pub config: Config,
+    pub rules: NoteRules,
+    pub reading: Reading,
+}
+
+impl Vault {
+    /// Find the vault (`--vault`, `RAPPORT_VAULT`, the nearest ancestor with
+    /// `.rapport/`, else the working directory) and load it.
+    pub fn resolve(explicit: Option<&Path>) -> Result<Vault> {
+        Vault::load(find_vault(explicit)?)
+    }
+
+    /// Load the vault at `root`: its config and the rules built from it.
+    pub fn load(root: PathBuf) -> Result<Vault> {
+        let config = load_config(&root)?;
+        let rules = NoteRules::new(&config.ignore).map_err(|e| SessionError::Config {
+            path: ".rapport/config.toml".into(),
+            message: e.to_string(),
+        })?;
+        let reading = Reading::new(&config).map_err(|e| SessionError::Config {
+            path: ".rapport/config.toml".into(),
+            message: format!("contacts: {e}"),
+        })?;
+        Ok(Vault {
+            root,
+            config,
+            rules,
+            reading,
+        })
+    }
+}
+
 /// An open vault with a fresh index.
 pub struct Session {
     pub root: PathBuf,
@@ -148,16 +185,12 @@ pub struct Session {
 impl Session {
     /// Open the vault and bring its index in line (unless `--no-sync`).
     pub fn open(o: &Options, progress: &dyn Progress) -> Result<Session> {
-        let root = find_vault(o.vault.as_deref())?;
-        let config = load_config(&root)?;
-        let rules = NoteRules::new(&config.ignore).map_err(|e| SessionError::Config {
-            path: ".rapport/config.toml".into(),
-            message: e.to_string(),
-        })?;
-        let reading = Reading::new(&config).map_err(|e| SessionError::Config {
-            path: ".rapport/config.toml".into(),
-            message: format!("contacts: {e}"),
-        })?;
+        let Vault {
+            root,
+            config,
+            rules,
+            reading,
+        } = Vault::resolve(o.vault.as_deref())?;
         let Opened {
             view,
             report,

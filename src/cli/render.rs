@@ -25,6 +25,16 @@ pub const PLAIN: Style = Style::new();
 /// meaning or goes away (new fields do not bump it).
 pub const JSON_SCHEMA_VERSION: u32 = 1;
 
+/// `--color` resolved for stdout (`NO_COLOR`, `CLICOLOR_FORCE`, a terminal
+/// or not), once for every command.
+pub fn colour_choice(color: ColorWhen) -> anstream::ColorChoice {
+    match color {
+        ColorWhen::Always => anstream::ColorChoice::Always,
+        ColorWhen::Never => anstream::ColorChoice::Never,
+        ColorWhen::Auto => anstream::AutoStream::choice(&io::stdout()),
+    }
+}
+
 /// Collected output, written in one go at the end (so a closed pipe is one
 /// quiet error, not many).
 pub struct Out {
@@ -40,11 +50,7 @@ pub struct Out {
 
 impl Out {
     pub fn new(json: bool, quiet: bool, color: ColorWhen) -> Out {
-        let choice = match color {
-            ColorWhen::Always => anstream::ColorChoice::Always,
-            ColorWhen::Never => anstream::ColorChoice::Never,
-            ColorWhen::Auto => anstream::AutoStream::choice(&io::stdout()),
-        };
+        let choice = colour_choice(color);
         Out {
             json,
             quiet,

@@ -12,14 +12,13 @@ use std::time::Duration;
 use anstyle::Style;
 
 use crate::cli::Ctx;
-use crate::cli::args::{ColorWhen, WatchArgs};
+use crate::cli::args::WatchArgs;
 use crate::cli::exit::Exit;
 use crate::cli::render::{Bar, CYAN, DIM, GREEN, RED, YELLOW};
 use crate::edit::atomic::overwrite;
 use crate::ics::{CalendarInput, calendar};
 use crate::index::SyncMode;
-use crate::session::{self, Session, SessionError, find_vault, load_config};
-use crate::vault::rules::NoteRules;
+use crate::session::{self, Session, Vault};
 use crate::watch::{Change, DEBOUNCE, DEFAULT_POLL, Options, Stopper, Watch};
 
 /// Prints each change the moment it happens. A closed stdout (`| head`)
@@ -196,12 +195,7 @@ fn ics_file(ctx: &Ctx, path: &Path, days: i64) -> anyhow::Result<IcsFile> {
 
 pub fn run(ctx: &mut Ctx, a: WatchArgs) -> anyhow::Result<Exit> {
     let WatchArgs { poll, ics, days } = a;
-    let root = find_vault(ctx.global.vault.as_deref())?;
-    let config = load_config(&root)?;
-    let rules = NoteRules::new(&config.ignore).map_err(|e| SessionError::Config {
-        path: ".rapport/config.toml".into(),
-        message: e.to_string(),
-    })?;
+    let Vault { root, rules, .. } = Vault::resolve(ctx.global.vault.as_deref())?;
     let opts = Options {
         poll: poll.map(|p| p.unwrap_or(DEFAULT_POLL)),
         debounce: DEBOUNCE,
@@ -209,8 +203,9 @@ pub fn run(ctx: &mut Ctx, a: WatchArgs) -> anyhow::Result<Exit> {
     let ics = ics.map(|p| ics_file(ctx, &p, days)).transpose()?;
     let again = root.clone();
     let watch = Watch::new(&root, rules, opts).with_reload(Box::new(move || {
-        let config = load_config(&again).map_err(|e| e.to_string())?;
-        NoteRules::new(&config.ignore).map_err(|e| format!(".rapport/config.toml: {e}"))
+        Vault::load(again.clone())
+            .map(|v| v.rules)
+            .map_err(|e| e.to_string())
     }));
 
     // First signal: commit what is pending and exit 0. A second one while
@@ -225,11 +220,7 @@ pub fn run(ctx: &mut Ctx, a: WatchArgs) -> anyhow::Result<Exit> {
         stopper.stop();
     })?;
 
-    let choice = match ctx.global.color {
-        ColorWhen::Always => anstream::ColorChoice::Always,
-        ColorWhen::Never => anstream::ColorChoice::Never,
-        ColorWhen::Auto => anstream::ColorChoice::Auto,
-    };
+    let choice = crate::cli::render::colour_choice(ctx.global.color);
     let (ics_tx, keeper) = match ics {
         Some(f) => {
             let (tx, rx) = mpsc::channel();
