@@ -3,9 +3,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
-use common::TestVault;
+use crate::harness::TestVault;
 
 const TODAY: &str = "2026-11-26";
 
@@ -159,7 +157,11 @@ fn match_file_knows_what_was_given() {
     assert_eq!(list[1]["already_given"], "2026-11-20", "{m}");
     assert!(list[0].get("already_given").is_none(), "{m}");
     let fresh = v.json(&["match", "--file", &f, "--fresh"]);
-    assert_eq!(common::names(&fresh["matches"]), ["Jonas Weber"], "{fresh}");
+    assert_eq!(
+        crate::harness::names(&fresh["matches"]),
+        ["Jonas Weber"],
+        "{fresh}"
+    );
     let (_, out, _) = v.run(&["match", "--file", &f]);
     assert!(out.contains("already given 2026-11-20"), "{out}");
 }

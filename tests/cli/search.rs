@@ -5,13 +5,11 @@
 // Test code: helpers outside `#[test]` fns fail the test by panicking too.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
 use std::fs;
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 
-use common::{TestVault, keys};
+use crate::harness::{TestVault, keys};
 
 const MUELLER: &str = "---
 name: Jürgen Müller
@@ -175,7 +173,7 @@ fn several_words_must_all_match_and_or_takes_either() {
     assert_eq!(v.search_paths("fox -hound"), vec!["people/mueller.md"]);
     // the words may also come as separate arguments
     let hits = v.json(&["search", "fox", "hound"]);
-    assert_eq!(common::paths(&hits["hits"]), vec!["people/bea.md"]);
+    assert_eq!(crate::harness::paths(&hits["hits"]), vec!["people/bea.md"]);
 }
 
 #[test]
@@ -376,7 +374,7 @@ fn closed_pipe_prints_no_error() {
     let mut err = String::new();
     std::io::Read::read_to_string(&mut child.stderr.take().expect("stderr"), &mut err)
         .expect("stderr");
-    let status = common::poll(common::CMD_TIMEOUT, "rapport to exit", || {
+    let status = crate::harness::poll(crate::harness::CMD_TIMEOUT, "rapport to exit", || {
         child.try_wait().expect("wait")
     });
     assert!(err.is_empty(), "stderr after a closed pipe: {err}");
@@ -386,7 +384,7 @@ fn closed_pipe_prints_no_error() {
     let out = std::process::Command::new("sh")
         .arg("-c")
         .arg("\"$0\" --vault \"$1\" search --limit 1000 sailing | head -1")
-        .arg(common::bin())
+        .arg(crate::harness::bin())
         .arg(v.path())
         .output()
         .expect("sh");
@@ -426,7 +424,7 @@ fn decomposed_unicode_is_found_like_composed() {
         "{r}"
     );
     let m = v.json(&["match", "Käse"]);
-    assert_eq!(common::paths(&m["matches"]), vec!["people/nfd.md"]);
+    assert_eq!(crate::harness::paths(&m["matches"]), vec!["people/nfd.md"]);
 }
 
 #[test]
@@ -451,37 +449,37 @@ fn vault_from_env_or_nearest_ancestor_with_dot_rapport() {
     v.mkdir(".rapport");
     v.mkdir("people/deep/er");
     // from a subfolder: the nearest ancestor with .rapport/
-    let mut c = common::rapport_cmd();
+    let mut c = crate::harness::rapport_cmd();
     c.current_dir(v.abs("people/deep/er"))
         .args(["--json", "search", "hound"]);
-    let r = common::finish(c, None);
+    let r = crate::harness::finish(c, None);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let j: serde_json::Value = serde_json::from_str(&r.stdout).expect("json");
     // paths stay relative to the vault root
-    assert_eq!(common::paths(&j["hits"]), vec!["people/bea.md"]);
+    assert_eq!(crate::harness::paths(&j["hits"]), vec!["people/bea.md"]);
     assert!(!v.abs("people/deep/er/.rapport").exists());
     // RAPPORT_VAULT, from anywhere
-    let mut c = common::rapport_cmd();
+    let mut c = crate::harness::rapport_cmd();
     c.current_dir(std::env::temp_dir())
         .env("RAPPORT_VAULT", v.path())
         .args(["--json", "search", "hound"]);
-    let r = common::finish(c, None);
+    let r = crate::harness::finish(c, None);
     assert_eq!(r.code, 0, "{}", r.stderr);
     // no vault by accident: a folder without .rapport/ here or above is
     // refused, and nothing is created in it
     let plain = tempfile::tempdir().expect("tempdir");
     fs::write(plain.path().join("a.md"), "---\nname: A\n---\n").expect("write");
-    let mut c = common::rapport_cmd();
+    let mut c = crate::harness::rapport_cmd();
     c.current_dir(plain.path()).args(["due"]);
-    let r = common::finish(c, None);
+    let r = crate::harness::finish(c, None);
     assert_eq!(r.code, 2, "{}", r.stdout);
     assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
     assert!(r.stderr.contains("rapport init"), "{}", r.stderr);
     assert!(!plain.path().join(".rapport").exists());
     // a --vault that is not a folder is exit 2 naming it
-    let mut c = common::rapport_cmd();
+    let mut c = crate::harness::rapport_cmd();
     c.args(["--vault", "/nonexistent/vault", "search", "x"]);
-    let r = common::finish(c, None);
+    let r = crate::harness::finish(c, None);
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("/nonexistent/vault"), "{}", r.stderr);
 }
@@ -494,10 +492,10 @@ fn color_flag_and_quiet() {
     let mut c = v.cmd(&["--color", "always", "search", "hound"]);
     c.env("NO_COLOR", "1");
     // an explicit --color always wins over NO_COLOR
-    assert!(common::finish(c, None).stdout.contains('\u{1b}'));
+    assert!(crate::harness::finish(c, None).stdout.contains('\u{1b}'));
     let mut c = v.cmd(&["search", "hound"]);
     c.env("NO_COLOR", "1");
-    assert!(!common::finish(c, None).stdout.contains('\u{1b}'));
+    assert!(!crate::harness::finish(c, None).stdout.contains('\u{1b}'));
     // a pipe is not a terminal: auto means no colour
     let (_, out, _) = v.run(&["search", "hound"]);
     assert!(!out.contains('\u{1b}'), "{out:?}");

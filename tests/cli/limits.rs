@@ -5,11 +5,9 @@
 //! Each case runs the real binary: no panic or abort, one short error line,
 //! and time or output that grows linearly with the input.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::TestVault;
+use crate::harness::TestVault;
 
 const ANNA: &str = "---\nname: Anna Segler\ninterests: [segeln]\n---\nSegeln in Kiel\n";
 const BERT: &str = "---\nname: Bert Segler\ninterests: [segeln]\n---\nauch Segeln\n";
@@ -263,7 +261,7 @@ fn match_file_reads_a_bounded_amount_of_text() {
     // (stdin from the file: rapport stops reading early, a pipe would break)
     let mut cmd = v.cmd(&["match", "--file", "-"]);
     cmd.stdin(std::fs::File::open(&path).expect("open big.txt"));
-    let r = common::finish(cmd, None);
+    let r = crate::harness::finish(cmd, None);
     let err = one_line_error((r.code, r.stdout, r.stderr), 200);
     assert!(
         err.contains("stdin") && err.contains("larger than 4 MiB"),

@@ -6,11 +6,9 @@
 // Test code: helpers outside `#[test]` fns fail the test by panicking too.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
 use serde_json::{Value, json};
 
-use common::{TestVault, names};
+use crate::harness::{TestVault, names};
 
 const TODAY: &str = "2026-11-26";
 
@@ -92,7 +90,7 @@ fn due_json_field_by_field() {
     let (code, r) = v.json_code(&["--today", TODAY, "due", "--cold", "6mo"]);
     assert_eq!(code, 0);
     assert_eq!(
-        common::keys(&r),
+        crate::harness::keys(&r),
         vec![
             "birthdays",
             "cold",
@@ -174,7 +172,7 @@ fn due_json_field_by_field() {
         ),
     ];
     for (i, w) in want.iter().enumerate() {
-        assert_eq!(common::keys(&f[i]), common::keys(w));
+        assert_eq!(crate::harness::keys(&f[i]), crate::harness::keys(w));
         assert_eq!(&f[i], w, "follow-up #{i}");
     }
     assert_eq!(f.len(), want.len(), "{}", json!(f));
@@ -480,7 +478,7 @@ fn match_json(v: &TestVault, args: &[&str]) -> Vec<(String, Vec<String>)> {
         .iter()
         .map(|m| {
             assert_eq!(
-                common::keys(m),
+                crate::harness::keys(m),
                 vec!["fields", "name", "path", "score", "snippet", "via"]
             );
             (
@@ -587,7 +585,10 @@ fn match_json_shape_snippet_and_nothing_found() {
     let v = topic_vault();
     let (code, r) = v.json_code(&["match", "chess"]);
     assert_eq!(code, 0);
-    assert_eq!(common::keys(&r), vec!["matches", "schema_version", "topic"]);
+    assert_eq!(
+        crate::harness::keys(&r),
+        vec!["matches", "schema_version", "topic"]
+    );
     assert_eq!(r["topic"], "chess");
     let first = &r["matches"][0];
     assert_eq!(first["name"], "Jonas Weber");
@@ -667,7 +668,7 @@ fn topics_group_case_and_accent_insensitively() {
     let t = r["topics"].as_array().expect("topics");
     for x in t {
         assert_eq!(
-            common::keys(x),
+            crate::harness::keys(x),
             vec!["concept", "contacts", "kind", "spellings", "topic"]
         );
     }
@@ -747,8 +748,8 @@ fn intros_skip_linked_pairs() {
         .expect("pairs")
         .iter()
         .map(|p| {
-            assert_eq!(common::keys(p), vec!["a", "b", "shared"]);
-            assert_eq!(common::keys(&p["a"]), vec!["name", "path"]);
+            assert_eq!(crate::harness::keys(p), vec!["a", "b", "shared"]);
+            assert_eq!(crate::harness::keys(&p["a"]), vec!["name", "path"]);
             (
                 p["a"]["name"].as_str().expect("a").to_string(),
                 p["b"]["name"].as_str().expect("b").to_string(),

@@ -6,8 +6,6 @@
 // Test code: helpers outside `#[test]` fns fail the test by panicking too.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
@@ -17,7 +15,7 @@ use std::time::{Duration, Instant, UNIX_EPOCH};
 
 use serde_json::Value;
 
-use common::{TestVault, finish, paths};
+use crate::harness::{TestVault, finish, paths};
 
 const TODAY: &str = "2026-11-26";
 
@@ -146,7 +144,7 @@ fn readers_work_while_another_process_holds_the_writer() {
     let v = TestVault::new();
     people(&v, 30);
     v.ok(&["index"]);
-    let lock = common::hold_writer(&v);
+    let lock = crate::harness::hold_writer(&v);
     // nothing pending: every reader answers from the index at once
     let start = Instant::now();
     for (code, out, err) in parallel_searches(&v, 8, "sailing") {
@@ -330,7 +328,7 @@ fn kill_9_at_any_moment_leaves_a_usable_index() {
             .spawn()
             .expect("spawn");
         let new_meta = v.cache_dir().expect("cache").join("index.new/meta.json");
-        let deadline = Instant::now() + common::CMD_TIMEOUT;
+        let deadline = Instant::now() + crate::harness::CMD_TIMEOUT;
         loop {
             let committed =
                 fs::read_to_string(&new_meta).is_ok_and(|m| m.contains("\"segment_id\""));
@@ -433,7 +431,7 @@ fn check_codes(v: &TestVault) -> (i32, BTreeMap<String, BTreeSet<String>>, Value
     let mut by_path: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for p in r["problems"].as_array().expect("problems") {
         assert_eq!(
-            common::keys(p),
+            crate::harness::keys(p),
             vec!["code", "column", "line", "message", "path", "severity"],
             "{p}"
         );
@@ -625,7 +623,7 @@ fn unreadable_note_is_reported_and_the_rest_indexed() {
             fs::set_permissions(p, fs::Permissions::from_mode(mode)).expect("chmod");
         }
         // can `nobody` run the binary at all here? If not, there is nothing to test.
-        if !common::nobody_can_run() {
+        if !crate::harness::nobody_can_run() {
             eprintln!("skipped: running as root and `nobody` cannot run the binary");
             return;
         }

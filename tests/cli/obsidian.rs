@@ -6,11 +6,9 @@
 // Test code: helpers outside `#[test]` fns fail the test by panicking too.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
 use serde_json::Value;
 
-use common::TestVault;
+use crate::harness::TestVault;
 
 const TODAY: &str = "2026-11-26";
 
@@ -224,7 +222,11 @@ fn contacts_chosen_by_config_and_other_tools_fields_read() {
     assert!(!text.contains("people/cleo.md"), "{j}");
     // match keeps to contacts; search still finds the pages
     let m = v.json(&["match", "sailing"]);
-    assert_eq!(common::paths(&m["matches"]), vec!["people/anna.md"], "{m}");
+    assert_eq!(
+        crate::harness::paths(&m["matches"]),
+        vec!["people/anna.md"],
+        "{m}"
+    );
     let s = v.json(&["search", "sailing", "-n", "200"]);
     assert!(s["hits"].as_array().expect("hits").len() > 100);
     // show names the key a value came from

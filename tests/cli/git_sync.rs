@@ -6,13 +6,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::{finish, rapport_cmd};
+use crate::harness::{finish, rapport_cmd};
 use tempfile::TempDir;
 
 const TODAY: &str = "2026-11-26";
@@ -139,7 +137,7 @@ impl Sync {
         }
     }
 
-    fn rapport(&self, side: &str, args: &[&str]) -> common::Run {
+    fn rapport(&self, side: &str, args: &[&str]) -> crate::harness::Run {
         let mut c = rapport_cmd();
         c.current_dir(self.dir(side))
             .arg("--vault")

@@ -6,14 +6,12 @@
 // Test code: helpers outside `#[test]` fns fail the test by panicking too.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
 use std::fs;
 use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
 
-use common::TestVault;
+use crate::harness::TestVault;
 
 const TODAY: &str = "2026-11-26";
 
@@ -329,7 +327,7 @@ fn stale_schema_version_rebuilds_automatically() {
     assert_eq!(v.search_paths("Talks").len(), 10);
     v.write(vf, "0\n");
     let r = v.json(&["--no-sync", "search", "quokka"]);
-    assert_eq!(common::paths(&r["hits"]), vec!["people/new.md"]);
+    assert_eq!(crate::harness::paths(&r["hits"]), vec!["people/new.md"]);
     assert_eq!(v.read(vf), current);
 }
 
@@ -473,7 +471,7 @@ fn no_sync_uses_the_index_as_it_is() {
     v.remove("people/p000.md");
     // stale on purpose: the edit is not seen
     let stale = v.json(&["--no-sync", "search", "--limit", "100", "Talks"]);
-    let mut paths = common::paths(&stale["hits"]);
+    let mut paths = crate::harness::paths(&stale["hits"]);
     paths.sort();
     assert_eq!(paths.len(), 5);
     assert!(paths.contains(&"people/p000.md".to_string()));

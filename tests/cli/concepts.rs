@@ -5,11 +5,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
 use serde_json::{Value, json};
 
-use common::TestVault;
+use crate::harness::TestVault;
 
 fn vault() -> TestVault {
     let person = |name: &str, interests: &str, body: &str| {

@@ -5,8 +5,6 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -15,7 +13,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use common::{AsNobody, TestVault, bin, rapport_cmd};
+use crate::harness::{AsNobody, TestVault, bin, rapport_cmd};
 
 fn anna() -> TestVault {
     TestVault::new().note(
@@ -87,7 +85,7 @@ fn concurrent_log_pairs_lose_nothing() {
 fn concurrent_log_pairs_with_watch_running_lose_nothing() {
     let v = anna();
     v.ok(&["index"]);
-    let mut watch = common::spawn_watch(&v, &["--quiet"]);
+    let mut watch = crate::harness::spawn_watch(&v, &["--quiet"]);
     let (written, refused) = log_pairs(&v, 50);
     let _ = watch.kill();
     let _ = watch.wait();
@@ -230,7 +228,7 @@ fn a_note_the_user_may_not_write_is_refused() {
     let root = rustix_is_root();
     let v = anna();
     if root {
-        if !common::nobody_can_run() {
+        if !crate::harness::nobody_can_run() {
             eprintln!("skipped: running as root and `nobody` cannot run the binary");
             return;
         }
@@ -252,7 +250,7 @@ fn a_note_the_user_may_not_write_is_refused() {
     if root {
         c.uid_gid_nobody();
     }
-    let r = common::finish(c, None);
+    let r = crate::harness::finish(c, None);
     assert_eq!(r.code, 2, "{}{}", r.stdout, r.stderr);
     assert!(r.stderr.contains("write-protected"), "{}", r.stderr);
     assert_eq!(v.read("people/anna.md"), before);

@@ -7,11 +7,9 @@
 // Test code: helpers outside `#[test]` fns fail the test by panicking too.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
 use serde_json::Value;
 
-use common::{TestVault, names};
+use crate::harness::{TestVault, names};
 
 const TODAY: &str = "2026-11-26";
 

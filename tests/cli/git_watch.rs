@@ -4,11 +4,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::TestVault;
+use crate::harness::TestVault;
 
 fn vault() -> TestVault {
     let v = TestVault::new();
@@ -41,7 +39,7 @@ fn edit_is_indexed(v: &TestVault, word: &str) -> Duration {
     let text = v.read("people/p0.md");
     v.write("people/p0.md", &format!("{text}{word}\n"));
     let start = Instant::now();
-    common::poll(Duration::from_secs(20), word, || {
+    crate::harness::poll(Duration::from_secs(20), word, || {
         let (code, out, _) = v.run(&["--no-sync", "search", word]);
         (code == 0 && out.contains("people/p0.md")).then_some(())
     });
@@ -61,7 +59,7 @@ fn git_commands_with_watch_running() {
     v.git(&["branch", "other"]);
     v.ok(&["index"]);
     clean_status(&v, "index");
-    let mut watch = common::spawn_watch(&v, &["--quiet"]);
+    let mut watch = crate::harness::spawn_watch(&v, &["--quiet"]);
     let mut alive = |what: &str| {
         assert!(
             watch.try_wait().expect("wait").is_none(),

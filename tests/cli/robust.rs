@@ -5,13 +5,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
 use std::fs;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{TestVault, hold_writer};
+use crate::harness::{TestVault, hold_writer};
 use serde_json::Value;
 
 fn people(v: &TestVault, n: usize) {
@@ -108,7 +106,7 @@ fn a_stopped_watch_does_not_make_answers_stale() {
     let v = TestVault::new();
     people(&v, 30);
     v.ok(&["index"]);
-    let mut watch = common::spawn_watch(&v, &["--quiet"]);
+    let mut watch = crate::harness::spawn_watch(&v, &["--quiet"]);
     let pid = watch.id().to_string();
     let stop = Command::new("kill")
         .args(["-STOP", &pid])
@@ -316,7 +314,7 @@ fn a_full_disk_still_answers_and_watch_recovers() {
     }
     let _m = Mounted(dot.clone());
     v.ok(&["index"]);
-    let mut watch = common::spawn_watch(&v, &[]);
+    let mut watch = crate::harness::spawn_watch(&v, &[]);
     // fill the disk
     let fill = dot.join("fill");
     let _ = Command::new("dd")
@@ -334,7 +332,7 @@ fn a_full_disk_still_answers_and_watch_recovers() {
     assert!(watch.try_wait().expect("wait").is_none(), "watch exited");
     // space comes back: watch catches up by itself
     fs::remove_file(&fill).expect("rm");
-    common::poll(Duration::from_secs(30), "watch to recover", || {
+    crate::harness::poll(Duration::from_secs(30), "watch to recover", || {
         let (code, out, _) = v.run(&["--no-sync", "search", "fulldiskword"]);
         (code == 0 && out.contains("people/p005.md")).then_some(())
     });
@@ -362,7 +360,7 @@ fn files_made_for_the_user_respect_the_umask() {
         let status = Command::new("sh")
             .arg("-c")
             .arg(format!("umask 077; exec \"$0\" --vault \"$1\" {args}"))
-            .arg(common::bin())
+            .arg(crate::harness::bin())
             .arg(v.path())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -378,14 +376,14 @@ fn files_made_for_the_user_respect_the_umask() {
     let mut w = Command::new("sh")
         .arg("-c")
         .arg("umask 077; exec \"$0\" --vault \"$1\" watch --quiet --ics \"$2\"")
-        .arg(common::bin())
+        .arg(crate::harness::bin())
         .arg(v.path())
         .arg(&ics)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("watch");
-    common::poll(Duration::from_secs(60), "the calendar", || {
+    crate::harness::poll(Duration::from_secs(60), "the calendar", || {
         ics.exists().then_some(())
     });
     let _ = w.kill();

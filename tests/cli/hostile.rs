@@ -1,11 +1,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! Hostile vaults (issue 7): odd file names, extreme sizes and depths, YAML
 //! bombs, closed folders, permissive umasks, and no network. Each case runs
-//! the real binary: no panic (`common::finish` fails on "panicked"), no hang
+//! the real binary: no panic (`crate::harness::finish` fails on "panicked"), no hang
 //! (the helper's deadline, plus explicit bounds), a clear `check` problem
 //! where the case is one, and the rest of the vault indexed and searchable.
-
-mod common;
 
 use std::fs;
 use std::io::{BufRead, BufReader};
@@ -17,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use common::{AsNobody, TestVault, finish, paths};
+use crate::harness::{AsNobody, TestVault, finish, paths};
 
 const GOOD: &str = "---\nname: Good Person\ninterests: [sailing]\n---\ngood text\n";
 
@@ -27,7 +25,7 @@ fn problems(v: &TestVault) -> (i32, Vec<Value>) {
     let ps = r["problems"].as_array().expect("problems").clone();
     for p in &ps {
         assert_eq!(
-            common::keys(p),
+            crate::harness::keys(p),
             vec!["code", "column", "line", "message", "path", "severity"],
             "{p}"
         );
@@ -352,7 +350,7 @@ fn ten_thousand_wiki_links() {
 /// Run `rapport ARGS` on the vault with the helper's deadline; return the
 /// run and its peak RSS in KiB (VmHWM from /proc, read until it exits; `None`
 /// without /proc).
-fn run_measured(v: &TestVault, args: &[&str]) -> (common::Run, Option<u64>) {
+fn run_measured(v: &TestVault, args: &[&str]) -> (crate::harness::Run, Option<u64>) {
     let mut cmd = v.cmd(args);
     cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("spawn rapport");
@@ -367,7 +365,7 @@ fn run_measured(v: &TestVault, args: &[&str]) -> (common::Run, Option<u64>) {
         let mut s = String::new();
         std::io::Read::read_to_string(&mut se, &mut s).map(|_| s)
     });
-    let deadline = Instant::now() + common::CMD_TIMEOUT;
+    let deadline = Instant::now() + crate::harness::CMD_TIMEOUT;
     let mut peak: Option<u64> = None;
     let status = loop {
         if let Ok(s) = fs::read_to_string(&status_file)
@@ -386,12 +384,12 @@ fn run_measured(v: &TestVault, args: &[&str]) -> (common::Run, Option<u64>) {
             let _ = child.wait();
             panic!(
                 "rapport {args:?} did not finish within {:?}",
-                common::CMD_TIMEOUT
+                crate::harness::CMD_TIMEOUT
             );
         }
         std::thread::sleep(Duration::from_millis(5));
     };
-    let run = common::Run {
+    let run = crate::harness::Run {
         code: status.code().unwrap_or(-1),
         stdout: t_out.join().expect("join").expect("stdout"),
         stderr: t_err.join().expect("join").expect("stderr"),
@@ -556,7 +554,7 @@ fn unreadable_folders_are_reported_and_the_rest_indexed() {
             let mode = if e.file_type().is_dir() { 0o777 } else { 0o666 };
             set(e.path(), mode);
         }
-        if !common::nobody_can_run() {
+        if !crate::harness::nobody_can_run() {
             eprintln!("skipped: running as root and `nobody` cannot run the binary");
             return;
         }
@@ -564,7 +562,7 @@ fn unreadable_folders_are_reported_and_the_rest_indexed() {
     set(&closed, 0o000);
     set(&list_only, 0o444); // names can be listed, nothing opened
     set(&enter_only, 0o111); // entries can be opened by name, not listed
-    let run_as = |args: &[&str]| -> common::Run {
+    let run_as = |args: &[&str]| -> crate::harness::Run {
         let mut c = v.cmd(args);
         if privileged {
             c.uid_gid_nobody();
@@ -623,11 +621,11 @@ fn open_modes(v: &TestVault) -> Vec<String> {
 }
 
 /// `rapport ARGS` under `umask 000`.
-fn permissive(v: &TestVault, args: &[&str]) -> common::Run {
+fn permissive(v: &TestVault, args: &[&str]) -> crate::harness::Run {
     let mut c = Command::new("sh");
     c.arg("-c")
         .arg("umask 000; exec \"$0\" \"$@\"")
-        .arg(common::bin())
+        .arg(crate::harness::bin())
         .arg("--vault")
         .arg(v.path())
         .args(args)
@@ -692,7 +690,7 @@ fn watch_keeps_rapport_files_user_only_with_umask_000() {
     let mut c = Command::new("sh");
     c.arg("-c")
         .arg("umask 000; exec \"$0\" \"$@\"")
-        .arg(common::bin())
+        .arg(crate::harness::bin())
         .arg("--vault")
         .arg(v.path())
         .args(["--json", "watch"])
@@ -712,7 +710,7 @@ fn watch_keeps_rapport_files_user_only_with_umask_000() {
         }
     });
     let wait_for = |what: &str| {
-        let deadline = Instant::now() + common::CMD_TIMEOUT;
+        let deadline = Instant::now() + crate::harness::CMD_TIMEOUT;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
             match rx.recv_timeout(left) {
@@ -733,7 +731,7 @@ fn watch_keeps_rapport_files_user_only_with_umask_000() {
         .status()
         .expect("kill");
     assert!(term.success());
-    let deadline = Instant::now() + common::CMD_TIMEOUT;
+    let deadline = Instant::now() + crate::harness::CMD_TIMEOUT;
     while child.try_wait().expect("wait").is_none() {
         assert!(Instant::now() < deadline, "watch did not stop on SIGTERM");
         std::thread::sleep(Duration::from_millis(10));
@@ -759,7 +757,7 @@ fn tool_works(program: &str, args: &[&str]) -> bool {
 fn wrapped(wrapper: &[&str], v: &TestVault, args: &[&str]) -> Command {
     let mut c = Command::new(wrapper[0]);
     c.args(&wrapper[1..])
-        .arg(common::bin())
+        .arg(crate::harness::bin())
         .arg("--vault")
         .arg(v.path())
         .args(args)

@@ -1,0 +1,25 @@
+//! The integration tests: one binary that runs the real `rapport` on
+//! temporary vaults (see `harness.rs`), one module per command or area.
+//! docs/ARCHITECTURE.md ("Tests") explains the layout and the environment
+//! variables that switch on the slow and the timing checks.
+
+mod harness;
+
+mod concepts;
+mod concurrency;
+mod followups;
+mod freshness;
+mod git_sync;
+mod git_watch;
+mod give;
+mod hostile;
+mod limits;
+mod merge_props;
+mod obsidian;
+mod robust;
+mod safety;
+mod search;
+mod sync_search_model;
+mod values;
+mod watch;
+mod write;
