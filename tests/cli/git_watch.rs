@@ -39,10 +39,14 @@ fn edit_is_indexed(v: &TestVault, word: &str) -> Duration {
     let text = v.read("people/p0.md");
     v.write("people/p0.md", &format!("{text}{word}\n"));
     let start = Instant::now();
-    crate::harness::poll(Duration::from_secs(20), word, || {
-        let (code, out, _) = v.run(&["--no-sync", "search", word]);
-        (code == 0 && out.contains("people/p0.md")).then_some(())
-    });
+    crate::harness::poll(
+        crate::harness::promised(Duration::from_secs(20)),
+        word,
+        || {
+            let (code, out, _) = v.run(&["--no-sync", "search", word]);
+            (code == 0 && out.contains("people/p0.md")).then_some(())
+        },
+    );
     start.elapsed()
 }
 

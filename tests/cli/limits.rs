@@ -7,7 +7,7 @@
 
 use std::time::{Duration, Instant};
 
-use crate::harness::TestVault;
+use crate::harness::{TestVault, promised, timing};
 
 const ANNA: &str = "---\nname: Anna Segler\ninterests: [segeln]\n---\nSegeln in Kiel\n";
 const BERT: &str = "---\nname: Bert Segler\ninterests: [segeln]\n---\nauch Segeln\n";
@@ -43,9 +43,14 @@ fn timed(v: &TestVault, args: &[&str]) -> (Duration, String) {
     (best, out)
 }
 
-/// Doubling the input at most triples the time (with a floor for noise).
+/// Doubling the input at most triples the time (with a floor for noise);
+/// checked with `RAPPORT_TIMING=1` only, since a loaded machine can slow
+/// either run.
 fn assert_linear(what: &str, small: Duration, large: Duration) {
     eprintln!("{what}: N {small:?}, 2N {large:?}");
+    if !timing() {
+        return;
+    }
     let bound = small.mul_f64(3.0).max(Duration::from_millis(300));
     assert!(
         large <= bound,
@@ -278,7 +283,7 @@ fn match_file_reads_a_bounded_amount_of_text() {
     let err = one_line_error(v.run(&["match", "--file", "/dev/zero"]), 200);
     assert!(err.contains("not a text file"), "{err}");
     assert!(
-        start.elapsed() < Duration::from_secs(20),
+        start.elapsed() < promised(Duration::from_secs(20)),
         "{:?}",
         start.elapsed()
     );

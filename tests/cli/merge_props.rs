@@ -15,7 +15,7 @@
 //!   both added plain lines.
 //!
 //! It runs its own `TestRunner` so that it can print how many cases and
-//! added lines it checked (`cargo test --test merge_props -- --nocapture`).
+//! added lines it checked (`cargo test --test cli merge_props -- --nocapture`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 

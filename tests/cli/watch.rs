@@ -9,15 +9,14 @@
 
 use std::fs;
 use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc::{self, Receiver};
 use std::sync::{Mutex, MutexGuard};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use crate::harness::{TestVault, paths, poll, promised, run_cmd, vault_cmd, wait_deadline};
 use serde_json::Value;
-use tempfile::TempDir;
 
 /// The spec's promise: a save is searchable within one second.
 const SAVE_DEADLINE: Duration = Duration::from_secs(1);
@@ -26,142 +25,47 @@ const BURST_DEADLINE: Duration = Duration::from_secs(3);
 /// Start-up (first index build) and shut-down of the watch process.
 const START_DEADLINE: Duration = Duration::from_secs(30);
 const STOP_DEADLINE: Duration = Duration::from_secs(15);
-/// One short command (search, index, git).
-const CMD_DEADLINE: Duration = Duration::from_secs(60);
 
-/// The latency tests measure wall time; one watch at a time keeps this test
-/// binary from competing with itself for the machine's two cores.
+/// One watch at a time: the latency checks (`RAPPORT_TIMING=1`) measure wall
+/// time, and watches running side by side compete for the machine's cores.
 static SERIAL: Mutex<()> = Mutex::new(());
 
 fn serial() -> MutexGuard<'static, ()> {
     SERIAL.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn bin() -> PathBuf {
-    assert_cmd::cargo::cargo_bin("rapport")
+/// `search` on the committed index, polled until the watcher has put a
+/// change there.
+trait Hits {
+    fn hits(&self, query: &str) -> Vec<String>;
+    fn until(&self, query: &str, limit: Duration, ok: impl Fn(&[String]) -> bool) -> Duration;
+    fn until_exactly(&self, query: &str, want: &[&str], limit: Duration) -> Duration;
 }
 
-fn rapport(vault: &Path) -> Command {
-    let mut c = Command::new(bin());
-    c.env_remove("RAPPORT_VAULT")
-        .env_remove("NO_COLOR")
-        .arg("--vault")
-        .arg(vault)
-        .stdin(Stdio::null());
-    c
-}
-
-/// Run to completion with a deadline: (exit code, stdout, stderr).
-fn run(mut cmd: Command) -> (i32, String, String) {
-    cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("spawn");
-    let mut so = child.stdout.take().expect("stdout");
-    let mut se = child.stderr.take().expect("stderr");
-    let t_out = thread::spawn(move || {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut so, &mut s).map(|_| s)
-    });
-    let t_err = thread::spawn(move || {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut se, &mut s).map(|_| s)
-    });
-    let status = wait_deadline(&mut child, CMD_DEADLINE).unwrap_or_else(|| {
-        let _ = child.kill();
-        let _ = child.wait();
-        panic!("command did not finish within {CMD_DEADLINE:?}: {cmd:?}");
-    });
-    let out = t_out.join().expect("join").expect("read stdout");
-    let err = t_err.join().expect("join").expect("read stderr");
-    (status.code().unwrap_or(-1), out, err)
-}
-
-fn wait_deadline(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
-    let deadline = Instant::now() + limit;
-    loop {
-        if let Some(s) = child.try_wait().expect("try_wait") {
-            return Some(s);
-        }
-        if Instant::now() >= deadline {
-            return None;
-        }
-        thread::sleep(Duration::from_millis(10));
-    }
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let mut c = Command::new("git");
-    c.arg("-C").arg(dir).args(args);
-    let (code, out, err) = run(c);
-    assert_eq!(code, 0, "git {args:?}: {out}{err}");
-}
-
-/// A vault in a tempdir.
-struct Vault {
-    dir: TempDir,
-    root: PathBuf,
-}
-
-impl Vault {
-    fn new() -> Vault {
-        let dir = tempfile::tempdir().expect("tempdir");
-        Vault {
-            root: dir.path().to_path_buf(),
-            dir,
-        }
-    }
-
-    /// A vault one level down in its tempdir, so the vault folder itself
-    /// can be moved away and replaced.
-    fn nested() -> Vault {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let root = dir.path().join("vault");
-        fs::create_dir_all(&root).expect("mkdir");
-        Vault { dir, root }
-    }
-
-    fn path(&self) -> &Path {
-        &self.root
-    }
-
-    fn at(&self, rel: &str) -> PathBuf {
-        self.path().join(rel)
-    }
-
-    /// Write a file (parents created) in one go.
-    fn write(&self, rel: &str, text: &str) -> &Vault {
-        let p = self.at(rel);
-        if let Some(parent) = p.parent() {
-            fs::create_dir_all(parent).expect("mkdir");
-        }
-        fs::write(&p, text).expect("write");
-        self
-    }
-
+impl Hits for TestVault {
     /// Paths of the hits of `search QUERY` on the committed index, as they
     /// are (no sync: only the watcher may have put them there).
     fn hits(&self, query: &str) -> Vec<String> {
-        let mut c = rapport(self.path());
+        let mut c = self.cmd(&[]);
         c.args(["--no-sync", "--json", "search", "--limit", "1000", query]);
-        let (code, out, err) = run(c);
+        let (code, out, err) = run_cmd(c);
         assert!(code == 0 || code == 1, "search exit {code}: {err}");
         let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"));
-        let hits = v["hits"].as_array().expect("hits array");
+        let mut hits = paths(&v["hits"]);
         assert_eq!(
             code == 1,
             hits.is_empty(),
             "exit 1 exactly when nothing found"
         );
-        let mut paths: Vec<String> = hits
-            .iter()
-            .map(|h| h["path"].as_str().expect("path").to_string())
-            .collect();
-        paths.sort();
-        paths
+        hits.sort();
+        hits
     }
 
     /// Poll `search` until `ok(hits)`; the time it took from the call, or a
-    /// failure naming what was last seen.
+    /// failure naming what was last seen. `limit` is the promise, checked
+    /// with `RAPPORT_TIMING=1` (see `promised`).
     fn until(&self, query: &str, limit: Duration, ok: impl Fn(&[String]) -> bool) -> Duration {
+        let limit = promised(limit);
         let start = Instant::now();
         loop {
             let hits = self.hits(query);
@@ -195,8 +99,8 @@ struct Watching {
 }
 
 impl Watching {
-    fn start(v: &Vault, extra: &[&str]) -> Watching {
-        let mut c = rapport(v.path());
+    fn start(v: &TestVault, extra: &[&str]) -> Watching {
+        let mut c = v.cmd(&[]);
         c.args(["--json", "watch"]).args(extra);
         c.stdout(Stdio::piped()).stderr(Stdio::inherit());
         let mut child = c.spawn().expect("spawn watch");
@@ -238,6 +142,7 @@ impl Watching {
 
     /// Wait for the next output object matching `pred`.
     fn wait_for(&mut self, limit: Duration, pred: impl Fn(&Value) -> bool) -> Value {
+        let limit = promised(limit);
         let deadline = Instant::now() + limit;
         self.drain();
         if let Some(i) = self.seen[self.next..].iter().position(&pred) {
@@ -266,7 +171,7 @@ impl Watching {
 
     /// Send a signal and wait for the exit; every line printed.
     fn stop_with(mut self, signal: &str) -> (ExitStatus, Vec<Value>) {
-        let (code, _, err) = run({
+        let (code, _, err) = run_cmd({
             let mut k = Command::new("kill");
             k.arg(format!("-{signal}")).arg(self.pid().to_string());
             k
@@ -323,20 +228,20 @@ fn printed_paths(seen: &[Value]) -> Vec<String> {
 
 // ---------------------------------------------------------------- save patterns
 
-type Save = fn(&Vault, &str, &str);
+type Save = fn(&TestVault, &str, &str);
 
 /// VS Code / Obsidian style "atomic" write: a temp file, renamed over.
-fn atomic_rename(v: &Vault, rel: &str, text: &str) {
+fn atomic_rename(v: &TestVault, rel: &str, text: &str) {
     let tmp = format!("{rel}.tmp.4711");
     v.write(&tmp, text);
-    fs::rename(v.at(&tmp), v.at(rel)).expect("rename");
+    fs::rename(v.abs(&tmp), v.abs(rel)).expect("rename");
 }
 
 /// vim with `backupcopy=no` (and the default `writebackup`): probe the
 /// folder with `4913`, rename the note to its backup, write the new note,
 /// delete the backup; the swap file lives beside it the whole time.
-fn vim(v: &Vault, rel: &str, text: &str) {
-    let p = v.at(rel);
+fn vim(v: &TestVault, rel: &str, text: &str) {
+    let p = v.abs(rel);
     let dir = p.parent().expect("parent").to_path_buf();
     let name = p.file_name().expect("name").to_string_lossy().to_string();
     let swap = dir.join(format!(".{name}.swp"));
@@ -357,8 +262,8 @@ fn vim(v: &Vault, rel: &str, text: &str) {
 /// emacs: a lock symlink `.#name` while modified, an auto-save file
 /// `#name#`, the first save renames the original to `name~` (kept), writes
 /// the note anew, then drops auto-save and lock.
-fn emacs(v: &Vault, rel: &str, text: &str) {
-    let p = v.at(rel);
+fn emacs(v: &TestVault, rel: &str, text: &str) {
+    let p = v.abs(rel);
     let dir = p.parent().expect("parent").to_path_buf();
     let name = p.file_name().expect("name").to_string_lossy().to_string();
     let lock = dir.join(format!(".#{name}"));
@@ -375,21 +280,21 @@ fn emacs(v: &Vault, rel: &str, text: &str) {
 
 /// JetBrains "safe write": write `name___jb_tmp___`, move the original to
 /// `name___jb_old___`, move the temp into place, delete the old one.
-fn jetbrains(v: &Vault, rel: &str, text: &str) {
+fn jetbrains(v: &TestVault, rel: &str, text: &str) {
     let tmp = format!("{rel}___jb_tmp___");
     let old = format!("{rel}___jb_old___");
     v.write(&tmp, text);
-    fs::rename(v.at(rel), v.at(&old)).expect("rename old");
-    fs::rename(v.at(&tmp), v.at(rel)).expect("rename tmp");
-    fs::remove_file(v.at(&old)).expect("rm old");
+    fs::rename(v.abs(rel), v.abs(&old)).expect("rename old");
+    fs::rename(v.abs(&tmp), v.abs(rel)).expect("rename tmp");
+    fs::remove_file(v.abs(&old)).expect("rm old");
 }
 
 /// nano, `echo >`, VS Code's default: truncate in place, then write.
-fn in_place(v: &Vault, rel: &str, text: &str) {
+fn in_place(v: &TestVault, rel: &str, text: &str) {
     let mut f = fs::OpenOptions::new()
         .write(true)
         .truncate(true)
-        .open(v.at(rel))
+        .open(v.abs(rel))
         .expect("open");
     f.flush().expect("flush");
     let (a, b) = text.split_at(text.len() / 2);
@@ -398,8 +303,8 @@ fn in_place(v: &Vault, rel: &str, text: &str) {
 }
 
 /// Deleted and written anew straight away (well within the debounce window).
-fn delete_recreate(v: &Vault, rel: &str, text: &str) {
-    fs::remove_file(v.at(rel)).expect("rm");
+fn delete_recreate(v: &TestVault, rel: &str, text: &str) {
+    fs::remove_file(v.abs(rel)).expect("rm");
     v.write(rel, text);
 }
 
@@ -411,7 +316,7 @@ fn median(xs: &mut [Duration]) -> Duration {
 #[test]
 fn every_save_pattern_is_searchable_within_a_second() {
     let _g = serial();
-    let v = Vault::new();
+    let v = TestVault::new();
     let rel = "people/anna.md";
     v.write(rel, &note("Anna Schmidt", "sailing initialword"));
     v.write("people/jonas.md", &note("Jonas Weber", "negotiation"));
@@ -450,7 +355,7 @@ fn every_save_pattern_is_searchable_within_a_second() {
         eprintln!("  {r}");
     }
     // everything the editors left behind is on disk, none of it indexed
-    assert!(v.at("people/anna.md~").exists(), "emacs keeps its backup");
+    assert!(v.abs("people/anna.md~").exists(), "emacs keeps its backup");
     v.until_exactly("sailing", &["people/anna.md"], SAVE_DEADLINE);
     w.drain();
     assert_no_junk(printed_paths(&w.seen));
@@ -468,7 +373,7 @@ fn every_save_pattern_is_searchable_within_a_second() {
 #[test]
 fn create_delete_rename_and_folder_moves() {
     let _g = serial();
-    let v = Vault::new();
+    let v = TestVault::new();
     v.write("people/anna.md", &note("Anna", "alphaword"));
     v.write("people/sub/bob.md", &note("Bob", "betaword"));
     let mut w = Watching::start(&v, &[]);
@@ -482,13 +387,13 @@ fn create_delete_rename_and_folder_moves() {
         e["event"] == "added" && e["path"] == "people/carla.md"
     });
 
-    fs::rename(v.at("people/carla.md"), v.at("people/karla.md")).expect("rename");
+    fs::rename(v.abs("people/carla.md"), v.abs("people/karla.md")).expect("rename");
     eprintln!(
         "rename: {:?}",
         v.until_exactly("gammaword", &["people/karla.md"], SAVE_DEADLINE)
     );
 
-    fs::remove_file(v.at("people/karla.md")).expect("rm");
+    fs::remove_file(v.abs("people/karla.md")).expect("rm");
     eprintln!(
         "delete: {:?}",
         v.until_exactly("gammaword", &[], SAVE_DEADLINE)
@@ -497,15 +402,15 @@ fn create_delete_rename_and_folder_moves() {
         e["event"] == "removed" && e["path"] == "people/karla.md"
     });
 
-    fs::rename(v.at("people"), v.at("contacts")).expect("folder rename");
+    fs::rename(v.abs("people"), v.abs("contacts")).expect("folder rename");
     eprintln!(
         "folder rename: {:?}",
         v.until_exactly("betaword", &["contacts/sub/bob.md"], SAVE_DEADLINE)
     );
     v.until_exactly("alphaword", &["contacts/anna.md"], SAVE_DEADLINE);
 
-    fs::create_dir_all(v.at("archive/2025")).expect("mkdir");
-    fs::rename(v.at("contacts/sub"), v.at("archive/2025/sub")).expect("folder move");
+    fs::create_dir_all(v.abs("archive/2025")).expect("mkdir");
+    fs::rename(v.abs("contacts/sub"), v.abs("archive/2025/sub")).expect("folder move");
     eprintln!(
         "folder move: {:?}",
         v.until_exactly("betaword", &["archive/2025/sub/bob.md"], SAVE_DEADLINE)
@@ -532,9 +437,9 @@ fn create_delete_rename_and_folder_moves() {
     );
 
     // moved out of the vault, then a whole folder deleted
-    fs::rename(v.at("team"), staging.path().join("team-back")).expect("move out");
+    fs::rename(v.abs("team"), staging.path().join("team-back")).expect("move out");
     v.until_exactly("deltaword", &[], SAVE_DEADLINE);
-    fs::remove_dir_all(v.at("archive")).expect("rm -r");
+    fs::remove_dir_all(v.abs("archive")).expect("rm -r");
     v.until_exactly("betaword", &[], SAVE_DEADLINE);
     v.until_exactly("alphaword", &["contacts/anna.md"], SAVE_DEADLINE);
     drop(w);
@@ -543,7 +448,7 @@ fn create_delete_rename_and_folder_moves() {
 #[test]
 fn a_burst_of_500_files_is_searchable_within_3_seconds() {
     let _g = serial();
-    let v = Vault::new();
+    let v = TestVault::new();
     v.write("anna.md", &note("Anna", "seedword"));
     v.write("people/gone.md", &note("Gone", "burstword"));
     let w = Watching::start(&v, &[]);
@@ -552,11 +457,11 @@ fn a_burst_of_500_files_is_searchable_within_3_seconds() {
         v.write(rel, &note(&format!("Person {i}"), "burstword"));
         // deleted and re-created inside the burst: must stay indexed
         if i % 50 == 0 {
-            fs::remove_file(v.at(rel)).expect("rm");
+            fs::remove_file(v.abs(rel)).expect("rm");
             v.write(rel, &note(&format!("Person {i}"), "burstword"));
         }
     }
-    fs::remove_file(v.at("people/gone.md")).expect("rm");
+    fs::remove_file(v.abs("people/gone.md")).expect("rm");
     let t = v.until("burstword", BURST_DEADLINE, |h| h == expected.as_slice());
     eprintln!("500-file burst searchable after {} ms", t.as_millis());
     let (status, seen) = w.stop_with("TERM");
@@ -569,11 +474,11 @@ fn a_burst_of_500_files_is_searchable_within_3_seconds() {
 #[test]
 fn a_git_branch_switch_is_followed_and_git_never_reaches_the_index() {
     let _g = serial();
-    let v = Vault::new();
-    git(v.path(), &["init", "-q", "-b", "main"]);
-    git(v.path(), &["config", "user.name", "Test"]);
-    git(v.path(), &["config", "user.email", "test@example.org"]);
-    git(v.path(), &["config", "commit.gpgsign", "false"]);
+    let v = TestVault::new();
+    v.git(&["init", "-q", "-b", "main"]);
+    v.git(&["config", "user.name", "Test"]);
+    v.git(&["config", "user.email", "test@example.org"]);
+    v.git(&["config", "commit.gpgsign", "false"]);
     for i in 0..40 {
         v.write(
             &format!("people/m{i:02}.md"),
@@ -581,11 +486,11 @@ fn a_git_branch_switch_is_followed_and_git_never_reaches_the_index() {
         );
     }
     v.write("people/shared.md", &note("Shared", "sharedword before"));
-    git(v.path(), &["add", "-A"]);
-    git(v.path(), &["commit", "-q", "-m", "main"]);
-    git(v.path(), &["checkout", "-q", "-b", "other"]);
+    v.git(&["add", "-A"]);
+    v.git(&["commit", "-q", "-m", "main"]);
+    v.git(&["checkout", "-q", "-b", "other"]);
     for i in 0..40 {
-        fs::remove_file(v.at(&format!("people/m{i:02}.md"))).expect("rm");
+        fs::remove_file(v.abs(&format!("people/m{i:02}.md"))).expect("rm");
     }
     for i in 0..60 {
         v.write(
@@ -594,20 +499,20 @@ fn a_git_branch_switch_is_followed_and_git_never_reaches_the_index() {
         );
     }
     v.write("people/shared.md", &note("Shared", "sharedword after"));
-    git(v.path(), &["add", "-A"]);
-    git(v.path(), &["commit", "-q", "-m", "other"]);
-    git(v.path(), &["checkout", "-q", "main"]);
+    v.git(&["add", "-A"]);
+    v.git(&["commit", "-q", "-m", "other"]);
+    v.git(&["checkout", "-q", "main"]);
     // a note-like file inside .git/ and .rapport/ must never be indexed
     v.write(".git/info/gitsecret.md", &note("Git", "gitsecretword"));
 
     let w = Watching::start(&v, &[]);
     v.until("mainword", SAVE_DEADLINE, |h| h.len() == 40);
 
-    git(v.path(), &["checkout", "-q", "other"]);
+    v.git(&["checkout", "-q", "other"]);
     let t1 = v.until("otherword", BURST_DEADLINE, |h| h.len() == 60);
     v.until("mainword", BURST_DEADLINE, <[String]>::is_empty);
     v.until_exactly("after", &["people/shared.md"], BURST_DEADLINE);
-    git(v.path(), &["checkout", "-q", "main"]);
+    v.git(&["checkout", "-q", "main"]);
     let t2 = v.until("mainword", BURST_DEADLINE, |h| h.len() == 40);
     v.until("otherword", BURST_DEADLINE, <[String]>::is_empty);
     v.until_exactly("before", &["people/shared.md"], BURST_DEADLINE);
@@ -631,7 +536,7 @@ fn a_git_branch_switch_is_followed_and_git_never_reaches_the_index() {
 #[test]
 fn reads_and_index_work_while_watching() {
     let _g = serial();
-    let v = Vault::new();
+    let v = TestVault::new();
     for i in 0..30 {
         v.write(
             &format!("p{i:02}.md"),
@@ -650,12 +555,12 @@ fn reads_and_index_work_while_watching() {
                 let deadline = Instant::now() + Duration::from_secs(60);
                 while !stop.load(std::sync::atomic::Ordering::Relaxed) && Instant::now() < deadline
                 {
-                    let mut c = rapport(&root);
+                    let mut c = vault_cmd(&root);
                     if k == 0 {
                         c.arg("--no-sync");
                     }
                     c.args(["--json", "search", "steadyword"]);
-                    let (code, out, err) = run(c);
+                    let (code, out, err) = run_cmd(c);
                     assert_eq!(code, 0, "search while watching: {err}");
                     let v: Value = serde_json::from_str(&out).expect("valid JSON");
                     assert!(!v["hits"].as_array().expect("hits").is_empty());
@@ -673,8 +578,8 @@ fn reads_and_index_work_while_watching() {
             );
         }
         // `index` right after a change (pending in the watcher) and later
-        let (code, out, err) = run({
-            let mut c = rapport(v.path());
+        let (code, out, err) = run_cmd({
+            let mut c = v.cmd(&[]);
             c.args(["--json", "index"]);
             c
         });
@@ -689,15 +594,15 @@ fn reads_and_index_work_while_watching() {
         let runs = s.join().expect("searcher");
         assert!(runs > 0);
     }
-    let (code, out, _) = run({
-        let mut c = rapport(v.path());
+    let (code, out, _) = run_cmd({
+        let mut c = v.cmd(&[]);
         c.args(["index"]);
         c
     });
     assert_eq!(code, 0, "{out}");
     // rebuilding needs the writer: refused with a clear message, exit 2
-    let (code, _, err) = run({
-        let mut c = rapport(v.path());
+    let (code, _, err) = run_cmd({
+        let mut c = v.cmd(&[]);
         c.args(["index", "--rebuild"]);
         c
     });
@@ -709,7 +614,7 @@ fn reads_and_index_work_while_watching() {
 #[test]
 fn sigint_commits_pending_changes_and_exits_0() {
     let _g = serial();
-    let v = Vault::new();
+    let v = TestVault::new();
     v.write("anna.md", &note("Anna", "firstword"));
     let w = Watching::start(&v, &[]);
     // written, then the signal at once: still inside the debounce window
@@ -730,11 +635,11 @@ fn sigint_commits_pending_changes_and_exits_0() {
 #[test]
 fn a_second_watch_exits_2_with_a_clear_message() {
     let _g = serial();
-    let v = Vault::new();
+    let v = TestVault::new();
     v.write("anna.md", &note("Anna", "word"));
     let w = Watching::start(&v, &[]);
-    let (code, out, err) = run({
-        let mut c = rapport(v.path());
+    let (code, out, err) = run_cmd({
+        let mut c = v.cmd(&[]);
         c.args(["watch"]);
         c
     });
@@ -748,7 +653,7 @@ fn a_second_watch_exits_2_with_a_clear_message() {
 #[test]
 fn poll_mode_sees_changes() {
     let _g = serial();
-    let v = Vault::new();
+    let v = TestVault::new();
     v.write("anna.md", &note("Anna", "pollfirst"));
     let w = Watching::start(&v, &["--poll", "200ms"]);
     v.write("people/bob.md", &note("Bob", "pollword"));
@@ -756,7 +661,7 @@ fn poll_mode_sees_changes() {
     eprintln!("poll (200ms): create searchable after {} ms", t.as_millis());
     vim(&v, "anna.md", &note("Anna", "pollsecond"));
     v.until_exactly("pollsecond", &["anna.md"], SAVE_DEADLINE);
-    fs::rename(v.at("people"), v.at("folks")).expect("rename");
+    fs::rename(v.abs("people"), v.abs("folks")).expect("rename");
     v.until_exactly("pollword", &["folks/bob.md"], SAVE_DEADLINE);
     let (status, seen) = w.stop_with("INT");
     assert!(status.success());
@@ -766,12 +671,12 @@ fn poll_mode_sees_changes() {
 #[test]
 fn a_removed_or_replaced_vault_folder_is_watched_again() {
     let _g = serial();
-    let v = Vault::nested();
+    let v = TestVault::nested();
     v.write("anna.md", &note("Anna", "oldvaultword"));
     let mut w = Watching::start(&v, &[]);
 
     // replaced: moved away and a new folder put in its place
-    fs::rename(v.path(), v.dir.path().join("vault.old")).expect("move away");
+    fs::rename(v.path(), v.outer().join("vault.old")).expect("move away");
     w.wait_for(Duration::from_secs(5), |e| e["event"] == "vault_missing");
     fs::create_dir_all(v.path()).expect("mkdir again");
     v.write("bob.md", &note("Bob", "newvaultword"));
@@ -801,10 +706,10 @@ fn a_removed_or_replaced_vault_folder_is_watched_again() {
 #[test]
 fn human_output_and_quiet() {
     let _g = serial();
-    let v = Vault::new();
+    let v = TestVault::new();
     v.write("anna.md", &note("Anna", "word"));
     // human: the first line names the vault and the note count
-    let mut c = rapport(v.path());
+    let mut c = v.cmd(&[]);
     c.args(["watch"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -824,7 +729,7 @@ fn human_output_and_quiet() {
     assert!(status.success());
 
     // quiet: nothing on stdout at all
-    let mut c = rapport(v.path());
+    let mut c = v.cmd(&[]);
     c.args(["-q", "watch"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -843,22 +748,10 @@ fn human_output_and_quiet() {
     assert_eq!(out, "");
 }
 
-/// Poll `f` until it holds or the deadline passes.
-fn eventually(limit: Duration, f: impl Fn() -> bool) -> bool {
-    let deadline = Instant::now() + limit;
-    while Instant::now() < deadline {
-        if f() {
-            return true;
-        }
-        thread::sleep(Duration::from_millis(20));
-    }
-    f()
-}
-
 #[test]
 fn watch_ics_keeps_the_calendar_current() {
     let _g = serial();
-    let v = Vault::new();
+    let v = TestVault::new();
     v.write(
         "anna.md",
         "---\nname: Anna\nnext_contact: 2026-12-01\n---\n",
@@ -868,10 +761,10 @@ fn watch_ics_keeps_the_calendar_current() {
     let read = || fs::read_to_string(&cal).unwrap_or_default();
     let mut w = Watching::start(&v, &["--ics", cal.to_str().expect("utf-8"), "--days", "60"]);
     // written before watching begins, and equal to `export ics`
-    let export = |v: &Vault| {
-        let mut c = rapport(v.path());
+    let export = |v: &TestVault| {
+        let mut c = v.cmd(&[]);
         c.args(["--no-sync", "export", "ics", "--days", "60"]);
-        run(c).1
+        run_cmd(c).1
     };
     assert!(read().contains("DTSTART;VALUE=DATE:20261201"), "{}", read());
     assert_eq!(read(), export(&v));
@@ -880,10 +773,10 @@ fn watch_ics_keeps_the_calendar_current() {
     // a new follow-up shows up within the save deadline (plus the rewrite)
     v.write("bob.md", "---\nname: Bob\nnext_contact: 2026-12-24\n---\n");
     w.wait_for(SAVE_DEADLINE * 3, |e| e["path"] == "bob.md");
-    assert!(
-        eventually(SAVE_DEADLINE * 3, || read().contains("20261224")),
-        "{}",
-        read()
+    poll(
+        promised(SAVE_DEADLINE * 3),
+        "the calendar to name bob",
+        || read().contains("20261224").then_some(()),
     );
     assert_eq!(read(), export(&v));
     assert!(fs::metadata(&cal).expect("stat").modified().expect("mtime") >= before);
@@ -899,7 +792,7 @@ fn watch_ics_keeps_the_calendar_current() {
     );
 
     // removing the note removes its event; stopping leaves the last state
-    fs::remove_file(v.at("bob.md")).expect("rm");
+    fs::remove_file(v.abs("bob.md")).expect("rm");
     let (status, _) = w.stop_with("INT");
     assert_eq!(status.code(), Some(0));
     assert!(!read().contains("20261224"), "{}", read());
@@ -913,12 +806,12 @@ fn watch_ics_keeps_the_calendar_current() {
 
 #[test]
 fn watch_ics_to_an_unwritable_place_fails_at_once() {
-    let v = Vault::new();
+    let v = TestVault::new();
     v.write("anna.md", &note("Anna", "word"));
-    let mut c = rapport(v.path());
+    let mut c = v.cmd(&[]);
     c.args(["watch", "--ics"])
-        .arg(v.at("no/such/folder/cal.ics"));
-    let (code, out, err) = run(c);
+        .arg(v.abs("no/such/folder/cal.ics"));
+    let (code, out, err) = run_cmd(c);
     assert_eq!(code, 2, "{out}{err}");
     assert!(err.contains("no/such/folder"), "{err}");
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
@@ -927,7 +820,7 @@ fn watch_ics_to_an_unwritable_place_fails_at_once() {
 #[test]
 fn kill_9_during_a_watch_batch_leaves_a_usable_index() {
     let _g = serial();
-    let v = Vault::new();
+    let v = TestVault::new();
     for i in 0..50 {
         v.write(
             &format!("people/p{i:02}.md"),
@@ -948,9 +841,9 @@ fn kill_9_during_a_watch_batch_leaves_a_usable_index() {
         w.child.kill().expect("kill -9");
         w.child.wait().expect("wait");
         // the next command finds an index it can use, synced to the files
-        let mut c = rapport(v.path());
+        let mut c = v.cmd(&[]);
         c.args(["--json", "search", "--limit", "1000", &word]);
-        let (code, out, err) = run(c);
+        let (code, out, err) = run_cmd(c);
         assert_eq!(
             code, 0,
             "round {round} (kill after {delay_ms} ms): {out}{err}"
@@ -967,9 +860,9 @@ fn kill_9_during_a_watch_batch_leaves_a_usable_index() {
             "round {round}"
         );
         // and `check` sees a clean vault: no leftovers of the killed writer
-        let mut c = rapport(v.path());
+        let mut c = v.cmd(&[]);
         c.args(["--json", "check"]);
-        let (code, out, err) = run(c);
+        let (code, out, err) = run_cmd(c);
         assert_eq!(code, 0, "{out}{err}");
     }
 }

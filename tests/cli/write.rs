@@ -7,94 +7,46 @@
 #![allow(clippy::expect_used, clippy::panic)]
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command as StdCommand, Stdio};
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant, SystemTime};
 
-use assert_cmd::Command;
 use jiff::civil::date;
 use rapport::edit::atomic::{Editor, WriteError};
 use rapport::edit::{LogRequest, NoteError, log_entry, log_to_file};
 use serde_json::Value;
 
+use crate::harness::{TestVault, bin, rapport_cmd};
+
 const TODAY: &str = "2026-11-26";
 
-struct TestVault {
-    dir: tempfile::TempDir,
+/// A vault (with its `.rapport/` folder) whose commands run on `TODAY`.
+fn vault() -> TestVault {
+    let v = TestVault::new().today(TODAY);
+    v.mkdir(".rapport");
+    v
 }
 
-impl TestVault {
-    fn new() -> TestVault {
-        let dir = tempfile::tempdir().expect("tempdir");
-        fs::create_dir_all(dir.path().join(".rapport")).expect("mkdir");
-        TestVault { dir }
-    }
-
-    fn root(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn note(self, rel: &str, text: &str) -> TestVault {
-        self.write(rel, text);
-        self
-    }
-
-    fn write(&self, rel: &str, text: &str) {
-        let p = self.root().join(rel);
-        if let Some(parent) = p.parent() {
-            fs::create_dir_all(parent).expect("mkdir");
-        }
-        fs::write(p, text).expect("write");
-    }
-
-    fn read(&self, rel: &str) -> String {
-        fs::read_to_string(self.root().join(rel)).expect("read")
-    }
-
-    fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("rapport").expect("binary");
-        c.arg("--vault")
-            .arg(self.root())
-            .arg("--today")
-            .arg(TODAY)
-            .env_remove("RAPPORT_VAULT")
-            .env_remove("VISUAL")
-            .env_remove("EDITOR")
-            .env("NO_COLOR", "1");
-        c
-    }
-
-    /// Run and return (exit code, stdout, stderr).
-    fn run(&self, args: &[&str]) -> (i32, String, String) {
-        let out = self.cmd().args(args).output().expect("run");
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    }
-
-    /// Files in a folder whose names do not start with `.rapport-tmp-`.
-    fn files(&self, rel_dir: &str) -> Vec<String> {
-        let mut v: Vec<String> = fs::read_dir(self.root().join(rel_dir))
-            .expect("ls")
-            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-            .collect();
-        v.sort();
-        v
-    }
+/// The names in a folder, sorted.
+fn files(v: &TestVault, rel_dir: &str) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(v.abs(rel_dir))
+        .expect("ls")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
 }
 
 /// Run `log` and compare the whole file afterwards.
 fn golden_log(before: &str, args: &[&str], after: &str, stdout: &str) {
-    let v = TestVault::new().note("people/anna.md", before);
+    let v = vault().note("people/anna.md", before);
     let mut a = vec!["log"];
     a.extend_from_slice(args);
     let (code, out, err) = v.run(&a);
     assert_eq!(code, 0, "stderr: {err}");
     assert_eq!(v.read("people/anna.md"), after);
     assert_eq!(out, stdout);
-    assert_eq!(v.files("people"), vec!["anna.md"], "no temp file left");
+    assert_eq!(files(&v, "people"), vec!["anna.md"], "no temp file left");
 }
 
 #[test]
@@ -161,7 +113,7 @@ fn log_never_moves_last_contact_back_or_into_the_future() {
 
 #[test]
 fn log_on_a_note_without_front_matter_adds_one() {
-    let v = TestVault::new().note("people/bob.md", "# Bob Meyer\r\n\r\nPlays chess.");
+    let v = vault().note("people/bob.md", "# Bob Meyer\r\n\r\nPlays chess.");
     let (code, out, err) = v.run(&["log", "bob", "Chess", "evening", "--next", "2w"]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(
@@ -181,7 +133,7 @@ fn log_on_a_note_without_front_matter_adds_one() {
 
 #[test]
 fn log_json_and_index_resync() {
-    let v = TestVault::new().note(
+    let v = vault().note(
         "anna.md",
         "---\nname: Anna Schmidt\ncadence: 2w\nlast_contact: 2026-10-01\n---\n",
     );
@@ -208,7 +160,7 @@ fn log_refusals_change_nothing() {
     let bad_yaml = "---\nname: [Anna Schmidt\nlast_contact: 2026-10-12\n---\n## Log\n";
     let bad_date = "---\nname: Dat Bad\nlast_contact: sometime in May\n---\n";
     let conflict = "---\nname: Con Flict\n---\n<<<<<<< HEAD\na\n=======\nb\n>>>>>>> x\n";
-    let v = TestVault::new()
+    let v = vault()
         .note("people/anna.md", "---\nname: Anna Schmidt\n---\n")
         .note("people/anna-berg.md", "---\nname: Anna Berg\n---\n")
         .note("x/bad-yaml.md", bad_yaml)
@@ -254,11 +206,11 @@ fn log_refusals_change_nothing() {
 
 #[test]
 fn log_refuses_when_the_note_changes_before_the_write() {
-    let v = TestVault::new().note(
+    let v = vault().note(
         "anna.md",
         "---\nname: Anna\nlast_contact: 2026-10-12\n---\n## Log\n",
     );
-    let path = v.root().join("anna.md");
+    let path = v.path().join("anna.md");
     let req = LogRequest {
         date: date(2026, 11, 26),
         text: "Lunch".into(),
@@ -268,7 +220,7 @@ fn log_refuses_when_the_note_changes_before_the_write() {
     let theirs =
         "---\nname: Anna\nlast_contact: 2026-11-01\n---\n## Log\n- 2026-11-01 edited elsewhere\n";
     let mut hook = |target: &Path| fs::write(target, theirs).expect("write");
-    let editor = Editor::open(v.root()).expect("editor");
+    let editor = Editor::open(v.path()).expect("editor");
     let e = log_to_file(&editor, &path, "anna.md", &req, &mut hook).expect_err("refused");
     assert!(
         matches!(e, NoteError::Write(WriteError::Changed { .. })),
@@ -277,7 +229,7 @@ fn log_refuses_when_the_note_changes_before_the_write() {
     assert!(e.to_string().starts_with("anna.md: changed on disk"), "{e}");
     assert_eq!(v.read("anna.md"), theirs, "the other edit is kept");
     assert_eq!(
-        v.files(""),
+        files(&v, ""),
         vec![".rapport", "anna.md"],
         "no temp file left"
     );
@@ -294,7 +246,7 @@ fn log_refuses_when_the_note_changes_before_the_write() {
 
 #[test]
 fn new_from_the_builtin_template() {
-    let v = TestVault::new();
+    let v = vault();
     let (code, out, err) = v.run(&[
         "new",
         "Jürgen Müller",
@@ -338,7 +290,7 @@ fn new_from_the_builtin_template() {
 
 #[test]
 fn new_refuses_an_existing_file_and_an_existing_name() {
-    let v = TestVault::new()
+    let v = vault()
         .note("people/anna-schmidt.md", "just a file, no front matter\n")
         .note("elsewhere/as.md", "---\nname: Bo Berg\n---\n");
     let (code, out, err) = v.run(&["new", "Anna Schmidt"]);
@@ -351,7 +303,7 @@ fn new_refuses_an_existing_file_and_an_existing_name() {
     let (code, _, err) = v.run(&["new", "Bo Berg"]);
     assert_eq!(code, 2);
     assert!(err.contains("elsewhere/as.md"), "{err}");
-    assert!(!v.root().join("people/bo-berg.md").exists());
+    assert!(!v.path().join("people/bo-berg.md").exists());
     let (code, _, err) = v.run(&["new", "李小龙"]);
     assert_eq!(code, 2);
     assert!(err.contains("file name"), "{err}");
@@ -359,7 +311,7 @@ fn new_refuses_an_existing_file_and_an_existing_name() {
 
 #[test]
 fn new_from_the_vault_template_and_people_dir() {
-    let v = TestVault::new()
+    let v = vault()
         .note(
             ".rapport/config.toml",
             "people_dir = \"contacts/2026\"\n",
@@ -393,9 +345,9 @@ fn new_from_the_vault_template_and_people_dir() {
 #[cfg(unix)]
 #[test]
 fn new_edit_runs_the_editor() {
-    let v = TestVault::new();
+    let v = vault();
     let out = v
-        .cmd()
+        .cmd(&[])
         .args(["new", "Cy Dee", "--edit"])
         .env("EDITOR", "echo edited >>")
         .output()
@@ -410,7 +362,7 @@ fn new_edit_runs_the_editor() {
     assert_eq!(code, 2, "no editor set");
     assert!(err.contains("EDITOR"), "{err}");
     assert!(
-        v.root().join("people/di-eck.md").exists(),
+        v.path().join("people/di-eck.md").exists(),
         "created before the editor"
     );
 }
@@ -422,7 +374,7 @@ fn unfold(text: &str) -> String {
 
 #[test]
 fn export_ics_is_valid_stable_and_folded() {
-    let v = TestVault::new()
+    let v = vault()
         .note(
             "people/anna.md",
             "---\nname: Anna Schmidt\nbirthday: 1985-03-14\nnext_contact: 2026-12-01\nlast_contact: 2026-10-12\n---\n## Open\n- [ ] 2026-12-05 introduce her to [[Jonas Weber]], who also coaches; a long item that needs folding across several lines ÄÖÜ äöü ß\n- [ ] 2026-11-01 overdue item\n- [ ] undated\n",
@@ -439,7 +391,7 @@ fn export_ics_is_valid_stable_and_folded() {
             "people/paused.md",
             "---\nname: Pa Used\nbirthday: 1990-01-01\nnext_contact: 2026-12-01\nstatus: paused\n---\n",
         );
-    let first = v.cmd().args(["export", "ics"]).output().expect("run");
+    let first = v.cmd(&[]).args(["export", "ics"]).output().expect("run");
     assert!(first.status.success());
     let text = String::from_utf8(first.stdout).expect("utf8");
 
@@ -500,7 +452,7 @@ fn export_ics_is_valid_stable_and_folded() {
     assert_eq!(got, want);
 
     // same vault, same day: same bytes; UIDs survive an edit that moves the dates
-    let again = v.cmd().args(["export", "ics"]).output().expect("run");
+    let again = v.cmd(&[]).args(["export", "ics"]).output().expect("run");
     assert_eq!(String::from_utf8_lossy(&again.stdout), text);
     let uids = |t: &str| -> Vec<String> {
         let mut u: Vec<String> = unfold(t)
@@ -512,7 +464,7 @@ fn export_ics_is_valid_stable_and_folded() {
     };
     let (code, _, err) = v.run(&["log", "anna", "Call", "--next", "2026-12-20"]);
     assert_eq!(code, 0, "{err}");
-    let moved = v.cmd().args(["export", "ics"]).output().expect("run");
+    let moved = v.cmd(&[]).args(["export", "ics"]).output().expect("run");
     let moved = String::from_utf8(moved.stdout).expect("utf8");
     assert!(moved.contains("DTSTART;VALUE=DATE:20261220"));
     assert_eq!(uids(&moved), uids(&text));
@@ -533,8 +485,7 @@ fn export_ics_is_valid_stable_and_folded() {
 #[test]
 fn completions_and_man() {
     for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
-        let out = Command::cargo_bin("rapport")
-            .expect("binary")
+        let out = rapport_cmd()
             .args(["completions", shell])
             .output()
             .expect("run");
@@ -542,17 +493,12 @@ fn completions_and_man() {
         let s = String::from_utf8_lossy(&out.stdout);
         assert!(s.contains("rapport") && s.contains("export"), "{shell}");
     }
-    let out = Command::cargo_bin("rapport")
-        .expect("binary")
-        .arg("man")
-        .output()
-        .expect("run");
+    let out = rapport_cmd().arg("man").output().expect("run");
     assert!(out.status.success());
     let s = String::from_utf8_lossy(&out.stdout);
     assert!(s.contains(".TH rapport 1"), "{s}");
     assert!(s.contains("completions"));
-    let out = Command::cargo_bin("rapport")
-        .expect("binary")
+    let out = rapport_cmd()
         .args(["completions", "tcsh"])
         .output()
         .expect("run");
@@ -571,10 +517,6 @@ impl Rng {
     }
 }
 
-fn binary() -> PathBuf {
-    assert_cmd::cargo::cargo_bin("rapport")
-}
-
 #[test]
 fn kill_9_leaves_the_old_or_the_new_note() {
     let mut big =
@@ -590,7 +532,7 @@ fn kill_9_leaves_the_old_or_the_new_note() {
     // Index a small version of the note (indexing 5 MB in a debug build takes
     // minutes), then put the big one in place: the runs below use the index as
     // it is (--no-sync) only to find the note by name, and edit the file on disk.
-    let v = TestVault::new().note(
+    let v = vault().note(
         "people/big.md",
         "---\nname: Big Note\nlast_contact: 2026-01-01 # keep\n---\n",
     );
@@ -603,9 +545,9 @@ fn kill_9_leaves_the_old_or_the_new_note() {
         | 1;
     let mut rng = Rng(seed);
     let run = |text: &str| {
-        StdCommand::new(binary())
+        Command::new(bin())
             .arg("--vault")
-            .arg(v.root())
+            .arg(v.path())
             .args(["--today", TODAY, "--no-sync", "log", "big", text])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -641,14 +583,14 @@ fn kill_9_leaves_the_old_or_the_new_note() {
         } else {
             panic!("seed {seed}, run {n}: the note is neither the old nor the new version");
         }
-        for f in v.files("people") {
+        for f in files(&v, "people") {
             assert!(
                 f == "big.md" || f.starts_with(".rapport-tmp-"),
                 "seed {seed}: unexpected file {f}"
             );
         }
     }
-    let leftovers = v.files("people").len() - 1;
+    let leftovers = files(&v, "people").len() - 1;
     eprintln!(
         "kill test: seed {seed}, old kept {old_kept}, new written {new_written}, \
          {leftovers} temp files left by killed writes, full run {full} µs"
