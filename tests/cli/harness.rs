@@ -381,26 +381,15 @@ impl TestVault {
     /// A copy of every file except the cache (`.rapport/cache-*`), in a new vault.
     pub fn copy(&self) -> TestVault {
         let to = TestVault::new();
-        for e in WalkDir::new(self.path()).follow_links(false) {
-            let e = e.expect("walk");
-            let rel = e.path().strip_prefix(self.path()).expect("below root");
-            let rs = rel.to_string_lossy();
-            if rs.is_empty()
-                || rs.starts_with(".rapport/cache-")
-                || rs.starts_with(".rapport/index")
-            {
-                continue;
-            }
-            if rs.starts_with(".git/") || rs == ".git" {
-                continue;
-            }
-            let dest = to.path().join(rel);
-            if e.file_type().is_dir() {
-                fs::create_dir_all(&dest).expect("mkdir");
-            } else if e.file_type().is_file() {
-                fs::copy(e.path(), &dest).expect("copy");
-            }
-        }
+        copy_vault(self.path(), to.path());
+        to
+    }
+
+    /// A copy of the bundled `sample-vault/` (without its cache), the vault
+    /// of the README and of the JSON snapshots.
+    pub fn sample() -> TestVault {
+        let to = TestVault::new();
+        copy_vault(&sample_vault(), to.path());
         to
     }
 
@@ -428,6 +417,33 @@ impl TestVault {
         self.git(&["config", "user.email", "test@example.org"]);
         self.git(&["config", "commit.gpgsign", "false"]);
         self.git(&["config", "core.autocrlf", "false"]);
+    }
+}
+
+/// The bundled `sample-vault/` of the repository.
+pub fn sample_vault() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-vault")
+}
+
+/// Copy every file below `from` into `to`, except rapport's cache
+/// (`.rapport/cache-*`, `.rapport/index`) and `.git/`.
+pub fn copy_vault(from: &Path, to: &Path) {
+    for e in WalkDir::new(from).follow_links(false) {
+        let e = e.expect("walk");
+        let rel = e.path().strip_prefix(from).expect("below root");
+        let rs = rel.to_string_lossy();
+        if rs.is_empty() || rs.starts_with(".rapport/cache-") || rs.starts_with(".rapport/index") {
+            continue;
+        }
+        if rs.starts_with(".git/") || rs == ".git" {
+            continue;
+        }
+        let dest = to.join(rel);
+        if e.file_type().is_dir() {
+            fs::create_dir_all(&dest).expect("mkdir");
+        } else if e.file_type().is_file() {
+            fs::copy(e.path(), &dest).expect("copy");
+        }
     }
 }
 

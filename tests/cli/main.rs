@@ -13,6 +13,7 @@ mod git_sync;
 mod git_watch;
 mod give;
 mod hostile;
+mod json;
 mod limits;
 mod merge_props;
 mod obsidian;
