@@ -17,6 +17,7 @@ mod json;
 mod limits;
 mod merge_props;
 mod obsidian;
+mod readme;
 mod robust;
 mod safety;
 mod search;
