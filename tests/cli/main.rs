@@ -3,6 +3,10 @@
 //! docs/ARCHITECTURE.md ("Tests") explains the layout and the environment
 //! variables that switch on the slow and the timing checks.
 
+// Test code: a failed expectation is a failed test, so helpers may panic like
+// the tests themselves (clippy.toml only exempts `#[test]` functions).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod harness;
 
 mod concepts;
