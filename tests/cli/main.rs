@@ -1,0 +1,32 @@
+//! The integration tests: one binary that runs the real `rapport` on
+//! temporary vaults (see `harness.rs`), one module per command or area.
+//! docs/ARCHITECTURE.md ("Tests") explains the layout and the environment
+//! variables that switch on the slow and the timing checks.
+
+// Test code: a failed expectation is a failed test, so helpers may panic like
+// the tests themselves (clippy.toml only exempts `#[test]` functions).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod harness;
+
+mod concepts;
+mod concurrency;
+mod followups;
+mod freshness;
+mod git_sync;
+mod git_watch;
+mod give;
+mod hostile;
+mod json;
+mod limits;
+mod merge_props;
+mod obsidian;
+mod readme;
+mod robust;
+mod safety;
+mod search;
+mod sync_search_model;
+mod terminal;
+mod values;
+mod watch;
+mod write;
