@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::followup::{DueOptions, FollowUp, OpenEntry, Reason, Status, due};
 use crate::vault::cadence::{Birthday, Cadence, leading_date};
 use crate::vault::note::Note;
+use crate::vault::text;
 
 /// A contact's birthday, for a yearly event.
 #[derive(Debug, Clone)]
@@ -160,12 +161,10 @@ fn reason_text(r: Reason) -> &'static str {
     }
 }
 
-/// Calendar text must not carry control characters other than line breaks.
+/// Calendar text must not carry control characters other than line breaks:
+/// CRs go (a CRLF is one break), every other control becomes a space.
 fn clean(s: &str) -> String {
-    s.chars()
-        .filter(|c| *c != '\r')
-        .map(|c| if c.is_control() && c != '\n' { ' ' } else { c })
-        .collect()
+    text::replace_controls(&s.replace('\r', ""), &['\n'], ' ').into_owned()
 }
 
 /// The events for `input`. Overdue follow-ups and items are shown on `today`

@@ -7,6 +7,7 @@ use serde_norway::Value;
 
 use crate::edit::{EditError, Line, indent_of, lines, newline, split_bom};
 use crate::vault::frontmatter::{Split, newline_line, split, too_costly};
+use crate::vault::text::line_of;
 
 /// How a value is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,11 +45,7 @@ fn parse_yaml(yaml: &str) -> Result<Option<serde_norway::Mapping>, EditError> {
     if let Some((at, message)) = too_costly(yaml) {
         return Err(EditError::Yaml {
             // the YAML starts on line 2 of the file
-            line: yaml.as_bytes()[..at]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count()
-                + 2,
+            line: line_of(yaml, at) + 1,
             message,
         });
     }

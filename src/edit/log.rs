@@ -9,6 +9,7 @@ use crate::edit::{EditError, Line, indent_of, lines, newline, split_bom};
 use crate::vault::cadence::leading_date;
 use crate::vault::frontmatter::{Split, split};
 use crate::vault::names::fold;
+use crate::vault::text::{line_count, line_of};
 
 /// In which order a log section lists its dated entries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -203,8 +204,9 @@ pub fn append(text: &str, date: Date, entry: &str) -> Result<Inserted, EditError
             }
             pre.push_str("## Log");
             pre.push_str(nl);
-            let line = t.matches('\n').count() + pre.matches('\n').count() + 1;
-            let mut out = format!("{bom}{t}{pre}{}", entry_text("", "-", date, entry, nl));
+            let head = format!("{bom}{t}{pre}");
+            let line = line_count(&head);
+            let mut out = format!("{head}{}", entry_text("", "-", date, entry, nl));
             if ends_nl {
                 out.push_str(nl);
             }
@@ -288,7 +290,7 @@ pub fn append(text: &str, date: Date, entry: &str) -> Result<Inserted, EditError
     out.push_str(&line_text);
     out.push_str(&t[offset..]);
     let lead = usize::from(line_text.starts_with(['\r', '\n']));
-    let line = t[..offset].matches('\n').count() + 1 + lead;
+    let line = line_of(t, offset) + lead;
     Ok(Inserted { text: out, line })
 }
 

@@ -7,6 +7,7 @@ use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd
 
 use crate::vault::cadence::leading_date;
 use crate::vault::model::{Code, LogEntry, OpenItem, Problem, Severity, WikiLink};
+use crate::vault::text::squash_whitespace;
 
 /// What the body says.
 #[derive(Debug, Default)]
@@ -190,10 +191,6 @@ fn markdown_target(dest: &str, dir: &str) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("/"))
 }
 
-fn clean(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// Parse `body`, whose first line is line `first_line` of the file; `dir` is
 /// the vault-relative folder of the note (`""` at the root), for relative
 /// Markdown links.
@@ -233,7 +230,7 @@ pub fn parse(body: &str, first_line: usize, dir: &str) -> Body {
             }
             Event::End(TagEnd::Item) => {
                 let Some(item) = items.pop() else { continue };
-                let text = clean(&item.text);
+                let text = squash_whitespace(&item.text);
                 match item.task {
                     Some(true) => out.done += 1,
                     Some(false) => {
@@ -261,7 +258,7 @@ pub fn parse(body: &str, first_line: usize, dir: &str) -> Body {
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, line, text)) = heading.take() {
-                    let text = clean(&text);
+                    let text = squash_whitespace(&text);
                     if let Some((date, rest)) = leading_date(&text) {
                         out.log.push(LogEntry {
                             date,

@@ -9,6 +9,7 @@ use serde_norway::Value;
 use crate::vault::cadence::Cadence;
 use crate::vault::fields::{Applied, alias_of, apply_field, scalar};
 use crate::vault::model::{Code, Facts, Problem, Severity};
+use crate::vault::text;
 
 /// Where the front matter is, if any.
 #[derive(Debug, PartialEq, Eq)]
@@ -158,18 +159,6 @@ pub(crate) fn too_costly(yaml: &str) -> Option<(usize, String)> {
     })
 }
 
-/// 1-based line and column of byte offset `at` in `text`.
-fn line_col(text: &str, at: usize) -> (usize, usize) {
-    let before = &text.as_bytes()[..at.min(text.len())];
-    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-    let start = before
-        .iter()
-        .rposition(|b| *b == b'\n')
-        .map_or(0, |p| p + 1);
-    let col = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
-    (line, col)
-}
-
 /// The line (1-based, counting `\n` only, as the rest of rapport does) of
 /// YAML's line `yaml_line` (1-based): YAML also breaks lines at a lone `\r`.
 pub(crate) fn newline_line(yaml: &str, yaml_line: usize) -> usize {
@@ -186,9 +175,7 @@ pub(crate) fn newline_line(yaml: &str, yaml_line: usize) -> usize {
         }
         i += 1;
     }
-    let newlines = b[..i].iter().filter(|c| **c == b'\n').count();
-    let lines = b.iter().filter(|c| **c == b'\n').count() + 1;
-    (newlines + 1).min(lines)
+    text::line_of(b, i).min(text::line_count(b))
 }
 
 /// An unquoted `#tag` that YAML reads as the start of a comment.
@@ -333,7 +320,7 @@ pub fn parse(yaml: &str, yaml_line: usize, file_text: &str) -> FrontMatter {
         return fm;
     }
     let refused = too_costly(yaml).map(|(at, msg)| {
-        let (line, col) = line_col(yaml, at);
+        let (line, col) = text::line_col(yaml, at);
         (
             line + yaml_line - 1,
             col,

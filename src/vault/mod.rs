@@ -11,3 +11,4 @@ pub mod names;
 pub mod note;
 pub mod reading;
 pub mod rules;
+pub mod text;

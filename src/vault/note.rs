@@ -8,6 +8,7 @@ use crate::vault::body;
 use crate::vault::frontmatter;
 pub use crate::vault::model::*;
 use crate::vault::names::nfc;
+use crate::vault::text;
 
 /// Front matter holding git conflict markers, as the two texts the sides
 /// wrote (lines outside the conflicts go to both; a diff3 base section is
@@ -233,9 +234,7 @@ pub fn parse_note(path: &str, bytes: &[u8]) -> Parsed {
         }
         Err(e) => {
             let valid = &slice[..e.valid_up_to()];
-            let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
-            let col =
-                valid.len() - valid.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1) + 1;
+            let (line, col) = text::line_byte_col(valid, valid.len());
             let lossy = String::from_utf8_lossy(slice).into_owned();
             problems.push(
                 Problem::new(
