@@ -13,10 +13,10 @@ use anstyle::Style;
 
 use crate::cli::Ctx;
 use crate::cli::args::{ColorWhen, WatchArgs};
+use crate::ics::{CalendarInput, calendar};
 use crate::cli::exit::Exit;
 use crate::cli::render::{Bar, CYAN, DIM, GREEN, RED, YELLOW};
 use crate::edit::atomic::overwrite;
-use crate::ics::{CalendarInput, calendar};
 use crate::index::SyncMode;
 use crate::session::{self, Session, SessionError, find_vault, load_config};
 use crate::vault::rules::NoteRules;
