@@ -343,6 +343,16 @@ mod tests {
     use super::{CalendarInput, Kind, calendar, component, events, header, ical_date, render, uid};
     use crate::vault::note::parse_note;
 
+    #[test]
+    fn calendar_text_keeps_line_breaks_only() {
+        // a CRLF is one break, a lone CR goes, other controls become spaces
+        assert_eq!(
+            super::clean("a\r\nb\rc\u{1b}[31md\te\u{9b}f"),
+            "a\nbc [31md e f"
+        );
+        assert_eq!(super::clean("plain"), "plain");
+    }
+
     fn input() -> CalendarInput {
         let notes = vec![
             parse_note(
