@@ -17,6 +17,7 @@ use jiff::civil::Date;
 use crate::edit::atomic::{BeforeWrite, Editor, Snapshot, WriteError};
 use crate::vault::body::conflict_markers;
 use crate::vault::cadence::parse_date;
+use crate::vault::text::line_count;
 
 /// Why a note cannot be edited as asked. Nothing is written in any of these cases.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -117,7 +118,7 @@ pub fn log_entry(text: &str, req: &LogRequest) -> Result<LogOutcome, EditError> 
     let inserted = log::append(text, req.date, &req.text)?;
     let mut out = inserted.text;
     // a key inserted into new or existing front matter shifts the entry down
-    let lines_before = out.matches('\n').count();
+    let lines_before = line_count(&out);
     let mut last_contact = None;
     if req.date <= req.today && previous.is_none_or(|p| req.date > p) {
         out = frontmatter::set(&out, "last_contact", &req.date.to_string())?;
@@ -126,7 +127,7 @@ pub fn log_entry(text: &str, req: &LogRequest) -> Result<LogOutcome, EditError> 
     if let Some(next) = req.next {
         out = frontmatter::set(&out, "next_contact", &next.to_string())?;
     }
-    let line = inserted.line + out.matches('\n').count() - lines_before;
+    let line = inserted.line + line_count(&out) - lines_before;
     // Belt and braces: the entry must be where the parser finds it.
     let back = crate::vault::note::parse_note("", out.as_bytes());
     if !back

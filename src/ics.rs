@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::followup::{DueOptions, FollowUp, OpenEntry, Reason, Status, due};
 use crate::vault::cadence::{Birthday, Cadence, leading_date};
 use crate::vault::note::Note;
+use crate::vault::text;
 
 /// A contact's birthday, for a yearly event.
 #[derive(Debug, Clone)]
@@ -160,73 +161,73 @@ fn reason_text(r: Reason) -> &'static str {
     }
 }
 
-/// Calendar text must not carry control characters other than line breaks.
+/// Calendar text must not carry control characters other than line breaks:
+/// CRs go (a CRLF is one break), every other control becomes a space.
 fn clean(s: &str) -> String {
-    s.chars()
-        .filter(|c| *c != '\r')
-        .map(|c| if c.is_control() && c != '\n' { ' ' } else { c })
-        .collect()
+    text::replace_controls(&s.replace('\r', ""), &['\n'], ' ').into_owned()
 }
 
-/// The events for `input`. Overdue follow-ups and items are shown on `today`
-/// (a reminder in the past would go unseen), with the original date in the title.
-pub fn events(input: &CalendarInput) -> Vec<CalEvent> {
-    let today = input.today;
-    let mut out = Vec::new();
-    for f in &input.followups {
-        let overdue = f.status == Status::Overdue;
-        let mut description = format!("{}\nwhy: {}", f.path, reason_text(f.reason));
-        match f.last_contact {
-            Some(l) => description.push_str(&format!("\nlast contact: {l}")),
-            None => description.push_str("\nno contact recorded yet"),
-        }
-        if let Some(t) = &f.talking_point {
-            description.push_str(&format!("\nlast time: {t}"));
-        }
-        out.push(CalEvent {
-            uid: uid(&f.path, Kind::Followup, &[]),
-            kind: Kind::Followup,
-            date: if overdue { today } else { f.due },
-            summary: if overdue {
-                format!("Get in touch: {} (due {})", f.name, f.due)
-            } else {
-                format!("Get in touch: {}", f.name)
-            },
-            description,
-            path: f.path.clone(),
-            rrule: None,
-        });
+/// The event for follow-up `f`: on its due date, or on `today` when overdue.
+fn followup_event(f: &FollowUp, today: Date) -> CalEvent {
+    let overdue = f.status == Status::Overdue;
+    let mut description = format!("{}\nwhy: {}", f.path, reason_text(f.reason));
+    match f.last_contact {
+        Some(l) => description.push_str(&format!("\nlast contact: {l}")),
+        None => description.push_str("\nno contact recorded yet"),
     }
-    for b in &input.birthdays {
-        let bd = b.birthday;
-        // a year-less birthday starts in 2000, a leap year, so --02-29 exists
-        let start = bd.in_year(bd.year.unwrap_or(2000));
-        let Some(start) = start else { continue };
-        let rrule = if bd.month == 2 && bd.day == 29 {
-            // Feb 29 falls on Feb 28 in other years: the last day of February
-            "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=-1"
+    if let Some(t) = &f.talking_point {
+        description.push_str(&format!("\nlast time: {t}"));
+    }
+    CalEvent {
+        uid: uid(&f.path, Kind::Followup, &[]),
+        kind: Kind::Followup,
+        date: if overdue { today } else { f.due },
+        summary: if overdue {
+            format!("Get in touch: {} (due {})", f.name, f.due)
         } else {
-            "FREQ=YEARLY"
-        };
-        let mut description = b.path.clone();
-        if let Some(y) = bd.year {
-            description.push_str(&format!("\nborn {y}"));
-        }
-        out.push(CalEvent {
-            uid: uid(&b.path, Kind::Birthday, &[]),
-            kind: Kind::Birthday,
-            date: start,
-            summary: format!("Birthday: {}", b.name),
-            description,
-            path: b.path.clone(),
-            rrule: Some(rrule.to_string()),
-        });
+            format!("Get in touch: {}", f.name)
+        },
+        description,
+        path: f.path.clone(),
+        rrule: None,
     }
+}
+
+/// The yearly event for birthday `b`, from its year (2000 when it has none,
+/// a leap year, so `--02-29` exists); `None` for a date no year has.
+fn birthday_event(b: &BirthdaySource) -> Option<CalEvent> {
+    let bd = b.birthday;
+    let start = bd.in_year(bd.year.unwrap_or(2000))?;
+    let rrule = if bd.month == 2 && bd.day == 29 {
+        // Feb 29 falls on Feb 28 in other years: the last day of February
+        "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=-1"
+    } else {
+        "FREQ=YEARLY"
+    };
+    let mut description = b.path.clone();
+    if let Some(y) = bd.year {
+        description.push_str(&format!("\nborn {y}"));
+    }
+    Some(CalEvent {
+        uid: uid(&b.path, Kind::Birthday, &[]),
+        kind: Kind::Birthday,
+        date: start,
+        summary: format!("Birthday: {}", b.name),
+        description,
+        path: b.path.clone(),
+        rrule: Some(rrule.to_string()),
+    })
+}
+
+/// The events for the dated open items: on their date, or on `today` when
+/// overdue. Identical items in one note get distinct, still stable UIDs (the
+/// first keeps the plain one).
+fn open_events(open: &[OpenEntry], today: Date) -> Vec<CalEvent> {
     // how many identical items each note had before this one
     let mut seen: HashMap<(&str, &str), usize> = HashMap::new();
-    for o in &input.open {
+    let mut out = Vec::new();
+    for o in open {
         let Some(due) = o.due else { continue };
-        // identical items in one note get distinct, still stable UIDs
         let count = seen.entry((&o.path, &o.text)).or_insert(0);
         let n = count.to_string();
         *count += 1;
@@ -251,6 +252,19 @@ pub fn events(input: &CalendarInput) -> Vec<CalEvent> {
             rrule: None,
         });
     }
+    out
+}
+
+/// The events for `input`. Overdue follow-ups and items are shown on `today`
+/// (a reminder in the past would go unseen), with the original date in the title.
+pub fn events(input: &CalendarInput) -> Vec<CalEvent> {
+    let mut out: Vec<CalEvent> = input
+        .followups
+        .iter()
+        .map(|f| followup_event(f, input.today))
+        .collect();
+    out.extend(input.birthdays.iter().filter_map(birthday_event));
+    out.extend(open_events(&input.open, input.today));
     out
 }
 
@@ -328,6 +342,16 @@ mod tests {
 
     use super::{CalendarInput, Kind, calendar, component, events, header, ical_date, render, uid};
     use crate::vault::note::parse_note;
+
+    #[test]
+    fn calendar_text_keeps_line_breaks_only() {
+        // a CRLF is one break, a lone CR goes, other controls become spaces
+        assert_eq!(
+            super::clean("a\r\nb\rc\u{1b}[31md\te\u{9b}f"),
+            "a\nbc [31md e f"
+        );
+        assert_eq!(super::clean("plain"), "plain");
+    }
 
     fn input() -> CalendarInput {
         let notes = vec![

@@ -10,6 +10,7 @@ use unicode_width::UnicodeWidthStr;
 
 use crate::cli::args::ColorWhen;
 use crate::index::sync::Progress;
+use crate::vault::text::is_control_except;
 
 pub const BOLD: Style = Style::new().bold();
 pub const DIM: Style = Style::new().dimmed();
@@ -175,7 +176,8 @@ fn own_sgr(params: &str) -> bool {
 /// shared or merged vault) shown as `␛`/U+FFFD, keeping line breaks, tabs and,
 /// when `colour` is on, colour codes of the kinds rapport itself writes.
 fn push_terminal_safe(buf: &mut String, s: &str, colour: bool) {
-    let risky = |c: char| (c.is_control() && c != '\n' && c != '\t') || c == '\u{9b}';
+    // every C0 and C1 control (the one-byte CSI U+009B is one) but \n and \t
+    let risky = |c: char| is_control_except(c, &['\n', '\t']);
     if !s.chars().any(risky) {
         buf.push_str(s);
         return;

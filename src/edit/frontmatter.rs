@@ -7,6 +7,7 @@ use serde_norway::Value;
 
 use crate::edit::{EditError, Line, indent_of, lines, newline, split_bom};
 use crate::vault::frontmatter::{Split, newline_line, split, too_costly};
+use crate::vault::text::line_of;
 
 /// How a value is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,11 +45,7 @@ fn parse_yaml(yaml: &str) -> Result<Option<serde_norway::Mapping>, EditError> {
     if let Some((at, message)) = too_costly(yaml) {
         return Err(EditError::Yaml {
             // the YAML starts on line 2 of the file
-            line: yaml.as_bytes()[..at]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count()
-                + 2,
+            line: line_of(yaml, at) + 1,
             message,
         });
     }
@@ -131,6 +128,79 @@ fn top_indent<'a>(ls: &[Line<'a>]) -> &'a str {
         .map_or("", |l| indent_of(l.text))
 }
 
+/// The byte offset of the closing `"` in `q`, the text after an opening
+/// `"` (a backslash escapes the next character).
+fn double_quote_end(q: &str) -> Option<usize> {
+    let mut escaped = false;
+    for (j, c) in q.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => return Some(j),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The byte offset of the closing `'` in `q`, the text after an opening
+/// `'` (`''` is a quote inside).
+fn single_quote_end(q: &str) -> Option<usize> {
+    let mut chars = q.char_indices().peekable();
+    while let Some((j, c)) = chars.next() {
+        if c == '\'' {
+            if chars.peek().is_some_and(|(_, n)| *n == '\'') {
+                chars.next();
+            } else {
+                return Some(j);
+            }
+        }
+    }
+    None
+}
+
+/// The value token at the start of `v` (quotes included) and its style:
+/// empty for no value, a plain scalar up to a comment; `None` for a value
+/// rapport does not rewrite (an unclosed quote, a flow or block collection,
+/// an anchor, alias, tag or reserved character).
+fn value_token(v: &str) -> Option<(&str, Style)> {
+    if let Some(q) = v.strip_prefix('"') {
+        double_quote_end(q).map(|end| (&v[..end + 2], Style::Double))
+    } else if let Some(q) = v.strip_prefix('\'') {
+        single_quote_end(q).map(|end| (&v[..end + 2], Style::Single))
+    } else if v.is_empty() || v.starts_with('#') {
+        Some(("", Style::Plain))
+    } else if v.starts_with(['[', '{', '|', '>', '&', '*', '!', '%', '@', '`']) {
+        None
+    } else {
+        let end = [" #", "\t#"]
+            .iter()
+            .filter_map(|m| v.find(m))
+            .min()
+            .unwrap_or(v.len());
+        Some((v[..end].trim_end_matches([' ', '\t']), Style::Plain))
+    }
+}
+
+/// Whether the key on line `ls[0]` has its value continued on
+/// more-indented lines (or a nested block) after it, comments and blank
+/// lines aside.
+fn continued(ls: &[Line<'_>], indent: &str) -> bool {
+    ls[1..]
+        .iter()
+        .take_while(|n| {
+            let t = n.text.trim_start();
+            t.is_empty() || t.starts_with('#') || indent_of(n.text).len() > indent.len()
+        })
+        .any(|n| {
+            let t = n.text.trim_start();
+            !t.is_empty() && !t.starts_with('#')
+        })
+}
+
+/// The top-level line of `key` in the front-matter block `b` of `text`, with
+/// its value split into parts; an error for a value that is not a single
+/// scalar on its line, `None` when the key is absent.
 fn find<'a>(text: &'a str, b: &Block, key: &str) -> Result<Option<Found<'a>>, EditError> {
     let ls = lines(text, b.start, b.end);
     let indent = top_indent(&ls);
@@ -144,77 +214,22 @@ fn find<'a>(text: &'a str, b: &Block, key: &str) -> Result<Option<Found<'a>>, Ed
         let Some(after) = after_key(rest, key) else {
             continue;
         };
-        let after_colon = l.end - after.len();
         let v = after.trim_start_matches([' ', '\t']);
-        let ws = &after[..after.len() - v.len()];
         let complex = || EditError::Complex {
             key: key.to_string(),
             value: v.to_string(),
         };
-        let (token, style) = if let Some(q) = v.strip_prefix('"') {
-            let mut end = None;
-            let mut escaped = false;
-            for (j, c) in q.char_indices() {
-                match c {
-                    _ if escaped => escaped = false,
-                    '\\' => escaped = true,
-                    '"' => {
-                        end = Some(j);
-                        break;
-                    }
-                    _ => {}
-                }
-            }
-            let end = end.ok_or_else(complex)?;
-            (&v[..end + 2], Style::Double)
-        } else if let Some(q) = v.strip_prefix('\'') {
-            let mut end = None;
-            let mut chars = q.char_indices().peekable();
-            while let Some((j, c)) = chars.next() {
-                if c == '\'' {
-                    if chars.peek().is_some_and(|(_, n)| *n == '\'') {
-                        chars.next();
-                    } else {
-                        end = Some(j);
-                        break;
-                    }
-                }
-            }
-            let end = end.ok_or_else(complex)?;
-            (&v[..end + 2], Style::Single)
-        } else if v.is_empty() || v.starts_with('#') {
-            ("", Style::Plain)
-        } else if v.starts_with(['[', '{', '|', '>', '&', '*', '!', '%', '@', '`']) {
-            return Err(complex());
-        } else {
-            let end = [" #", "\t#"]
-                .iter()
-                .filter_map(|m| v.find(m))
-                .min()
-                .unwrap_or(v.len());
-            (v[..end].trim_end_matches([' ', '\t']), Style::Plain)
-        };
+        let (token, style) = value_token(v).ok_or_else(complex)?;
         // A value continued on more-indented lines (or a nested block) is not ours to touch.
-        let continued = ls[i + 1..]
-            .iter()
-            .take_while(|n| {
-                let t = n.text.trim_start();
-                t.is_empty() || t.starts_with('#') || indent_of(n.text).len() > indent.len()
-            })
-            .any(|n| {
-                let t = n.text.trim_start();
-                !t.is_empty() && !t.starts_with('#')
-            });
-        if continued {
+        if continued(&ls[i..], indent) {
             return Err(complex());
         }
-        let rest = &v[token.len()..];
         return Ok(Some(Found {
             line: *l,
-            after_colon,
-            ws,
+            after_colon: l.end - after.len(),
+            ws: &after[..after.len() - v.len()],
             token,
-            rest,
+            rest: &v[token.len()..],
             style,
         }));
     }

@@ -9,6 +9,7 @@ use crate::edit::{EditError, Line, indent_of, lines, newline, split_bom};
 use crate::vault::cadence::leading_date;
 use crate::vault::frontmatter::{Split, split};
 use crate::vault::names::fold;
+use crate::vault::text::{line_count, line_of};
 
 /// In which order a log section lists its dated entries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -168,6 +169,132 @@ fn entry_text(indent: &str, marker: &str, date: Date, text: &str, nl: &str) -> S
     out
 }
 
+/// A note with no log section: `## Log` and the entry go at its end, after
+/// a blank line unless the text ends in one already.
+fn append_section(bom: &str, t: &str, nl: &str, date: Date, entry: &str) -> Inserted {
+    let ends_nl = t.is_empty() || t.ends_with('\n');
+    let mut pre = String::new();
+    if !ends_nl {
+        pre.push_str(nl);
+    }
+    let last_blank = lines(t, 0, t.len())
+        .last()
+        .is_none_or(|l| l.text.trim().is_empty());
+    if !(t.is_empty() || ends_nl && last_blank) {
+        pre.push_str(nl);
+    }
+    pre.push_str("## Log");
+    pre.push_str(nl);
+    let head = format!("{bom}{t}{pre}");
+    let line = line_count(&head);
+    let mut out = format!("{head}{}", entry_text("", "-", date, entry, nl));
+    if ends_nl {
+        out.push_str(nl);
+    }
+    Inserted { text: out, line }
+}
+
+/// The outermost dated list items of the section whose lines are
+/// `ls[from..end]` (only those tell the order).
+fn section_entries(ls: &[(Line<'_>, bool)], from: usize, end: usize) -> Vec<Entry> {
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut i = from;
+    while i < end {
+        let (l, code) = ls[i];
+        if !code && let Some((ind, marker, content)) = list_item(l.text) {
+            let after = item_end(ls, i, end, ind);
+            if let Some(d) = dated(content) {
+                entries.push(Entry {
+                    date: d,
+                    first: i,
+                    after,
+                    indent: ind,
+                    marker: marker.to_string(),
+                });
+            }
+            i = after;
+            continue;
+        }
+        i += 1;
+    }
+    let top = entries.iter().map(|e| e.indent).min().unwrap_or(0);
+    entries.retain(|e| e.indent == top);
+    entries
+}
+
+/// The line index a `date` entry goes before, in the section headed by line
+/// `h` and ending before `end`: in date order, whichever way the section
+/// runs; after its last non-blank line when it has no dated entries.
+fn insert_at(
+    ls: &[(Line<'_>, bool)],
+    h: usize,
+    end: usize,
+    entries: &[Entry],
+    date: Date,
+) -> usize {
+    if entries.is_empty() {
+        // after the last non-blank line of the section (the heading at least)
+        return (h..end)
+            .rev()
+            .find(|&i| !ls[i].0.text.trim().is_empty())
+            .map_or(h + 1, |i| i + 1);
+    }
+    match order(entries) {
+        Order::NewestFirst => entries
+            .iter()
+            .find(|e| e.date <= date)
+            .map(|e| e.first)
+            .unwrap_or_else(|| entries.last().map_or(h + 1, |e| e.after)),
+        Order::NewestLast => entries
+            .iter()
+            .rev()
+            .find(|e| e.date <= date)
+            .map(|e| e.after)
+            .unwrap_or_else(|| entries.first().map_or(h + 1, |e| e.first)),
+    }
+}
+
+/// Where in `t` the entry goes (a byte offset) and its text with line
+/// breaks, for the log section headed by line `h`: the indent and list
+/// marker of the section's entries, a blank line kept before a heading that
+/// follows, a break before it at the end of a text with no final newline.
+fn place_in_section(
+    t: &str,
+    ls: &[(Line<'_>, bool)],
+    h: usize,
+    nl: &str,
+    date: Date,
+    entry: &str,
+) -> (usize, String) {
+    let level = heading(ls[h].0.text).map_or(2, |(lv, _)| lv);
+    let end = (h + 1..ls.len())
+        .find(|&i| !ls[i].1 && heading(ls[i].0.text).is_some_and(|(lv, _)| lv <= level))
+        .unwrap_or(ls.len());
+    let entries = section_entries(ls, h + 1, end);
+    let at_line = insert_at(ls, h, end, &entries, date);
+    let (indent, marker) = entries
+        .first()
+        .map(|e| {
+            let l = ls[e.first].0.text;
+            (l[..e.indent].to_string(), e.marker.clone())
+        })
+        .unwrap_or_else(|| (String::new(), "-".to_string()));
+    let mut line = entry_text(&indent, &marker, date, entry, nl);
+    let offset = ls.get(at_line).map_or(t.len(), |(l, _)| l.start);
+    let next_is_heading = ls
+        .get(at_line)
+        .is_some_and(|(l, code)| !code && heading(l.text).is_some());
+    if offset == t.len() && !t.is_empty() && !t.ends_with('\n') {
+        line.insert_str(0, nl);
+    } else {
+        line.push_str(nl);
+        if next_is_heading {
+            line.push_str(nl);
+        }
+    }
+    (offset, line)
+}
+
 /// Insert `- DATE TEXT` into the `## Log` section of `text` (any heading level
 /// titled "Log", outside code blocks), creating the section at the end when
 /// there is none. Line endings follow the file; a file without a final newline
@@ -187,108 +314,17 @@ pub fn append(text: &str, date: Date, entry: &str) -> Result<Inserted, EditError
     let log = ls
         .iter()
         .position(|(l, code)| !code && heading(l.text).is_some_and(|(_, h)| fold(h) == "log"));
-
-    let (offset, line_text) = match log {
-        None => {
-            let ends_nl = t.is_empty() || t.ends_with('\n');
-            let mut pre = String::new();
-            if !ends_nl {
-                pre.push_str(nl);
-            }
-            let last_blank = lines(t, 0, t.len())
-                .last()
-                .is_none_or(|l| l.text.trim().is_empty());
-            if !(t.is_empty() || ends_nl && last_blank) {
-                pre.push_str(nl);
-            }
-            pre.push_str("## Log");
-            pre.push_str(nl);
-            let line = t.matches('\n').count() + pre.matches('\n').count() + 1;
-            let mut out = format!("{bom}{t}{pre}{}", entry_text("", "-", date, entry, nl));
-            if ends_nl {
-                out.push_str(nl);
-            }
-            return Ok(Inserted { text: out, line });
-        }
-        Some(h) => {
-            let level = heading(ls[h].0.text).map_or(2, |(lv, _)| lv);
-            let end = (h + 1..ls.len())
-                .find(|&i| !ls[i].1 && heading(ls[i].0.text).is_some_and(|(lv, _)| lv <= level))
-                .unwrap_or(ls.len());
-            let mut entries: Vec<Entry> = Vec::new();
-            let mut i = h + 1;
-            while i < end {
-                let (l, code) = ls[i];
-                if !code && let Some((ind, marker, content)) = list_item(l.text) {
-                    let after = item_end(&ls, i, end, ind);
-                    if let Some(d) = dated(content) {
-                        entries.push(Entry {
-                            date: d,
-                            first: i,
-                            after,
-                            indent: ind,
-                            marker: marker.to_string(),
-                        });
-                    }
-                    i = after;
-                    continue;
-                }
-                i += 1;
-            }
-            // only the outermost dated items tell the order
-            let top = entries.iter().map(|e| e.indent).min().unwrap_or(0);
-            entries.retain(|e| e.indent == top);
-            let at_line = if entries.is_empty() {
-                // after the last non-blank line of the section (the heading at least)
-                (h..end)
-                    .rev()
-                    .find(|&i| !ls[i].0.text.trim().is_empty())
-                    .map_or(h + 1, |i| i + 1)
-            } else {
-                match order(&entries) {
-                    Order::NewestFirst => entries
-                        .iter()
-                        .find(|e| e.date <= date)
-                        .map(|e| e.first)
-                        .unwrap_or_else(|| entries.last().map_or(h + 1, |e| e.after)),
-                    Order::NewestLast => entries
-                        .iter()
-                        .rev()
-                        .find(|e| e.date <= date)
-                        .map(|e| e.after)
-                        .unwrap_or_else(|| entries.first().map_or(h + 1, |e| e.first)),
-                }
-            };
-            let (indent, marker) = entries
-                .first()
-                .map(|e| {
-                    let l = ls[e.first].0.text;
-                    (l[..e.indent].to_string(), e.marker.clone())
-                })
-                .unwrap_or_else(|| (String::new(), "-".to_string()));
-            let mut line = entry_text(&indent, &marker, date, entry, nl);
-            let offset = ls.get(at_line).map_or(t.len(), |(l, _)| l.start);
-            let next_is_heading = ls
-                .get(at_line)
-                .is_some_and(|(l, code)| !code && heading(l.text).is_some());
-            if offset == t.len() && !t.is_empty() && !t.ends_with('\n') {
-                line.insert_str(0, nl);
-            } else {
-                line.push_str(nl);
-                if next_is_heading {
-                    line.push_str(nl);
-                }
-            }
-            (offset, line)
-        }
+    let Some(h) = log else {
+        return Ok(append_section(bom, t, nl, date, entry));
     };
+    let (offset, line_text) = place_in_section(t, &ls, h, nl, date, entry);
     let mut out = String::with_capacity(text.len() + line_text.len());
     out.push_str(bom);
     out.push_str(&t[..offset]);
     out.push_str(&line_text);
     out.push_str(&t[offset..]);
     let lead = usize::from(line_text.starts_with(['\r', '\n']));
-    let line = t[..offset].matches('\n').count() + 1 + lead;
+    let line = line_of(t, offset) + lead;
     Ok(Inserted { text: out, line })
 }
 

@@ -227,6 +227,79 @@ fn count<T: PartialEq>(s: &[T], x: &T) -> usize {
     s.iter().filter(|y| *y == x).count()
 }
 
+/// A side's keys and their value lines.
+type KeyMap<'a> = BTreeMap<String, Vec<&'a str>>;
+
+fn key_map<'a>(ts: &[Tok<'a>]) -> KeyMap<'a> {
+    ts.iter()
+        .filter_map(|t| match t {
+            Tok::Key(k, v) => Some((k.clone(), v.clone())),
+            Tok::Other(_) => None,
+        })
+        .collect()
+}
+
+/// The merged value of every key any side has, three-way per key.
+fn key_values<'m, 'a>(
+    [bm, om, tm]: [&'m KeyMap<'a>; 3],
+    sides: (&FrontSide<'a>, &FrontSide<'a>),
+) -> BTreeMap<&'m str, Value<'a>> {
+    let mut values = BTreeMap::new();
+    for k in om.keys().chain(tm.keys()).chain(bm.keys()) {
+        if !values.contains_key(k.as_str()) {
+            let v = value(k, bm.get(k), om.get(k), tm.get(k), sides);
+            values.insert(k.as_str(), v);
+        }
+    }
+    values
+}
+
+/// Where both sides moved lines around the same place: ours, less the
+/// other lines theirs removed, plus the lines and keys only theirs added.
+fn resolve_layout<'t, 'a>(
+    base: &[Ident<'t, 'a>],
+    ours: &[Ident<'t, 'a>],
+    theirs: &[Ident<'t, 'a>],
+) -> Vec<Ident<'t, 'a>> {
+    let mut res = ours.to_vec();
+    for x in base {
+        if matches!(x, Ident::Other(_))
+            && count(theirs, x) < count(base, x)
+            && let Some(p) = res.iter().position(|y| y == x)
+        {
+            res.remove(p);
+        }
+    }
+    for x in theirs {
+        if !base.contains(x) && !res.contains(x) {
+            res.push(*x);
+        }
+    }
+    res
+}
+
+/// The merged order of keys and other lines (comments, blanks), each key
+/// once.
+fn layout<'t, 'a>(bt: &'t [Tok<'a>], ot: &'t [Tok<'a>], tt: &'t [Tok<'a>]) -> Vec<Ident<'t, 'a>> {
+    let idents = |ts: &'t [Tok<'a>]| ts.iter().map(ident).collect::<Vec<_>>();
+    let (bi, oi, ti) = (idents(bt), idents(ot), idents(tt));
+    let mut layout: Vec<Ident<'t, 'a>> = Vec::new();
+    for chunk in diff3(&bi, &oi, &ti) {
+        match chunk {
+            Chunk::Stable(s) | Chunk::Resolved(s) => layout.extend_from_slice(s),
+            Chunk::Conflict { base, ours, theirs } => {
+                layout.extend(resolve_layout(base, ours, theirs));
+            }
+        }
+    }
+    let mut placed = BTreeSet::new();
+    layout.retain(|x| match x {
+        Ident::Key(k) => placed.insert(*k),
+        Ident::Other(_) => true,
+    });
+    layout
+}
+
 /// Merge the front matter of the three sides (`base` is `None` for a note
 /// that both sides added) into `out`.
 pub fn merge<'a>(
@@ -245,64 +318,16 @@ pub fn merge<'a>(
         crate::merge::merge_str_lines(bl, &ours.lines, &theirs.lines, out);
         return;
     };
-    let map = |ts: &'_ [Tok<'a>]| -> BTreeMap<String, Vec<&'a str>> {
-        ts.iter()
-            .filter_map(|t| match t {
-                Tok::Key(k, v) => Some((k.clone(), v.clone())),
-                Tok::Other(_) => None,
-            })
-            .collect()
-    };
-    let (bm, om, tm) = (map(&bt), map(&ot), map(&tt));
-    let mut values: BTreeMap<&str, Value<'a>> = BTreeMap::new();
-    for k in om.keys().chain(tm.keys()).chain(bm.keys()) {
-        if !values.contains_key(k.as_str()) {
-            let v = value(k, bm.get(k), om.get(k), tm.get(k), (ours, theirs));
-            values.insert(k, v);
-        }
-    }
-
-    let (bi, oi, ti): (Vec<Ident<'_, 'a>>, Vec<Ident<'_, 'a>>, Vec<Ident<'_, 'a>>) = (
-        bt.iter().map(ident).collect(),
-        ot.iter().map(ident).collect(),
-        tt.iter().map(ident).collect(),
-    );
-    let mut layout: Vec<Ident<'_, 'a>> = Vec::new();
-    for chunk in diff3(&bi, &oi, &ti) {
-        match chunk {
-            Chunk::Stable(s) | Chunk::Resolved(s) => layout.extend_from_slice(s),
-            Chunk::Conflict { base, ours, theirs } => {
-                let mut res = ours.to_vec();
-                for x in base {
-                    if matches!(x, Ident::Other(_))
-                        && count(theirs, x) < count(base, x)
-                        && let Some(p) = res.iter().position(|y| y == x)
-                    {
-                        res.remove(p);
-                    }
-                }
-                for x in theirs {
-                    if !base.contains(x) && !res.contains(x) {
-                        res.push(*x);
-                    }
-                }
-                layout.extend(res);
-            }
-        }
-    }
-    // each key once; a key the layout lost (moved on both sides) goes last
-    let mut placed = BTreeSet::new();
-    layout.retain(|x| match x {
-        Ident::Key(k) => placed.insert(*k),
-        Ident::Other(_) => true,
-    });
+    let (bm, om, tm) = (key_map(&bt), key_map(&ot), key_map(&tt));
+    let mut values = key_values([&bm, &om, &tm], (ours, theirs));
+    let mut layout = layout(&bt, &ot, &tt);
+    // a key the layout lost (moved on both sides) goes last
     let missing: Vec<&str> = values
         .keys()
         .copied()
-        .filter(|k| !placed.contains(k))
+        .filter(|k| !layout.contains(&Ident::Key(k)))
         .collect();
     layout.extend(missing.into_iter().map(Ident::Key));
-
     for x in layout {
         match x {
             Ident::Other(l) => out.push(Piece::Line(l)),

@@ -7,6 +7,7 @@ use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd
 
 use crate::vault::cadence::leading_date;
 use crate::vault::model::{Code, LogEntry, OpenItem, Problem, Severity, WikiLink};
+use crate::vault::text::squash_whitespace;
 
 /// What the body says.
 #[derive(Debug, Default)]
@@ -190,135 +191,157 @@ fn markdown_target(dest: &str, dir: &str) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join("/"))
 }
 
-fn clean(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+/// The state of one walk over a body's Markdown events.
+struct Walk<'a> {
+    out: Body,
+    /// Byte offset of every line's start, for [`Walk::line_of`].
+    line_starts: Vec<usize>,
+    first_line: usize,
+    dir: &'a str,
+    /// The list items open around the current event, innermost last.
+    items: Vec<Item>,
+    /// The heading being read: its level, line and text so far.
+    heading: Option<(HeadingLevel, usize, String)>,
+    /// How many block quotes the current event is in.
+    quotes: usize,
 }
 
-/// Parse `body`, whose first line is line `first_line` of the file; `dir` is
-/// the vault-relative folder of the note (`""` at the root), for relative
-/// Markdown links.
-pub fn parse(body: &str, first_line: usize, dir: &str) -> Body {
-    let mut out = Body::default();
-    let mut line_starts = vec![0usize];
-    line_starts.extend(body.match_indices('\n').map(|(i, _)| i + 1));
-    let line_of = |off: usize| line_starts.partition_point(|s| *s <= off) - 1 + first_line;
+impl<'a> Walk<'a> {
+    fn new(body: &str, first_line: usize, dir: &'a str) -> Walk<'a> {
+        let mut line_starts = vec![0usize];
+        line_starts.extend(body.match_indices('\n').map(|(i, _)| i + 1));
+        Walk {
+            out: Body::default(),
+            line_starts,
+            first_line,
+            dir,
+            items: Vec::new(),
+            heading: None,
+            quotes: 0,
+        }
+    }
 
-    let opts = Options::ENABLE_TASKLISTS
-        | Options::ENABLE_WIKILINKS
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TABLES;
-    let mut items: Vec<Item> = Vec::new();
-    let mut heading: Option<(HeadingLevel, usize, String)> = None;
-    let mut quotes = 0usize;
-    for (ev, range) in Parser::new_ext(body, opts).into_offset_iter() {
-        let image = matches!(ev, Event::Start(Tag::Image { .. }));
+    /// The file line of byte `off` of the body (a binary search: a body has
+    /// many events).
+    fn line_of(&self, off: usize) -> usize {
+        self.line_starts.partition_point(|s| *s <= off) - 1 + self.first_line
+    }
+
+    /// A dated line (`2026-01-05 text`) is a log entry.
+    fn log_if_dated(&mut self, text: &str, line: usize) {
+        if let Some((date, rest)) = leading_date(text) {
+            self.out.log.push(LogEntry {
+                date,
+                text: rest.to_string(),
+                line,
+                source: None,
+            });
+        }
+    }
+
+    /// A list item ends: a done task is counted, an open one is an open
+    /// item, a plain dated item a log entry.
+    fn end_item(&mut self) {
+        let Some(item) = self.items.pop() else { return };
+        let text = squash_whitespace(&item.text);
+        match item.task {
+            Some(true) => self.out.done += 1,
+            Some(false) => {
+                let due = leading_date(&text).map(|(d, _)| d);
+                self.out.open.push(OpenItem {
+                    text,
+                    due,
+                    line: item.line,
+                });
+            }
+            None => self.log_if_dated(&text, item.line),
+        }
+    }
+
+    /// A heading ends: a dated one is a log entry, the first `#` heading
+    /// names a note that gives no name.
+    fn end_heading(&mut self) {
+        let Some((level, line, text)) = self.heading.take() else {
+            return;
+        };
+        let text = squash_whitespace(&text);
+        self.log_if_dated(&text, line);
+        if level == HeadingLevel::H1 && self.out.first_heading.is_none() && !text.is_empty() {
+            self.out.first_heading = Some(text);
+        }
+    }
+
+    /// A wiki or Markdown link (or embed) to a note starts at `off`; it is an
+    /// aside in an image, a quote or an open task.
+    fn link(&mut self, link_type: LinkType, dest_url: &str, image: bool, off: usize) {
+        // `![[Note]]` embeds a note: a link too; `![[photo.png]]` is not
+        let aside =
+            image || self.quotes > 0 || self.items.last().is_some_and(|i| i.task == Some(false));
+        let (target, markdown) = match link_type {
+            LinkType::WikiLink { .. } => (wiki_target(dest_url), false),
+            LinkType::Autolink | LinkType::Email => (None, false),
+            _ => (markdown_target(dest_url, self.dir), true),
+        };
+        if let Some(target) = target {
+            self.out.links.push(WikiLink {
+                target,
+                line: self.line_of(off),
+                markdown,
+                aside,
+            });
+        }
+    }
+
+    /// Text goes to the heading being read, else to the innermost list item
+    /// whose own text has not ended (a nested list ends it).
+    fn push_text(&mut self, t: &str) {
+        if let Some((_, _, h)) = self.heading.as_mut() {
+            h.push_str(t);
+        } else if let Some(top) = self.items.last_mut()
+            && !top.closed
+        {
+            top.text.push_str(t);
+        }
+    }
+
+    fn event(&mut self, ev: Event<'_>, off: usize) {
         match ev {
-            Event::Start(Tag::BlockQuote(_)) => quotes += 1,
-            Event::End(TagEnd::BlockQuote(_)) => quotes = quotes.saturating_sub(1),
-            Event::Start(Tag::Item) => items.push(Item {
-                line: line_of(range.start),
+            Event::Start(Tag::BlockQuote(_)) => self.quotes += 1,
+            Event::End(TagEnd::BlockQuote(_)) => self.quotes = self.quotes.saturating_sub(1),
+            Event::Start(Tag::Item) => self.items.push(Item {
+                line: self.line_of(off),
                 text: String::new(),
                 task: None,
                 closed: false,
             }),
             Event::Start(Tag::List(_)) => {
-                if let Some(top) = items.last_mut() {
+                if let Some(top) = self.items.last_mut() {
                     top.closed = true;
                 }
             }
             Event::TaskListMarker(checked) => {
-                if let Some(top) = items.last_mut() {
+                if let Some(top) = self.items.last_mut() {
                     top.task = Some(checked);
                 }
             }
-            Event::End(TagEnd::Item) => {
-                let Some(item) = items.pop() else { continue };
-                let text = clean(&item.text);
-                match item.task {
-                    Some(true) => out.done += 1,
-                    Some(false) => {
-                        let due = leading_date(&text).map(|(d, _)| d);
-                        out.open.push(OpenItem {
-                            text,
-                            due,
-                            line: item.line,
-                        });
-                    }
-                    None => {
-                        if let Some((date, rest)) = leading_date(&text) {
-                            out.log.push(LogEntry {
-                                date,
-                                text: rest.to_string(),
-                                line: item.line,
-                                source: None,
-                            });
-                        }
-                    }
-                }
-            }
+            Event::End(TagEnd::Item) => self.end_item(),
             Event::Start(Tag::Heading { level, .. }) => {
-                heading = Some((level, line_of(range.start), String::new()));
+                self.heading = Some((level, self.line_of(off), String::new()));
             }
-            Event::End(TagEnd::Heading(_)) => {
-                if let Some((level, line, text)) = heading.take() {
-                    let text = clean(&text);
-                    if let Some((date, rest)) = leading_date(&text) {
-                        out.log.push(LogEntry {
-                            date,
-                            text: rest.to_string(),
-                            line,
-                            source: None,
-                        });
-                    }
-                    if level == HeadingLevel::H1 && out.first_heading.is_none() && !text.is_empty()
-                    {
-                        out.first_heading = Some(text);
-                    }
-                }
-            }
-            Event::Start(
-                Tag::Link {
-                    link_type,
-                    dest_url,
-                    ..
-                }
-                | Tag::Image {
-                    link_type,
-                    dest_url,
-                    ..
-                },
-            ) => {
-                // `![[Note]]` embeds a note: a link too; `![[photo.png]]` is not
-                let aside =
-                    image || quotes > 0 || items.last().is_some_and(|i| i.task == Some(false));
-                let link = match link_type {
-                    LinkType::WikiLink { .. } => wiki_target(&dest_url).map(|target| WikiLink {
-                        target,
-                        line: line_of(range.start),
-                        markdown: false,
-                        aside,
-                    }),
-                    LinkType::Autolink | LinkType::Email => None,
-                    _ => markdown_target(&dest_url, dir).map(|target| WikiLink {
-                        target,
-                        line: line_of(range.start),
-                        markdown: true,
-                        aside,
-                    }),
-                };
-                out.links.extend(link);
-            }
-            Event::Text(t) | Event::Code(t) => {
-                if let Some((_, _, h)) = heading.as_mut() {
-                    h.push_str(&t);
-                } else if let Some(top) = items.last_mut()
-                    && !top.closed
-                {
-                    top.text.push_str(&t);
-                }
-            }
+            Event::End(TagEnd::Heading(_)) => self.end_heading(),
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            }) => self.link(link_type, &dest_url, false, off),
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                ..
+            }) => self.link(link_type, &dest_url, true, off),
+            Event::Text(t) | Event::Code(t) => self.push_text(&t),
             Event::SoftBreak | Event::HardBreak => {
-                if let Some(top) = items.last_mut()
+                if let Some(top) = self.items.last_mut()
                     && !top.closed
                 {
                     top.text.push(' ');
@@ -327,7 +350,21 @@ pub fn parse(body: &str, first_line: usize, dir: &str) -> Body {
             _ => {}
         }
     }
-    out
+}
+
+/// Parse `body`, whose first line is line `first_line` of the file; `dir` is
+/// the vault-relative folder of the note (`""` at the root), for relative
+/// Markdown links.
+pub fn parse(body: &str, first_line: usize, dir: &str) -> Body {
+    let opts = Options::ENABLE_TASKLISTS
+        | Options::ENABLE_WIKILINKS
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TABLES;
+    let mut walk = Walk::new(body, first_line, dir);
+    for (ev, range) in Parser::new_ext(body, opts).into_offset_iter() {
+        walk.event(ev, range.start);
+    }
+    walk.out
 }
 
 /// Report git merge-conflict markers (`<<<<<<<`, `>>>>>>>`) in `text`.

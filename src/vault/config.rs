@@ -8,6 +8,7 @@ use serde::Deserialize;
 use crate::vault::cadence::Cadence;
 use crate::vault::model::DEFAULT_INACTIVE;
 use crate::vault::names::fold;
+use crate::vault::text::{line_of, line_start};
 
 /// The parsed configuration with defaults applied.
 #[derive(Debug, Clone)]
@@ -109,12 +110,11 @@ impl Config {
     pub fn parse(text: &str) -> Result<Config, ConfigError> {
         let raw: Raw = toml::from_str(text).map_err(|e| {
             let start = e.span().map(|s| s.start.min(text.len()));
-            let line = start.map(|s| text[..s].matches('\n').count() + 1);
+            let line = start.map(|s| line_of(text, s));
             let mut message = e.message().trim().to_string();
             // a bad value's message ("invalid type: ...") does not say which key
             let key = start.and_then(|s| {
-                let line_start = text[..s].rfind('\n').map_or(0, |i| i + 1);
-                let (k, _) = text[line_start..].split_once('=')?;
+                let (k, _) = text[line_start(text, s)..].split_once('=')?;
                 Some(k.trim().trim_matches('"').to_string())
             });
             if let Some(k) = key.filter(|k| !k.is_empty() && !message.contains(k.as_str())) {

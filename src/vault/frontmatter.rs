@@ -9,6 +9,7 @@ use serde_norway::Value;
 use crate::vault::cadence::Cadence;
 use crate::vault::fields::{Applied, alias_of, apply_field, scalar};
 use crate::vault::model::{Code, Facts, Problem, Severity};
+use crate::vault::text;
 
 /// Where the front matter is, if any.
 #[derive(Debug, PartialEq, Eq)]
@@ -158,18 +159,6 @@ pub(crate) fn too_costly(yaml: &str) -> Option<(usize, String)> {
     })
 }
 
-/// 1-based line and column of byte offset `at` in `text`.
-fn line_col(text: &str, at: usize) -> (usize, usize) {
-    let before = &text.as_bytes()[..at.min(text.len())];
-    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
-    let start = before
-        .iter()
-        .rposition(|b| *b == b'\n')
-        .map_or(0, |p| p + 1);
-    let col = String::from_utf8_lossy(&before[start..]).chars().count() + 1;
-    (line, col)
-}
-
 /// The line (1-based, counting `\n` only, as the rest of rapport does) of
 /// YAML's line `yaml_line` (1-based): YAML also breaks lines at a lone `\r`.
 pub(crate) fn newline_line(yaml: &str, yaml_line: usize) -> usize {
@@ -186,9 +175,7 @@ pub(crate) fn newline_line(yaml: &str, yaml_line: usize) -> usize {
         }
         i += 1;
     }
-    let newlines = b[..i].iter().filter(|c| **c == b'\n').count();
-    let lines = b.iter().filter(|c| **c == b'\n').count() + 1;
-    (newlines + 1).min(lines)
+    text::line_of(b, i).min(text::line_count(b))
 }
 
 /// An unquoted `#tag` that YAML reads as the start of a comment.
@@ -217,14 +204,97 @@ fn tag_at(s: &str, i: usize) -> Option<String> {
     Some(s[i..].trim_end().to_string())
 }
 
+/// Where the value of a block-context line starts (after its `- ` list
+/// markers and its `key:`), from `indent`, and the key, when there is one.
+fn value_start(line: &str, indent: usize) -> (usize, Option<String>) {
+    let skip_space = |at: usize| at + line[at..].len() - line[at..].trim_start().len();
+    let mut at = indent;
+    loop {
+        let rest = &line[at..];
+        if rest == "-" || rest.starts_with("- ") || rest.starts_with("-\t") {
+            at = skip_space(at + 1);
+            continue;
+        }
+        break;
+    }
+    let rest = &line[at..];
+    if rest.starts_with(['"', '\'', '[', '{', '#']) {
+        return (at, None);
+    }
+    let colon = rest
+        .char_indices()
+        .find(|&(i, c)| c == ':' && rest[i + 1..].chars().next().is_none_or(char::is_whitespace))
+        .map(|(i, _)| i);
+    match colon {
+        Some(c) => (skip_space(at + c + 1), Some(rest[..c].trim().to_string())),
+        None => (at, None),
+    }
+}
+
+/// Whether a value opens a block scalar (`|`, `>`, with their `+`/`-` and
+/// indentation indicators), whose lines are text, not YAML.
+fn opens_block_scalar(value: &str) -> bool {
+    let head = value.split(" #").next().unwrap_or("").trim();
+    head.starts_with(['|', '>'])
+        && head[1..]
+            .chars()
+            .all(|c| matches!(c, '+' | '-' | '1'..='9'))
+}
+
+/// The state [`flow_tags`] carries from one line to the next.
+struct FlowScan {
+    /// How deep in `[` / `{` the scan is.
+    depth: usize,
+    out: Vec<HashTag>,
+}
+
+/// Scan line `n` from byte `at` through a flow collection: brackets, quotes,
+/// and a `#` after `[`, `{`, `,` or a space, which starts a tag (inside the
+/// collection) or a comment, ending the line.
+fn flow_tags(scan: &mut FlowScan, line: &str, at: usize, n: usize, key: Option<&String>) {
+    let mut quote: Option<char> = None;
+    let mut prev = ' ';
+    for (i, c) in line[at..].char_indices() {
+        let i = at + i;
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '"' | '\'') if matches!(prev, '[' | '{' | ',' | ':' | ' ' | '\t') => {
+                quote = Some(c);
+            }
+            (None, '[' | '{') => scan.depth += 1,
+            (None, ']' | '}') => scan.depth = scan.depth.saturating_sub(1),
+            (None, '#') if scan.depth > 0 && matches!(prev, '[' | '{' | ',' | ' ' | '\t') => {
+                if let Some(t) = tag_at(line, i) {
+                    let end = t.find([',', ']', '}', ' ']).unwrap_or(t.len());
+                    scan.out.push(HashTag {
+                        line: n,
+                        col: line[..i].chars().count() + 1,
+                        text: t[..end].to_string(),
+                        in_flow: true,
+                        key: key.cloned(),
+                    });
+                }
+                // the rest of the line is a comment to YAML
+                return;
+            }
+            (None, '#') if matches!(prev, ' ' | '\t') => return,
+            _ => {}
+        }
+        prev = c;
+    }
+}
+
 /// Every unquoted `#tag` in `yaml` that YAML takes for a comment: the value
 /// of `key: #tag` or of a list item `- #tag`, and a `#` at the start of an
 /// item in a flow collection (`[#a, #b]`). Block scalars (`|`, `>`) and
 /// quoted text are skipped; `# comment` (a space after `#`) is a comment.
 fn hash_tags(yaml: &str) -> Vec<HashTag> {
-    let mut out = Vec::new();
+    let mut scan = FlowScan {
+        depth: 0,
+        out: Vec::new(),
+    };
     let mut block: Option<usize> = None;
-    let mut flow = 0usize;
     for (n, raw) in yaml.split('\n').enumerate() {
         let line = raw.trim_end_matches('\r');
         let indent = line.len() - line.trim_start_matches(' ').len();
@@ -235,172 +305,90 @@ fn hash_tags(yaml: &str) -> Vec<HashTag> {
             }
             block = None;
         }
-        if content.trim().is_empty() || (flow == 0 && content.starts_with('#')) {
+        if content.trim().is_empty() || (scan.depth == 0 && content.starts_with('#')) {
             continue;
         }
-        // the value part: after `- ` list markers and `key:`
-        let mut at = indent;
-        let mut key = None;
-        if flow == 0 {
-            loop {
-                let rest = &line[at..];
-                if rest == "-" || rest.starts_with("- ") || rest.starts_with("-\t") {
-                    at += 1;
-                    at += line[at..].len() - line[at..].trim_start().len();
-                    continue;
-                }
-                break;
-            }
-            let rest = &line[at..];
-            if !rest.starts_with(['"', '\'', '[', '{', '#'])
-                && let Some(c) = rest
-                    .char_indices()
-                    .find(|&(i, c)| {
-                        c == ':' && rest[i + 1..].chars().next().is_none_or(char::is_whitespace)
-                    })
-                    .map(|(i, _)| i)
-            {
-                key = Some(rest[..c].trim().to_string());
-                at += c + 1;
-                at += line[at..].len() - line[at..].trim_start().len();
-            }
-            let value = &line[at..];
-            if value.starts_with('#') {
-                if let Some(text) = tag_at(line, at) {
-                    out.push(HashTag {
-                        line: n,
-                        col: line[..at].chars().count() + 1,
-                        text,
-                        in_flow: false,
-                        key,
-                    });
-                }
-                continue;
-            }
-            let head = value.split(" #").next().unwrap_or("").trim();
-            if head.starts_with(['|', '>'])
-                && head[1..]
-                    .chars()
-                    .all(|c| matches!(c, '+' | '-' | '1'..='9'))
-            {
-                block = Some(indent);
-                continue;
-            }
-            if !value.starts_with(['[', '{']) {
-                continue;
-            }
+        if scan.depth > 0 {
+            flow_tags(&mut scan, line, indent, n, None);
+            continue;
         }
-        // inside a flow collection: brackets, quotes, `#` after `[`, `{`, `,` or a space
-        let mut quote: Option<char> = None;
-        let mut prev = ' ';
-        for (i, c) in line[at..].char_indices() {
-            let i = at + i;
-            match (quote, c) {
-                (Some(q), c) if c == q => quote = None,
-                (Some(_), _) => {}
-                (None, '"' | '\'') if matches!(prev, '[' | '{' | ',' | ':' | ' ' | '\t') => {
-                    quote = Some(c);
-                }
-                (None, '[' | '{') => flow += 1,
-                (None, ']' | '}') => flow = flow.saturating_sub(1),
-                (None, '#') if flow > 0 && matches!(prev, '[' | '{' | ',' | ' ' | '\t') => {
-                    if let Some(t) = tag_at(line, i) {
-                        let end = t.find([',', ']', '}', ' ']).unwrap_or(t.len());
-                        out.push(HashTag {
-                            line: n,
-                            col: line[..i].chars().count() + 1,
-                            text: t[..end].to_string(),
-                            in_flow: true,
-                            key: key.clone(),
-                        });
-                    }
-                    // the rest of the line is a comment to YAML
-                    break;
-                }
-                (None, '#') if matches!(prev, ' ' | '\t') => break,
-                _ => {}
+        let (at, key) = value_start(line, indent);
+        let value = &line[at..];
+        if value.starts_with('#') {
+            if let Some(text) = tag_at(line, at) {
+                scan.out.push(HashTag {
+                    line: n,
+                    col: line[..at].chars().count() + 1,
+                    text,
+                    in_flow: false,
+                    key,
+                });
             }
-            prev = c;
+        } else if opens_block_scalar(value) {
+            block = Some(indent);
+        } else if value.starts_with(['[', '{']) {
+            flow_tags(&mut scan, line, at, n, key.as_ref());
         }
     }
-    out
+    scan.out
 }
 
-/// Parse the YAML block. `file_text` is the whole note, for quoting lines.
-pub fn parse(yaml: &str, yaml_line: usize, file_text: &str) -> FrontMatter {
-    let mut fm = FrontMatter::default();
-    if yaml.trim().is_empty() {
-        return fm;
-    }
-    let refused = too_costly(yaml).map(|(at, msg)| {
-        let (line, col) = line_col(yaml, at);
+/// The problem for YAML too costly to parse (see [`too_costly`]), if it is.
+fn refuse_costly(yaml: &str, yaml_line: usize, file_text: &str) -> Option<Problem> {
+    let (at, msg) = too_costly(yaml)?;
+    let (line, col) = text::line_col(yaml, at);
+    let msg = format!("{msg}; fields ignored, text kept searchable");
+    Some(Problem::new(Severity::Error, Code::Yaml, msg).at(
+        line + yaml_line - 1,
+        Some(col),
+        file_text,
+    ))
+}
+
+/// The problem for YAML that does not parse, at the line (counting `\n`
+/// only) YAML names; a `#tag` in a flow list at or before it is its likely
+/// cause and is named instead.
+fn yaml_error(yaml: &str, yaml_line: usize, file_text: &str, e: &serde_norway::Error) -> Problem {
+    let (line, col) = e.location().map_or((yaml_line, None), |l| {
         (
-            line + yaml_line - 1,
-            col,
-            format!("{msg}; fields ignored, text kept searchable"),
+            newline_line(yaml, l.line()) + yaml_line - 1,
+            Some(l.column()),
         )
     });
-    if let Some((line, col, msg)) = refused {
-        fm.problems
-            .push(Problem::new(Severity::Error, Code::Yaml, msg).at(line, Some(col), file_text));
-        fm.extra_text = yaml.to_string();
-        return fm;
+    let tag = hash_tags(yaml)
+        .into_iter()
+        .find(|t| t.in_flow && t.line + yaml_line <= line);
+    match tag {
+        Some(t) => Problem::new(
+            Severity::Error,
+            Code::Yaml,
+            format!(
+                "invalid YAML: an unquoted {} starts a YAML comment and breaks the list; quote it: \"{}\"",
+                t.text, t.text
+            ),
+        )
+        .at(t.line + yaml_line, Some(t.col), file_text),
+        None => {
+            let msg = e.to_string();
+            // serde's message ends with " at line X column Y"; the location is shown separately
+            let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
+            Problem::new(Severity::Error, Code::Yaml, format!("invalid YAML: {msg}"))
+                .at(line, col, file_text)
+        }
     }
-    let value: Value = match serde_norway::from_str(yaml) {
-        Ok(v) => v,
-        Err(e) => {
-            let (line, col) = e.location().map_or((yaml_line, None), |l| {
-                (
-                    newline_line(yaml, l.line()) + yaml_line - 1,
-                    Some(l.column()),
-                )
-            });
-            // a `#tag` in a flow list at or before the error is its likely cause
-            let tag = hash_tags(yaml)
-                .into_iter()
-                .find(|t| t.in_flow && t.line + yaml_line <= line);
-            let problem = match tag {
-                Some(t) => Problem::new(
-                    Severity::Error,
-                    Code::Yaml,
-                    format!(
-                        "invalid YAML: an unquoted {} starts a YAML comment and breaks the list; quote it: \"{}\"",
-                        t.text, t.text
-                    ),
-                )
-                .at(t.line + yaml_line, Some(t.col), file_text),
-                None => {
-                    let msg = e.to_string();
-                    // serde's message ends with " at line X column Y"; the location is shown separately
-                    let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-                    Problem::new(Severity::Error, Code::Yaml, format!("invalid YAML: {msg}"))
-                        .at(line, col, file_text)
-                }
-            };
-            fm.problems.push(problem);
-            // keep the raw text searchable
-            fm.extra_text = yaml.to_string();
-            return fm;
-        }
-    };
-    let map = match value {
-        Value::Mapping(m) => m,
-        Value::Null => return fm,
-        _ => {
-            fm.problems.push(
-                Problem::new(
-                    Severity::Error,
-                    Code::Yaml,
-                    "front matter is not a mapping of keys to values",
-                )
-                .at(yaml_line, Some(1), file_text),
-            );
-            fm.extra_text = yaml.to_string();
-            return fm;
-        }
-    };
+}
+
+/// The problems for `key: #tag` and `- #tag` outside flow lists, whose value
+/// YAML reads as empty (a top-level key that has a value after all is not
+/// one).
+fn comment_tags(
+    yaml: &str,
+    yaml_line: usize,
+    file_text: &str,
+    map: &serde_norway::Mapping,
+) -> Vec<Problem> {
+    let mut out = Vec::new();
     for t in hash_tags(yaml).into_iter().filter(|t| !t.in_flow) {
-        // a top-level `key: #tag` whose key has a value after all is not one
         if let Some(k) = t.key.as_deref()
             && !yaml
                 .split('\n')
@@ -414,7 +402,7 @@ pub fn parse(yaml: &str, yaml_line: usize, file_text: &str) -> FrontMatter {
             Some(k) => format!("{k}: {}", t.text),
             None => format!("- {}", t.text),
         };
-        fm.problems.push(
+        out.push(
             Problem::new(
                 Severity::Error,
                 Code::Yaml,
@@ -426,8 +414,22 @@ pub fn parse(yaml: &str, yaml_line: usize, file_text: &str) -> FrontMatter {
             .at(t.line + yaml_line, Some(t.col), file_text),
         );
     }
+    out
+}
+
+/// Read every key of `map` into `fm`: known fields (under any of their
+/// keys) into the facts, a bad value as a problem at its key's line, unknown
+/// keys into `facts.extra` and the searchable extra text; then a tier gives
+/// the cadence where none is set.
+fn apply_fields(
+    fm: &mut FrontMatter,
+    map: &serde_norway::Mapping,
+    yaml: &str,
+    yaml_line: usize,
+    file_text: &str,
+) {
     let mut extra = BTreeMap::new();
-    for (k, v) in &map {
+    for (k, v) in map {
         let Some(key) = scalar(k) else { continue };
         let canon = alias_of(&key);
         match apply_field(&mut fm.facts, &mut fm.name, canon.unwrap_or(&key), v) {
@@ -463,6 +465,40 @@ pub fn parse(yaml: &str, yaml_line: usize, file_text: &str) -> FrontMatter {
         fm.facts.sources.insert("cadence".into(), "tier".into());
     }
     fm.facts.extra = extra;
+}
+
+/// Parse the YAML block. `file_text` is the whole note, for quoting lines.
+pub fn parse(yaml: &str, yaml_line: usize, file_text: &str) -> FrontMatter {
+    let mut fm = FrontMatter::default();
+    if yaml.trim().is_empty() {
+        return fm;
+    }
+    // YAML whose fields cannot be read stays searchable as raw text
+    let unread = |problem: Problem| FrontMatter {
+        problems: vec![problem],
+        extra_text: yaml.to_string(),
+        ..FrontMatter::default()
+    };
+    if let Some(problem) = refuse_costly(yaml, yaml_line, file_text) {
+        return unread(problem);
+    }
+    let map = match serde_norway::from_str(yaml) {
+        Ok(Value::Mapping(m)) => m,
+        Ok(Value::Null) => return fm,
+        Ok(_) => {
+            return unread(
+                Problem::new(
+                    Severity::Error,
+                    Code::Yaml,
+                    "front matter is not a mapping of keys to values",
+                )
+                .at(yaml_line, Some(1), file_text),
+            );
+        }
+        Err(e) => return unread(yaml_error(yaml, yaml_line, file_text, &e)),
+    };
+    fm.problems = comment_tags(yaml, yaml_line, file_text, &map);
+    apply_fields(&mut fm, &map, yaml, yaml_line, file_text);
     fm
 }
 

@@ -12,3 +12,4 @@ pub mod names;
 pub mod note;
 pub mod reading;
 pub mod rules;
+pub mod text;

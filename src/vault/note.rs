@@ -2,12 +2,15 @@
 //! file's bytes; nothing here touches the disk. The model types are
 //! re-exported here for the callers that name them by this path.
 
+use std::borrow::Cow;
+
 use jiff::civil::Date;
 
 use crate::vault::body;
 use crate::vault::frontmatter;
 pub use crate::vault::model::*;
 use crate::vault::names::nfc;
+use crate::vault::text;
 
 /// Front matter holding git conflict markers, as the two texts the sides
 /// wrote (lines outside the conflicts go to both; a diff3 base section is
@@ -177,39 +180,46 @@ fn mentions(text: &str, links: &[WikiLink], facts: &Facts, title: &str) -> Vec<M
     out
 }
 
-/// Parse a note from its path (vault-relative) and raw bytes.
-pub fn parse_note(path: &str, bytes: &[u8]) -> Parsed {
-    let mut problems = Vec::new();
-    let stem = {
-        let file = path.rsplit('/').next().unwrap_or(path);
-        file.strip_suffix(".md").unwrap_or(file).to_string()
-    };
-    let probe = &bytes[..bytes.len().min(8192)];
-    if probe.contains(&0) {
-        problems.push(Problem::new(
-            Severity::Error,
-            Code::Binary,
-            "binary file (contains NUL bytes); not indexed as text",
-        ));
-        return Parsed {
-            note: Note {
-                path: path.to_string(),
-                name: stem,
-                is_contact: false,
-                facts: Facts::default(),
-                log: vec![],
-                open: vec![],
-                done: 0,
-                links: vec![],
-                problems,
-                dated: None,
-                mentions: vec![],
-            },
-            body: String::new(),
-            body_line: 1,
-            extra_text: String::new(),
-        };
+/// The file name of `path` without its `.md`: the name of a note that gives
+/// none.
+fn stem_of(path: &str) -> String {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    file.strip_suffix(".md").unwrap_or(file).to_string()
+}
+
+/// What a file with NUL bytes in its first 8 KiB parses to: a note with a
+/// name and the one problem, not text.
+fn binary_note(path: &str, stem: String) -> Parsed {
+    let problems = vec![Problem::new(
+        Severity::Error,
+        Code::Binary,
+        "binary file (contains NUL bytes); not indexed as text",
+    )];
+    Parsed {
+        note: Note {
+            path: path.to_string(),
+            name: stem,
+            is_contact: false,
+            facts: Facts::default(),
+            log: vec![],
+            open: vec![],
+            done: 0,
+            links: vec![],
+            problems,
+            dated: None,
+            mentions: vec![],
+        },
+        body: String::new(),
+        body_line: 1,
+        extra_text: String::new(),
     }
+}
+
+/// The text of `bytes` as indexed: cut at [`MAX_INDEXED_BYTES`] (a cut inside
+/// a character is not an encoding error), undecodable bytes replaced by
+/// U+FFFD with an encoding problem at the first of them. Also says whether the
+/// text was cut.
+fn decode<'a>(bytes: &'a [u8], problems: &mut Vec<Problem>) -> (Cow<'a, str>, bool) {
     let mut slice = bytes;
     if slice.len() > MAX_INDEXED_BYTES {
         problems.push(Problem::new(
@@ -223,9 +233,10 @@ pub fn parse_note(path: &str, bytes: &[u8]) -> Parsed {
         ));
         slice = &bytes[..MAX_INDEXED_BYTES];
     }
-    let text: std::borrow::Cow<'_, str> = match std::str::from_utf8(slice) {
+    let cut = slice.len() < bytes.len();
+    let text = match std::str::from_utf8(slice) {
         Ok(t) => t.into(),
-        Err(e) if slice.len() < bytes.len() && e.error_len().is_none() => {
+        Err(e) if cut && e.error_len().is_none() => {
             // truncated in the middle of a character: not an encoding error
             String::from_utf8_lossy(&slice[..e.valid_up_to()])
                 .into_owned()
@@ -233,9 +244,7 @@ pub fn parse_note(path: &str, bytes: &[u8]) -> Parsed {
         }
         Err(e) => {
             let valid = &slice[..e.valid_up_to()];
-            let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
-            let col =
-                valid.len() - valid.iter().rposition(|b| *b == b'\n').map_or(0, |p| p + 1) + 1;
+            let (line, col) = text::line_byte_col(valid, valid.len());
             let lossy = String::from_utf8_lossy(slice).into_owned();
             problems.push(
                 Problem::new(
@@ -248,6 +257,91 @@ pub fn parse_note(path: &str, bytes: &[u8]) -> Parsed {
             lossy.into()
         }
     };
+    (text, cut)
+}
+
+/// What the front matter of a note says, and where its body starts.
+struct Front<'a> {
+    is_contact: bool,
+    facts: Facts,
+    name: Option<String>,
+    extra_text: String,
+    body: &'a str,
+    body_line: usize,
+}
+
+/// Split `text` into front matter and body and read the front matter (both
+/// sides of a conflict, when it has one); `cut` says the note was cut at the
+/// size limit, so an unclosed block may be closed beyond the cut.
+fn read_front<'a>(text: &'a str, cut: bool, problems: &mut Vec<Problem>) -> Front<'a> {
+    let plain = |body| Front {
+        is_contact: false,
+        facts: Facts::default(),
+        name: None,
+        extra_text: String::new(),
+        body,
+        body_line: 1,
+    };
+    match frontmatter::split(text) {
+        frontmatter::Split::None => plain(text),
+        frontmatter::Split::Unclosed => {
+            let msg = if cut {
+                "front matter starts with --- but is not closed within the indexed part of the note"
+            } else {
+                "front matter starts with --- but is never closed by --- or ..."
+            };
+            problems.push(Problem::new(Severity::Error, Code::Yaml, msg).at(1, Some(1), text));
+            plain(text)
+        }
+        frontmatter::Split::Block {
+            yaml,
+            yaml_line,
+            body,
+            body_line,
+        } => {
+            let fm = match conflict_sides(yaml) {
+                Some((ours, theirs)) => agreed(&ours, &theirs, yaml_line, text),
+                None => frontmatter::parse(yaml, yaml_line, text),
+            };
+            problems.extend(fm.problems);
+            Front {
+                is_contact: true,
+                facts: fm.facts,
+                name: fm.name,
+                extra_text: fm.extra_text,
+                body,
+                body_line,
+            }
+        }
+    }
+}
+
+/// `body` with its conflict marker lines blanked, every line kept where it is:
+/// the markers are not text (`=======` under a list item would join it, or
+/// make it a heading).
+fn unmark_conflicts(body: &str) -> String {
+    body.split_inclusive('\n')
+        .map(|l| {
+            let marker = ["<<<<<<<", "=======", ">>>>>>>", "|||||||"]
+                .iter()
+                .any(|m| l.starts_with(m));
+            if marker {
+                &l[l.trim_end_matches(['\n', '\r']).len()..]
+            } else {
+                l
+            }
+        })
+        .collect()
+}
+
+/// Parse a note from its path (vault-relative) and raw bytes.
+pub fn parse_note(path: &str, bytes: &[u8]) -> Parsed {
+    let stem = stem_of(path);
+    if bytes[..bytes.len().min(8192)].contains(&0) {
+        return binary_note(path, stem);
+    }
+    let mut problems = Vec::new();
+    let (text, cut) = decode(bytes, &mut problems);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
     let normalized = nfc(text);
     let text = &*normalized;
@@ -260,71 +354,20 @@ pub fn parse_note(path: &str, bytes: &[u8]) -> Parsed {
         ));
     }
     body::conflict_markers(text, &mut problems);
-
-    let split = frontmatter::split(text);
-    let mut facts = Facts::default();
-    let mut name = None;
-    let mut extra_text = String::new();
-    let is_contact;
-    let (body_text, body_line) = match split {
-        frontmatter::Split::None => {
-            is_contact = false;
-            (text, 1)
-        }
-        frontmatter::Split::Unclosed => {
-            is_contact = false;
-            // in a note cut at the size limit the closing line may lie beyond the cut
-            let msg = if slice.len() < bytes.len() {
-                "front matter starts with --- but is not closed within the indexed part of the note"
-            } else {
-                "front matter starts with --- but is never closed by --- or ..."
-            };
-            problems.push(Problem::new(Severity::Error, Code::Yaml, msg).at(1, Some(1), text));
-            (text, 1)
-        }
-        frontmatter::Split::Block {
-            yaml,
-            yaml_line,
-            body,
-            body_line,
-        } => {
-            is_contact = true;
-            let fm = match conflict_sides(yaml) {
-                Some((ours, theirs)) => agreed(&ours, &theirs, yaml_line, text),
-                None => frontmatter::parse(yaml, yaml_line, text),
-            };
-            facts = fm.facts;
-            name = fm.name;
-            extra_text = fm.extra_text;
-            problems.extend(fm.problems);
-            (body, body_line)
-        }
-    };
-    let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
-    // conflict marker lines are not text: `=======` under a list item would
-    // join it (or make it a heading); blank them, keeping every line where it is
+    let front = read_front(text, cut, &mut problems);
     let unmarked;
     let body_text = if problems.iter().any(|p| p.code == "conflict") {
-        unmarked = body_text
-            .split_inclusive('\n')
-            .map(|l| {
-                let marker = ["<<<<<<<", "=======", ">>>>>>>", "|||||||"]
-                    .iter()
-                    .any(|m| l.starts_with(m));
-                if marker {
-                    &l[l.trim_end_matches(['\n', '\r']).len()..]
-                } else {
-                    l
-                }
-            })
-            .collect::<String>();
+        unmarked = unmark_conflicts(front.body);
         unmarked.as_str()
     } else {
-        body_text
+        front.body
     };
-    let parsed_body = body::parse(body_text, body_line, dir);
+    let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+    let parsed_body = body::parse(body_text, front.body_line, dir);
+    let facts = front.facts;
     let dated = note_date(&stem, &facts);
-    let name = name
+    let name = front
+        .name
         .filter(|n| !n.trim().is_empty())
         .or(parsed_body.first_heading.clone())
         .unwrap_or(stem);
@@ -336,7 +379,7 @@ pub fn parse_note(path: &str, bytes: &[u8]) -> Parsed {
         note: Note {
             path: path.to_string(),
             name,
-            is_contact,
+            is_contact: front.is_contact,
             facts,
             log: parsed_body.log,
             open: parsed_body.open,
@@ -347,8 +390,8 @@ pub fn parse_note(path: &str, bytes: &[u8]) -> Parsed {
             mentions,
         },
         body: body_text.to_string(),
-        body_line,
-        extra_text,
+        body_line: front.body_line,
+        extra_text: front.extra_text,
     }
 }
 

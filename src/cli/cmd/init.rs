@@ -102,74 +102,64 @@ struct Report {
     changed: Vec<Change>,
 }
 
-pub fn run(ctx: &mut Ctx, a: InitArgs) -> anyhow::Result<Exit> {
-    let InitArgs { no_git } = a;
-    let vault = match &ctx.global.vault {
-        Some(v) => v.clone(),
-        None => std::env::current_dir().context("cannot read the working directory")?,
-    };
-    std::fs::create_dir_all(&vault).map_err(|e| anyhow!("{}: {e}", vault.display()))?;
-    let mut changed = Vec::new();
-
+/// Create `.rapport/config.toml` (every key commented out) unless there is
+/// one; a config made by someone else meanwhile stays theirs.
+fn create_config(vault: &Path) -> anyhow::Result<Option<Change>> {
     let config = vault.join(".rapport").join("config.toml");
-    if std::fs::symlink_metadata(&config).is_err() {
-        let editor = Editor::open(&vault)?;
-        match editor.create(
-            &config,
-            CONFIG_TEMPLATE.as_bytes(),
-            ".rapport/config.toml",
-            &mut no_hook,
-        ) {
-            Ok(()) => changed.push(Change {
-                what: "config",
-                target: ".rapport/config.toml".into(),
-                value: "every key commented out".into(),
-            }),
-            // made by someone else meanwhile: theirs stays
-            Err(WriteError::Exists { .. }) => {}
-            Err(e) => return Err(e.into()),
+    if std::fs::symlink_metadata(&config).is_ok() {
+        return Ok(None);
+    }
+    let editor = Editor::open(vault)?;
+    match editor.create(
+        &config,
+        CONFIG_TEMPLATE.as_bytes(),
+        ".rapport/config.toml",
+        &mut no_hook,
+    ) {
+        Ok(()) => Ok(Some(Change {
+            what: "config",
+            target: ".rapport/config.toml".into(),
+            value: "every key commented out".into(),
+        })),
+        Err(WriteError::Exists { .. }) => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Register the merge driver in the git work tree around `vault`: the
+/// `.gitattributes` line and the two git config keys, each only when not set
+/// already. Returns the report's `git` word and the repository's top level.
+fn register_driver(
+    vault: &Path,
+    changed: &mut Vec<Change>,
+) -> anyhow::Result<(&'static str, Option<String>)> {
+    let top = match toplevel(vault)? {
+        Toplevel::NoGit => return Ok(("no-git", None)),
+        Toplevel::NoRepository => return Ok(("no-repository", None)),
+        Toplevel::Found(top) => top,
+    };
+    if let Some(c) = attributes(vault)? {
+        changed.push(c);
+    }
+    for (key, value) in [
+        ("merge.rapport.name", DRIVER_NAME.to_string()),
+        ("merge.rapport.driver", driver_command()),
+    ] {
+        if git_config_get(vault, key)?.as_deref() != Some(value.as_str()) {
+            git_config_set(vault, key, &value)?;
+            changed.push(Change {
+                what: "git-config",
+                target: key.into(),
+                value,
+            });
         }
     }
+    Ok(("registered", Some(top)))
+}
 
-    let (git, repository) = if no_git {
-        ("skipped", None)
-    } else {
-        match toplevel(&vault)? {
-            Toplevel::NoGit => ("no-git", None),
-            Toplevel::NoRepository => ("no-repository", None),
-            Toplevel::Found(top) => {
-                if let Some(c) = attributes(&vault)? {
-                    changed.push(c);
-                }
-                let driver = driver_command();
-                for (key, value) in [
-                    ("merge.rapport.name", DRIVER_NAME.to_string()),
-                    ("merge.rapport.driver", driver),
-                ] {
-                    if git_config_get(&vault, key)?.as_deref() != Some(value.as_str()) {
-                        git_config_set(&vault, key, &value)?;
-                        changed.push(Change {
-                            what: "git-config",
-                            target: key.into(),
-                            value,
-                        });
-                    }
-                }
-                ("registered", Some(top))
-            }
-        }
-    };
-
-    let report = Report {
-        vault: vault.display().to_string(),
-        git,
-        repository,
-        changed,
-    };
-    if ctx.out.json {
-        ctx.out.json(&report);
-        return Ok(Exit::Ok);
-    }
+/// What init did, for people: each change, why git was left alone, or that
+/// there was nothing to do.
+fn print_report(ctx: &mut Ctx, report: &Report) {
     for c in &report.changed {
         ctx.out.line(match c.what {
             "config" => format!("created {} ({})", c.target, c.value),
@@ -189,6 +179,32 @@ pub fn run(ctx: &mut Ctx, a: InitArgs) -> anyhow::Result<Exit> {
     if report.changed.is_empty() {
         ctx.out
             .line(format!("{}: already set up; nothing changed", report.vault));
+    }
+}
+
+pub fn run(ctx: &mut Ctx, a: InitArgs) -> anyhow::Result<Exit> {
+    let InitArgs { no_git } = a;
+    let vault = match &ctx.global.vault {
+        Some(v) => v.clone(),
+        None => std::env::current_dir().context("cannot read the working directory")?,
+    };
+    std::fs::create_dir_all(&vault).map_err(|e| anyhow!("{}: {e}", vault.display()))?;
+    let mut changed: Vec<Change> = create_config(&vault)?.into_iter().collect();
+    let (git, repository) = if no_git {
+        ("skipped", None)
+    } else {
+        register_driver(&vault, &mut changed)?
+    };
+    let report = Report {
+        vault: vault.display().to_string(),
+        git,
+        repository,
+        changed,
+    };
+    if ctx.out.json {
+        ctx.out.json(&report);
+    } else {
+        print_report(ctx, &report);
     }
     Ok(Exit::Ok)
 }
