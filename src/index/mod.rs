@@ -2,6 +2,7 @@
 //! under `<vault>/.rapport/`, keeps it in line with the vault, answers queries.
 
 pub mod diff;
+pub mod fsmonitor;
 pub mod query;
 pub mod scan;
 pub mod schema;
@@ -265,14 +266,38 @@ fn write_sync(
     progress: &dyn Progress,
 ) -> Result<(Index, Report, Vec<ScanProblem>)> {
     let s = walked.unwrap_or_else(|| scan(&paths.root, rules));
-    let (mut w, built) = Writer::open(paths, fields, lock, rebuild, &s, progress)?;
-    let report = match built {
-        Some(r) => r,
-        None => w.sync(&s, progress)?,
-    };
+    let (w, report) = Writer::open_synced(paths, fields, lock, rebuild, &s, progress)?;
     let index = w.index().clone();
     w.finish()?;
     Ok((index, report, s.problems))
+}
+
+/// The committed index without a walk, when a running `watch` vouches
+/// that it holds every change made before now (`fsmonitor`); `None`: walk.
+fn vouched(
+    paths: &Paths,
+    root: &Path,
+    fields: &Fields,
+    swap_deadline: Instant,
+) -> Result<Option<Opened>> {
+    let answer = fsmonitor::ask(paths);
+    fsmonitor::trace(&answer);
+    if !matches!(answer, fsmonitor::Freshness::Fresh { .. }) {
+        return Ok(None);
+    }
+    // the counts travel with the commit: no stat cache is read either
+    let Some((index, summary)) = store::open_existing_summary(paths) else {
+        return Ok(None);
+    };
+    let Some(view) = reader_view(root, fields, index, swap_deadline)? else {
+        return Ok(None);
+    };
+    let report = Report {
+        notes: summary.notes,
+        errors: summary.errors,
+        ..Report::default()
+    };
+    Ok(Some(Opened::new(view, report, vec![], false)))
 }
 
 /// Open the vault's index in `mode`, syncing as needed. Never fails because
@@ -289,6 +314,11 @@ pub fn open(
     let busy_deadline = Instant::now() + BUSY_WAIT;
     let swap_deadline = Instant::now() + SWAP_WAIT;
     let again = || thread::sleep(Duration::from_millis(20));
+    if mode == SyncMode::Sync
+        && let Some(o) = vouched(&paths, root, &fields, swap_deadline)?
+    {
+        return Ok(o);
+    }
     loop {
         if mode == SyncMode::Rebuild {
             return match WriteLock::try_acquire(&paths)? {

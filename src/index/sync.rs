@@ -161,7 +161,7 @@ struct Work<'a> {
 impl Writer {
     /// Open for writing, building the index from `scan` when there is none
     /// usable (or `rebuild` is asked). Returns the report of that build.
-    pub fn open(
+    fn open(
         paths: &Paths,
         fields: &Fields,
         lock: WriteLock,
@@ -208,6 +208,27 @@ impl Writer {
         w.index = store::open_index(&paths.index)?;
         report.rebuilt = true;
         Ok((w, Some(report)))
+    }
+
+    /// Open for writing and bring the index in line with `scan`: build it
+    /// when there is none usable (or `rebuild` is asked), else apply what
+    /// differs. The one way in for every writer: a command's sync,
+    /// `index --rebuild` and `watch` (whose later batches go through
+    /// [`Writer::sync`] and [`Writer::sync_paths`], the same `apply_diff`).
+    pub fn open_synced(
+        paths: &Paths,
+        fields: &Fields,
+        lock: WriteLock,
+        rebuild: bool,
+        scan: &Scan,
+        progress: &dyn Progress,
+    ) -> Result<(Writer, Report)> {
+        let (mut w, built) = Writer::open(paths, fields, lock, rebuild, scan, progress)?;
+        let report = match built {
+            Some(r) => r,
+            None => w.sync(scan, progress)?,
+        };
+        Ok((w, report))
     }
 
     pub fn index(&self) -> &Index {
