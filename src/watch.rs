@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
-use notify::event::{AccessKind, AccessMode, ModifyKind, RemoveKind};
+use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind, RemoveKind};
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 use serde::Serialize;
 
@@ -242,9 +242,9 @@ impl Pending {
         *self = Pending::default();
     }
 
-    fn add(&mut self, root: &Path, rules: &NoteRules, cookies: Option<&Cookies>, ev: &Event) {
+    fn add(&mut self, at: &Seen<'_>, ev: &Event) {
         let before = (self.notes.len(), self.full, self.root);
-        self.take(root, rules, cookies, ev);
+        self.take(at, ev);
         if (self.notes.len(), self.full, self.root) != before {
             let now = Instant::now();
             self.first.get_or_insert(now);
@@ -252,13 +252,14 @@ impl Pending {
         }
     }
 
-    fn take(&mut self, root: &Path, rules: &NoteRules, cookies: Option<&Cookies>, ev: &Event) {
+    fn take(&mut self, at: &Seen<'_>, ev: &Event) {
+        let (root, rules) = (at.root, at.rules);
         if ev.need_rescan() {
             self.full = true;
             self.lost = true;
             return;
         }
-        if let (Some(c), EventKind::Create(_)) = (cookies, ev.kind) {
+        if let (Some(c), EventKind::Create(_)) = (at.cookies, ev.kind) {
             let mine: Vec<String> = ev.paths.iter().filter_map(|p| c.cookie(p)).collect();
             if !mine.is_empty() {
                 self.cookies.extend(mine);
@@ -285,13 +286,21 @@ impl Pending {
                     self.notes.insert(rel);
                 }
                 PathKind::Other => {
-                    if may_hold_notes(p, ev.kind) {
+                    if may_hold_notes(p, ev.kind, || at.writer.holds_under(&rel)) {
                         self.full = true;
                     }
                 }
             }
         }
     }
+}
+
+/// What an event is read against.
+struct Seen<'a> {
+    root: &'a Path,
+    rules: &'a NoteRules,
+    cookies: Option<&'a Cookies>,
+    writer: &'a Writer,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -331,9 +340,10 @@ fn classify(rules: &NoteRules, rel: &str) -> PathKind {
 }
 
 /// Could this event on a path that is not a note change which notes exist?
-/// Yes for a folder created, moved or removed; a path that is gone may have
-/// been a folder unless the event says it was a file.
-fn may_hold_notes(path: &Path, kind: EventKind) -> bool {
+/// Yes for a folder created, moved or removed. A path that is gone matters
+/// only if it was a folder the index holds notes below (`held`): an editor's
+/// temp file renamed over a note, or an empty folder, needs no full scan.
+fn may_hold_notes(path: &Path, kind: EventKind, held: impl FnOnce() -> bool) -> bool {
     match kind {
         EventKind::Create(_)
         | EventKind::Remove(_)
@@ -341,7 +351,12 @@ fn may_hold_notes(path: &Path, kind: EventKind) -> bool {
         | EventKind::Any
         | EventKind::Other => match fs::symlink_metadata(path) {
             Ok(md) => md.is_dir(),
-            Err(_) => !matches!(kind, EventKind::Remove(RemoveKind::File)),
+            Err(_) => {
+                !matches!(
+                    kind,
+                    EventKind::Remove(RemoveKind::File) | EventKind::Create(CreateKind::File)
+                ) && held()
+            }
         },
         // a folder's permissions decide what the walk can read
         EventKind::Modify(ModifyKind::Metadata(_)) => {
@@ -719,7 +734,10 @@ impl Watch {
         let mut pending = Pending::default();
         loop {
             let mut wake = settle_at.map_or(check_at, |s| s.min(check_at));
-            for t in [poll_at, pending.due(self.opts.debounce)].into_iter().flatten() {
+            for t in [poll_at, pending.due(self.opts.debounce)]
+                .into_iter()
+                .flatten()
+            {
                 wake = wake.min(t);
             }
             let mut stop = false;
@@ -727,7 +745,14 @@ impl Watch {
             let mut handle = |m: Msg| match m {
                 Msg::Stop => stop = true,
                 Msg::Event(Ok(ev)) => {
-                    pending.add(&live.root, &self.rules.borrow(), live.cookies.as_ref(), &ev);
+                    let rules = self.rules.borrow();
+                    let at = Seen {
+                        root: &live.root,
+                        rules: &rules,
+                        cookies: live.cookies.as_ref(),
+                        writer: &live.writer,
+                    };
+                    pending.add(&at, &ev);
                 }
                 Msg::Event(Err(e)) if is_limit(&e) => {
                     fatal = Some(WatchError::WatchLimit {

@@ -275,11 +275,17 @@ mod tests {
         let c = Cookies::prepare(&paths).expect("prepare");
         // nobody serves: no cookie is even written
         assert_eq!(ask(&paths), Freshness::Walk("no watcher".into()));
-        assert_eq!(std::fs::read_dir(super::dir(&paths)).expect("ls").count(), 0);
+        assert_eq!(
+            std::fs::read_dir(super::dir(&paths)).expect("ls").count(),
+            0
+        );
         let serving = c.serve().expect("lock");
         // served but never answered: the reader gives up and cleans up
         assert!(matches!(ask(&paths), Freshness::Walk(w) if w.contains("did not answer")));
-        assert_eq!(std::fs::read_dir(super::dir(&paths)).expect("ls").count(), 0);
+        assert_eq!(
+            std::fs::read_dir(super::dir(&paths)).expect("ls").count(),
+            0
+        );
         // a thread plays the watcher
         for doubt in [None, Some(Doubt::Rescan)] {
             let answering = std::thread::scope(|s| {

@@ -153,7 +153,15 @@ fn overlay(root: &Path, fields: &Fields, walked: &Scan, state: &State) -> Result
     // touch, a checkout, a note saved less than 2 s before the last sync)
     // needs nothing laid over it
     let mut fresh: Vec<(u64, Parsed)> = d.added.iter().map(|e| read_note(root, &e.rel)).collect();
-    let mut shadowed: HashSet<String> = d.removed.iter().cloned().collect();
+    // added paths are shadowed too: the view is opened after the stat cache
+    // was read, and a writer may have committed them in between (the note
+    // would be found twice)
+    let mut shadowed: HashSet<String> = d
+        .removed
+        .iter()
+        .cloned()
+        .chain(d.added.iter().map(|e| e.rel.clone()))
+        .collect();
     for e in &d.changed {
         let known = state
             .entries

@@ -231,6 +231,15 @@ impl Writer {
         Ok((w, report))
     }
 
+    /// Does the index hold a note below the folder `dir` (vault-relative)?
+    pub fn holds_under(&self, dir: &str) -> bool {
+        let prefix = format!("{dir}/");
+        self.state
+            .range(prefix.clone()..)
+            .next()
+            .is_some_and(|(k, _)| k.starts_with(&prefix))
+    }
+
     pub fn index(&self) -> &Index {
         &self.index
     }

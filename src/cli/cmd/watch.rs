@@ -204,6 +204,21 @@ fn ics_file(ctx: &Ctx, path: &Path, days: i64) -> anyhow::Result<IcsFile> {
     Ok(f)
 }
 
+/// How long events settle: `DEBOUNCE`, or `RAPPORT_WATCH_DEBOUNCE_MS`
+/// (docs/commands.md, "watch").
+fn debounce() -> anyhow::Result<Duration> {
+    const VAR: &str = "RAPPORT_WATCH_DEBOUNCE_MS";
+    match std::env::var(VAR) {
+        Err(_) => Ok(DEBOUNCE),
+        Ok(v) => match v.trim().parse::<u64>() {
+            Ok(ms) if (1..=60_000).contains(&ms) => Ok(Duration::from_millis(ms)),
+            _ => Err(anyhow::anyhow!(
+                "{VAR}={v:?}: expected milliseconds from 1 to 60000"
+            )),
+        },
+    }
+}
+
 pub fn run(
     ctx: &mut Ctx,
     poll: Option<Option<Duration>>,
@@ -218,7 +233,7 @@ pub fn run(
     })?;
     let opts = Options {
         poll: poll.map(|p| p.unwrap_or(DEFAULT_POLL)),
-        debounce: DEBOUNCE,
+        debounce: debounce()?,
     };
     let ics = ics.map(|p| ics_file(ctx, &p, days)).transpose()?;
     let again = root.clone();
