@@ -436,15 +436,23 @@ struct Live {
 }
 
 impl Live {
-    /// Answer every waiting cookie alike.
+    /// Answer every waiting cookie alike: with a doubt, or (`None`) fresh
+    /// but for the notes still pending.
     fn answer(&self, pending: &mut Pending, doubt: Option<Doubt>) {
         if let Some(c) = &self.cookies {
-            for name in pending.cookies.drain(..) {
-                c.answer(&name, doubt);
+            for name in std::mem::take(&mut pending.cookies) {
+                match doubt {
+                    Some(d) => c.doubt(&name, d),
+                    None => c.fresh(&name, &pending.notes),
+                }
             }
         }
     }
 }
+
+/// Past this many pending notes the batch is committed before a cookie is
+/// answered, rather than left to every reader to read.
+const FRESH_LIST_MAX: usize = 256;
 
 /// How the serve loop ended, and what happens to the writer.
 enum Ended {
@@ -869,9 +877,9 @@ impl Watch {
         None
     }
 
-    /// Answer the readers' cookies: everything that came before them is
-    /// applied and committed first (the batch does not wait to settle), or,
-    /// when in doubt, they are told to walk.
+    /// Answer the readers' cookies: fresh but for the notes still pending
+    /// (a large batch is committed first, without waiting for it to settle),
+    /// or, when in doubt, they are told to walk.
     fn answer_cookies(
         &self,
         live: &mut Live,
@@ -888,7 +896,7 @@ impl Watch {
         } else {
             None
         };
-        if doubt.is_none() && !pending.is_empty() {
+        if doubt.is_none() && pending.notes.len() > FRESH_LIST_MAX {
             match self.apply(&live.root, &mut live.writer, pending) {
                 Ok((report, scanned)) => {
                     if let Some(clean) = scanned {

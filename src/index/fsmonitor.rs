@@ -6,8 +6,9 @@
 //! folder `.rapport/cache-<id>/watch/` and answers *sync cookies* dropped
 //! there: the reader creates `<unique>.cookie`; the watcher sees the cookie's
 //! event after every event that happened before it (one inotify instance
-//! delivers its events in order), applies and commits what it had queued,
-//! and renames the cookie to `<unique>.fresh`. Any doubt (a full rescan
+//! delivers its events in order) and answers `<unique>.fresh`, listing the
+//! notes it has seen change but not yet committed (the reader reads those
+//! few itself, as git does with the paths fsmonitor names). Any doubt (a full rescan
 //! pending, lost events, changed config, a scan that found problems) is
 //! answered with another suffix, and a reader that gets no answer in
 //! [`ACK_WAIT`] walks as before. No watcher (the lock is free) means no
@@ -92,8 +93,12 @@ const LEFTOVER: Duration = Duration::from_secs(10);
 /// What the watcher said, or why the reader walks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Freshness {
-    /// A watcher committed everything up to the cookie: no walk is needed.
-    Fresh { waited: Duration },
+    /// A watcher vouches for the committed index except for `pending`
+    /// (vault-relative note paths it has not committed yet): no walk.
+    Fresh {
+        waited: Duration,
+        pending: Vec<String>,
+    },
     /// Walk: the reason, for the debug line.
     Walk(String),
 }
@@ -126,10 +131,19 @@ pub fn ask(paths: &Paths) -> Freshness {
     let start = Instant::now();
     let fresh = dir.join(format!("{name}.{FRESH}"));
     loop {
-        if fs::remove_file(&fresh).is_ok() {
-            return Freshness::Fresh {
-                waited: start.elapsed(),
-            };
+        match fs::read_to_string(&fresh) {
+            Ok(list) => {
+                let _ = fs::remove_file(&fresh);
+                return Freshness::Fresh {
+                    waited: start.elapsed(),
+                    pending: list.lines().map(str::to_string).collect(),
+                };
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => {
+                let _ = fs::remove_file(&fresh);
+                return Freshness::Walk(format!("cannot read the watcher's answer: {e}"));
+            }
         }
         for d in Doubt::ALL {
             if fs::remove_file(dir.join(format!("{name}.{}", d.suffix()))).is_ok() {
@@ -218,14 +232,33 @@ impl Cookies {
             .map(str::to_string)
     }
 
-    /// Answer a cookie: fresh (`None`) or the doubt. A reader that gave up
-    /// has removed the cookie, and the rename fails harmlessly.
-    pub fn answer(&self, name: &str, doubt: Option<Doubt>) {
-        let suffix = doubt.map_or(FRESH, Doubt::suffix);
+    /// Answer a cookie with a doubt. A reader that gave up has removed the
+    /// cookie, and the rename fails harmlessly.
+    pub fn doubt(&self, name: &str, doubt: Doubt) {
         let _ = fs::rename(
             self.dir.join(format!("{name}.{COOKIE}")),
-            self.dir.join(format!("{name}.{suffix}")),
+            self.dir.join(format!("{name}.{}", doubt.suffix())),
         );
+    }
+
+    /// Answer a cookie with "fresh but for these notes": the list is written
+    /// whole under another name, then renamed into place.
+    pub fn fresh<'a>(&self, name: &str, pending: impl IntoIterator<Item = &'a String>) {
+        let part = self.dir.join(format!("{name}.part"));
+        let mut text = String::new();
+        for rel in pending {
+            text.push_str(rel);
+            text.push('\n');
+        }
+        let written = create_private(&part)
+            .and_then(|mut f| io::Write::write_all(&mut f, text.as_bytes()))
+            .and_then(|()| fs::rename(&part, self.dir.join(format!("{name}.{FRESH}"))));
+        if written.is_err() {
+            let _ = fs::remove_file(&part);
+            self.doubt(name, Doubt::Failed);
+            return;
+        }
+        let _ = fs::remove_file(self.dir.join(format!("{name}.{COOKIE}")));
     }
 
     /// Remove cookies and answers nobody collected.
@@ -254,9 +287,10 @@ pub fn trace(what: &Freshness) {
         return;
     }
     match what {
-        Freshness::Fresh { waited } => eprintln!(
-            "rapport: debug: freshness: watcher (answered in {:.1} ms, no walk)",
-            waited.as_secs_f64() * 1000.0
+        Freshness::Fresh { waited, pending } => eprintln!(
+            "rapport: debug: freshness: watcher (answered in {:.1} ms, {} pending, no walk)",
+            waited.as_secs_f64() * 1000.0,
+            pending.len()
         ),
         Freshness::Walk(why) => eprintln!("rapport: debug: freshness: walk ({why})"),
     }
@@ -299,7 +333,10 @@ mod tests {
                             .filter_map(|e| c.cookie(&e.path()))
                             .collect();
                         if let Some(n) = names.first() {
-                            c.answer(n, doubt);
+                            match doubt {
+                                None => c.fresh(n, &["people/a.md".to_string()]),
+                                Some(d) => c.doubt(n, d),
+                            }
                             return;
                         }
                         std::thread::sleep(std::time::Duration::from_micros(100));
@@ -308,7 +345,10 @@ mod tests {
                 ask(&paths)
             });
             match doubt {
-                None => assert!(matches!(answering, Freshness::Fresh { .. })),
+                None => assert!(
+                    matches!(&answering, Freshness::Fresh { pending, .. } if pending == &["people/a.md"]),
+                    "{answering:?}"
+                ),
                 Some(d) => assert_eq!(answering, Freshness::Walk(d.words().into())),
             }
         }
