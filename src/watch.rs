@@ -976,8 +976,52 @@ impl Watch {
 
 #[cfg(test)]
 mod tests {
-    use super::{PathKind, classify};
+    use super::{PathKind, classify, may_hold_notes};
     use crate::vault::rules::NoteRules;
+    use notify::EventKind;
+    use notify::event::{CreateKind, ModifyKind, RemoveKind, RenameMode};
+
+    #[test]
+    fn a_vanished_path_needs_a_full_scan_only_if_notes_were_below_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let gone = dir.path().join("people/anna.md.saving");
+        let renamed = EventKind::Modify(ModifyKind::Name(RenameMode::From));
+        // an editor's temp file renamed over a note: no notes below it
+        assert!(!may_hold_notes(&gone, renamed, || false));
+        // a folder of notes moved away or removed
+        assert!(may_hold_notes(&gone, renamed, || true));
+        assert!(may_hold_notes(
+            &gone,
+            EventKind::Remove(RemoveKind::Folder),
+            || true
+        ));
+        // the event says it was a file
+        assert!(!may_hold_notes(
+            &gone,
+            EventKind::Remove(RemoveKind::File),
+            || true
+        ));
+        assert!(!may_hold_notes(
+            &gone,
+            EventKind::Create(CreateKind::File),
+            || true
+        ));
+        // a folder that is there: always
+        let sub = dir.path().join("sub");
+        std::fs::create_dir(&sub).expect("mkdir");
+        assert!(may_hold_notes(
+            &sub,
+            EventKind::Create(CreateKind::Folder),
+            || false
+        ));
+        let perms = EventKind::Modify(ModifyKind::Metadata(
+            notify::event::MetadataKind::Permissions,
+        ));
+        assert!(may_hold_notes(&sub, perms, || false));
+        let file = dir.path().join("photo.png");
+        std::fs::write(&file, "x").expect("write");
+        assert!(!may_hold_notes(&file, perms, || true));
+    }
 
     #[test]
     fn classify_table() {
