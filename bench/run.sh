@@ -8,6 +8,9 @@
 #   --reps-large N  repetitions of the 100k rebuilds (default 3)
 #   --term WORD     the search/match term (default: sailing)
 #   --report FILE   where to write the report (default: BENCHMARKS.md)
+#   --watch-only BIN VAULT
+#                   only the "search with watch" rows (step 5) for one vault and
+#                   binary, printed to stdout; builds and generates nothing
 #
 # What it does:
 #   1. installs what is missing: ripgrep and sqlite3 through apt-get (as root),
@@ -20,7 +23,11 @@
 #      in a git repository of its own; reused on the next run;
 #   4. bench/measure.py times each pair rapport/peer interleaved in the same run
 #      (wall time; peak RSS from GNU time) and writes the report: medians, min, max,
-#      the ratio rapport/peer and whether each performance target is met.
+#      the ratio rapport/peer and whether each performance target is met;
+#   5. for each vault: `search -- WORD` with a `watch` running and caught up (it
+#      answers the reader's sync cookie, so no stat walk), the same without a
+#      watch, and `rg -c -i WORD` over the same files; medians of --reps runs,
+#      appended to the report.
 #
 # bench/out/ is git-ignored. Delete it to regenerate the vaults.
 set -euo pipefail
@@ -33,20 +40,80 @@ REPS_LARGE=3
 TERM_WORD=sailing
 REPORT=BENCHMARKS.md
 ARGS="$*"
+WATCH_ONLY=()
 while [ $# -gt 0 ]; do
   case "$1" in
+    --watch-only) WATCH_ONLY=("$2" "$3"); shift 2 ;;
     --quick) QUICK=1 ;;
     --reps) REPS=$2; shift ;;
     --reps-large) REPS_LARGE=$2; shift ;;
     --term) TERM_WORD=$2; shift ;;
     --report) REPORT=$2; shift ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,33p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown option $1" >&2; exit 2 ;;
   esac
   shift
 done
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# --- search with a watch running (step 5) -------------------------------------
+# One timed run: wall time in ms (date, ns resolution) and peak RSS in MiB
+# (GNU time), as "ms mib".
+timed() {
+  local tf start end
+  tf=$(mktemp)
+  start=$(date +%s%N)
+  /usr/bin/time -f %M -o "$tf" "$@" >/dev/null 2>&1 || true
+  end=$(date +%s%N)
+  echo "$(( (end - start) / 1000 )) $(tail -1 "$tf")" | awk '{printf "%.1f %.0f\n", $1 / 1000, $2 / 1024}'
+  rm -f "$tf"
+}
+# The median of "ms mib" lines: "ms mib".
+median() {
+  sort -n | awk '{ms[NR] = $1; mib[NR] = $2} END {m = int((NR + 1) / 2); print ms[m], mib[m]}'
+}
+# Markdown rows for one vault: search with a caught-up watch, without, and rg.
+watch_rows() {
+  local bin=$1 v=$2 reps=$3 term=$4 wpid i with without rg
+  "$bin" --vault "$v" -q index >/dev/null
+  "$bin" --vault "$v" -q watch >/dev/null 2>&1 &
+  wpid=$!
+  # caught up: a read command takes the fast path (RAPPORT_DEBUG=1 says which)
+  for i in $(seq 600); do
+    if RAPPORT_DEBUG=1 "$bin" --vault "$v" search -- "$term" 2>&1 >/dev/null |
+      grep -q 'freshness: watcher'; then break; fi
+    sleep 1
+  done
+  [ "$i" -lt 600 ] || { kill -INT "$wpid"; echo "run.sh: watch never caught up" >&2; exit 1; }
+  timed "$bin" --vault "$v" search -- "$term" >/dev/null # warm-up
+  with=$(for i in $(seq "$reps"); do timed "$bin" --vault "$v" search -- "$term"; done | median)
+  kill -INT "$wpid"
+  wait "$wpid" || true
+  timed "$bin" --vault "$v" search -- "$term" >/dev/null
+  without=$(for i in $(seq "$reps"); do timed "$bin" --vault "$v" search -- "$term"; done | median)
+  timed rg -c -i "$term" "$v" >/dev/null
+  rg=$(for i in $(seq "$reps"); do timed rg -c -i "$term" "$v"; done | median)
+  local n
+  n=$(find "$v" -name '*.md' -not -path '*/.*' | wc -l)
+  echo "| $n notes: \`search -- $term\`, watch running and caught up | ${with% *} ms | ${with#* } MiB | $(awk -v a="${with% *}" -v b="${rg% *}" 'BEGIN {printf "%.3f", a / b}')× rg |"
+  echo "| $n notes: \`search -- $term\`, no watch (stat walk) | ${without% *} ms | ${without#* } MiB | $(awk -v a="${without% *}" -v b="${rg% *}" 'BEGIN {printf "%.3f", a / b}')× rg |"
+  echo "| $n notes: \`rg -c -i $term\` | ${rg% *} ms | ${rg#* } MiB | 1× |"
+}
+watch_header() {
+  echo
+  echo "## search with a watch running"
+  echo
+  echo "Medians of $1 runs (bench/run.sh step 5; wall time, peak RSS)."
+  echo
+  echo "| command | wall | peak RSS | ratio |"
+  echo "|---|---|---|---|"
+}
+if [ ${#WATCH_ONLY[@]} -gt 0 ]; then
+  watch_header "$REPS"
+  watch_rows "${WATCH_ONLY[0]}" "${WATCH_ONLY[1]}" "$REPS" "$TERM_WORD"
+  exit 0
+fi
 
 # --- tools ------------------------------------------------------------------
 need=()
@@ -114,4 +181,9 @@ python3 "$ROOT/bench/measure.py" \
   --report "$REPORT" \
   --commit "$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src || echo '+dirty')" \
   --command-line "bench/run.sh${ARGS:+ $ARGS}"
+log "search with a watch running"
+{
+  watch_header "$REPS"
+  for n in "${sizes[@]}"; do watch_rows "$BIN" "$OUT/vault-$n" "$REPS" "$TERM_WORD"; done
+} >>"$REPORT"
 log "wrote $REPORT (raw numbers: bench/out/results.json)"

@@ -1,7 +1,9 @@
 //! `watch`: keep the index live while the user edits and syncs. Events from
-//! notify-debouncer-full are only hints: each batch is resolved by stat and
-//! hash through the index `Writer` (one commit per batch), and anything that
-//! involves a folder, lost events or an error falls back to a full scan.
+//! notify are only hints, gathered until they settle: each batch is resolved
+//! by stat and hash through the index `Writer` (one commit per batch), and
+//! anything that involves a folder, lost events or an error falls back to a
+//! full scan. A native watch also answers the sync cookies of read commands
+//! (`index::fsmonitor`), so that they need not walk the vault.
 //! `--poll` needs no watcher at all: every interval is a full scan, which
 //! compares each note's stat (nanosecond mtime, ctime, size, inode) with the
 //! stat cache and reads only what changed. No printing here: every change
@@ -13,12 +15,11 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
-use notify::event::{AccessKind, AccessMode, ModifyKind, RemoveKind};
-use notify::{EventKind, RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{
-    DebounceEventResult, DebouncedEvent, Debouncer, RecommendedCache, new_debouncer_opt,
-};
+use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind, RemoveKind};
+use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 use serde::Serialize;
+
+use crate::index::fsmonitor::{Cookies, Doubt};
 
 use crate::index::scan::{rel_path, scan, stat_note};
 use crate::index::schema::Fields;
@@ -123,7 +124,7 @@ pub enum WatchError {
 }
 
 enum Msg {
-    Events(DebounceEventResult),
+    Event(notify::Result<Event>),
     Stop,
 }
 
@@ -183,14 +184,14 @@ enum End {
 /// The watcher thread, kept alive for as long as it should report; none
 /// when polling (the serve loop scans by itself).
 enum Active {
-    Native(Debouncer<RecommendedWatcher, RecommendedCache>),
+    Native(RecommendedWatcher),
     Poll,
 }
 
 impl Active {
     fn stop(self) {
         match self {
-            Active::Native(d) => d.stop(),
+            Active::Native(w) => drop(w),
             Active::Poll => {}
         }
     }
@@ -207,6 +208,11 @@ struct Pending {
     lost: bool,
     /// An event concerned the vault folder itself.
     root: bool,
+    /// Sync cookies of readers waiting for an answer, in arrival order.
+    cookies: Vec<String>,
+    /// When the first and the last event of this batch arrived.
+    first: Option<Instant>,
+    last: Option<Instant>,
 }
 
 impl Pending {
@@ -214,11 +220,51 @@ impl Pending {
         self.notes.is_empty() && !self.full
     }
 
-    fn add(&mut self, root: &Path, rules: &NoteRules, ev: &DebouncedEvent) {
+    /// When the batch is applied: once events have settled for `debounce`,
+    /// and at the latest four of those after its first event (an editor
+    /// that keeps writing still gets indexed).
+    fn due(&self, debounce: Duration) -> Option<Instant> {
+        let (first, last) = (self.first?, self.last?);
+        Some((last + debounce).min(first + debounce * 4))
+    }
+
+    /// Events were lost (a watcher error): scan it all, and say so.
+    fn lose(&mut self) {
+        self.full = true;
+        self.lost = true;
+        let now = Instant::now();
+        self.first.get_or_insert(now);
+        self.last = Some(now);
+    }
+
+    /// The batch is applied (or answered): start a new one, keeping nothing.
+    fn clear(&mut self) {
+        *self = Pending::default();
+    }
+
+    fn add(&mut self, at: &Seen<'_>, ev: &Event) {
+        let before = (self.notes.len(), self.full, self.root);
+        self.take(at, ev);
+        if (self.notes.len(), self.full, self.root) != before {
+            let now = Instant::now();
+            self.first.get_or_insert(now);
+            self.last = Some(now);
+        }
+    }
+
+    fn take(&mut self, at: &Seen<'_>, ev: &Event) {
+        let (root, rules) = (at.root, at.rules);
         if ev.need_rescan() {
             self.full = true;
             self.lost = true;
             return;
+        }
+        if let (Some(c), EventKind::Create(_)) = (at.cookies, ev.kind) {
+            let mine: Vec<String> = ev.paths.iter().filter_map(|p| c.cookie(p)).collect();
+            if !mine.is_empty() {
+                self.cookies.extend(mine);
+                return;
+            }
         }
         match ev.kind {
             // our own reads (and the readers of the index) open files
@@ -240,13 +286,21 @@ impl Pending {
                     self.notes.insert(rel);
                 }
                 PathKind::Other => {
-                    if may_hold_notes(p, ev.kind) {
+                    if may_hold_notes(p, ev.kind, || at.writer.holds_under(&rel)) {
                         self.full = true;
                     }
                 }
             }
         }
     }
+}
+
+/// What an event is read against.
+struct Seen<'a> {
+    root: &'a Path,
+    rules: &'a NoteRules,
+    cookies: Option<&'a Cookies>,
+    writer: &'a Writer,
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -286,9 +340,10 @@ fn classify(rules: &NoteRules, rel: &str) -> PathKind {
 }
 
 /// Could this event on a path that is not a note change which notes exist?
-/// Yes for a folder created, moved or removed; a path that is gone may have
-/// been a folder unless the event says it was a file.
-fn may_hold_notes(path: &Path, kind: EventKind) -> bool {
+/// Yes for a folder created, moved or removed. A path that is gone matters
+/// only if it was a folder the index holds notes below (`held`): an editor's
+/// temp file renamed over a note, or an empty folder, needs no full scan.
+fn may_hold_notes(path: &Path, kind: EventKind, held: impl FnOnce() -> bool) -> bool {
     match kind {
         EventKind::Create(_)
         | EventKind::Remove(_)
@@ -296,8 +351,17 @@ fn may_hold_notes(path: &Path, kind: EventKind) -> bool {
         | EventKind::Any
         | EventKind::Other => match fs::symlink_metadata(path) {
             Ok(md) => md.is_dir(),
-            Err(_) => !matches!(kind, EventKind::Remove(RemoveKind::File)),
+            Err(_) => {
+                !matches!(
+                    kind,
+                    EventKind::Remove(RemoveKind::File) | EventKind::Create(CreateKind::File)
+                ) && held()
+            }
         },
+        // a folder's permissions decide what the walk can read
+        EventKind::Modify(ModifyKind::Metadata(_)) => {
+            fs::symlink_metadata(path).is_ok_and(|md| md.is_dir())
+        }
         _ => false,
     }
 }
@@ -354,6 +418,59 @@ fn emit_changes(report: &Report, on: &mut dyn FnMut(Change)) {
             _ => Change::Updated { path },
         });
     }
+}
+
+/// What one watched lifetime holds while it serves.
+struct Live {
+    root: PathBuf,
+    ident: (u64, u64),
+    paths: Paths,
+    writer: Writer,
+    active: Active,
+    /// The sync cookies of read commands; none when polling.
+    cookies: Option<Cookies>,
+    _serving: Option<crate::index::fsmonitor::Serving>,
+    /// The last full scan found no problems (a reader without a walk would
+    /// not see them).
+    clean: bool,
+}
+
+impl Live {
+    /// Answer every waiting cookie alike: with a doubt, or (`None`) fresh
+    /// but for the notes still pending.
+    fn answer(&self, pending: &mut Pending, doubt: Option<Doubt>) {
+        if let Some(c) = &self.cookies {
+            for name in std::mem::take(&mut pending.cookies) {
+                match doubt {
+                    Some(d) => c.doubt(&name, d),
+                    None => c.fresh(&name, &pending.notes),
+                }
+            }
+        }
+    }
+}
+
+/// Past this many pending notes the batch is committed before a cookie is
+/// answered, rather than left to every reader to read.
+const FRESH_LIST_MAX: usize = 256;
+
+/// How the serve loop ended, and what happens to the writer.
+enum Ended {
+    /// Let the writer finish its merges, then end so.
+    Finish(End),
+    /// End so, dropping the writer (it failed, or the folder is gone).
+    Drop(End),
+    /// Drop the writer, remove the cache folder, then end so.
+    Remove(End),
+    /// Finish the writer, then fail.
+    Fatal(WatchError),
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> WatchError {
+    WatchError::Index(IndexError::Io {
+        path: path.to_path_buf(),
+        source: e,
+    })
 }
 
 /// What a wait for something to become true ended with.
@@ -474,7 +591,7 @@ impl Watch {
                     Ok(Msg::Stop) | Err(RecvTimeoutError::Disconnected) => {
                         return Ok(Waited::Stopped);
                     }
-                    Ok(Msg::Events(_)) => {}
+                    Ok(Msg::Event(_)) => {}
                     Err(RecvTimeoutError::Timeout) => break,
                 }
             }
@@ -502,22 +619,18 @@ impl Watch {
             return Ok(Active::Poll);
         }
         let tx = self.tx.clone();
-        let handler = move |r: DebounceEventResult| {
-            let _ = tx.send(Msg::Events(r));
+        // every event as it comes, in the order the kernel queued it: the
+        // serve loop settles them itself, and a sync cookie must be seen
+        // after every event that happened before it
+        let handler = move |r: notify::Result<Event>| {
+            let _ = tx.send(Msg::Event(r));
         };
         // symlinked folders are not walked by the scan, so not watched either
         let config = notify::Config::default().with_follow_symlinks(false);
         let err = |e| watch_error(root, e);
-        let mut d = new_debouncer_opt::<_, RecommendedWatcher, RecommendedCache>(
-            self.opts.debounce,
-            None,
-            handler,
-            RecommendedCache::new(),
-            config,
-        )
-        .map_err(err)?;
-        d.watch(root, RecursiveMode::Recursive).map_err(err)?;
-        Ok(Active::Native(d))
+        let mut w = RecommendedWatcher::new(handler, config).map_err(err)?;
+        w.watch(root, RecursiveMode::Recursive).map_err(err)?;
+        Ok(Active::Native(w))
     }
 
     /// One watched lifetime of the vault folder: lock, watcher, first sync,
@@ -531,35 +644,31 @@ impl Watch {
         let Some(ident) = identity(&self.root) else {
             return Ok(End::VaultMissing);
         };
-        let root = fs::canonicalize(&self.root).map_err(|e| {
-            WatchError::Index(IndexError::Io {
-                path: self.root.clone(),
-                source: e,
-            })
-        })?;
+        let root = fs::canonicalize(&self.root).map_err(|e| io_error(&self.root, e))?;
         let paths = Paths::new(&root);
         let Some(lock) = self.lock(&paths, first)? else {
             return Ok(End::Stopped);
         };
+        // the cookie folder exists before the vault is watched, so that its
+        // events arrive; polling sees no events and answers no cookies
+        let cookies = match self.opts.poll {
+            None => Some(
+                Cookies::prepare(&paths)
+                    .map_err(|e| io_error(&crate::index::fsmonitor::dir(&paths), e))?,
+            ),
+            Some(_) => None,
+        };
         // watch before the first scan, so nothing between the two is missed
         let active = self.start_watcher(&root)?;
         let s = scan(&root, &self.rules.borrow());
-        let opened = Writer::open(&paths, &Fields::new(), lock, false, &s, progress).and_then(
-            |(mut w, built)| {
-                let r = match built {
-                    Some(r) => r,
-                    None => w.sync(&s, progress)?,
-                };
-                Ok((w, r))
-            },
-        );
-        let (mut writer, report) = match opened {
-            Ok(x) => x,
-            Err(e) => {
-                active.stop();
-                return Err(e.into());
-            }
-        };
+        let (writer, report) =
+            match Writer::open_synced(&paths, &Fields::new(), lock, false, &s, progress) {
+                Ok(x) => x,
+                Err(e) => {
+                    active.stop();
+                    return Err(e.into());
+                }
+            };
         on(Change::Watching {
             vault: root.display().to_string(),
             notes: report.notes,
@@ -568,37 +677,97 @@ impl Watch {
             emit_changes(&report, on);
         }
         on(Change::Committed);
+        // from here on readers may ask instead of walking
+        let serving = cookies
+            .as_ref()
+            .map(|c| {
+                c.serve()
+                    .map_err(|e| io_error(&crate::index::fsmonitor::dir(&paths), e))
+            })
+            .transpose();
+        let serving = match serving {
+            Ok(s) => s,
+            Err(e) => {
+                active.stop();
+                return Err(e);
+            }
+        };
+        let mut live = Live {
+            root,
+            ident,
+            paths,
+            writer,
+            active,
+            cookies,
+            _serving: serving,
+            clean: s.problems.is_empty(),
+        };
+        let end = self.serve_loop(&mut live, on);
+        let Live {
+            writer,
+            active,
+            paths,
+            _serving,
+            ..
+        } = live;
+        // readers walk again from here
+        drop(_serving);
+        active.stop();
+        match end? {
+            Ended::Finish(end) => {
+                writer.finish()?;
+                Ok(end)
+            }
+            Ended::Drop(end) => Ok(end),
+            Ended::Remove(end) => {
+                drop(writer);
+                let _ = fs::remove_dir_all(&paths.cache);
+                Ok(end)
+            }
+            Ended::Fatal(e) => {
+                writer.finish()?;
+                Err(e)
+            }
+        }
+    }
+
+    /// The batches of one watched lifetime, until it ends.
+    fn serve_loop(&self, live: &mut Live, on: &mut dyn FnMut(Change)) -> Result<Ended, WatchError> {
         let mut settle_at: Option<Instant> = None;
         let mut check_at = Instant::now() + ROOT_CHECK;
-        let config = config_stamp(&root);
+        let config = config_stamp(&live.root);
         // (notify's own poller compares mtimes in whole seconds, missing a
         // second save within the same second, or hashes every file)
         let mut poll_at = self.opts.poll.map(|every| Instant::now() + every);
+        let mut pending = Pending::default();
         loop {
             let mut wake = settle_at.map_or(check_at, |s| s.min(check_at));
-            if let Some(p) = poll_at {
-                wake = wake.min(p);
+            for t in [poll_at, pending.due(self.opts.debounce)]
+                .into_iter()
+                .flatten()
+            {
+                wake = wake.min(t);
             }
-            let mut pending = Pending::default();
             let mut stop = false;
             let mut fatal: Option<WatchError> = None;
             let mut handle = |m: Msg| match m {
                 Msg::Stop => stop = true,
-                Msg::Events(Ok(events)) => {
-                    for ev in &events {
-                        pending.add(&root, &self.rules.borrow(), ev);
-                    }
+                Msg::Event(Ok(ev)) => {
+                    let rules = self.rules.borrow();
+                    let at = Seen {
+                        root: &live.root,
+                        rules: &rules,
+                        cookies: live.cookies.as_ref(),
+                        writer: &live.writer,
+                    };
+                    pending.add(&at, &ev);
                 }
-                Msg::Events(Err(errors)) => {
-                    for e in errors {
-                        if is_limit(&e) {
-                            fatal = Some(WatchError::WatchLimit { path: root.clone() });
-                        } else {
-                            pending.full = true;
-                            pending.lost = true;
-                        }
-                    }
+                Msg::Event(Err(e)) if is_limit(&e) => {
+                    fatal = Some(WatchError::WatchLimit {
+                        path: live.root.clone(),
+                    });
                 }
+                Msg::Event(Err(_)) => pending.lose(),
             };
             match self
                 .rx
@@ -613,45 +782,41 @@ impl Watch {
                 handle(m);
             }
             let now = Instant::now();
+            let asked = !pending.cookies.is_empty();
+            let ripe = pending.due(self.opts.debounce).is_some_and(|d| now >= d);
             let settling = settle_at.is_some_and(|t| now >= t) && pending.is_empty();
             let polled = poll_at.is_some_and(|p| now >= p);
             if polled {
                 pending.full = true;
                 poll_at = self.opts.poll.map(|every| now + every);
             }
+            let mut config_changed = false;
             // never write into a folder that is no longer this vault
-            if pending.root || settling || !pending.is_empty() || stop || now >= check_at {
+            if pending.root || settling || ripe || polled || asked || stop || now >= check_at {
                 check_at = now + ROOT_CHECK;
-                if identity(&self.root) != Some(ident) {
-                    active.stop();
-                    return Ok(End::VaultMissing);
+                pending.root = false;
+                if let Some(end) = self.check(live, &mut pending, on) {
+                    return Ok(end);
                 }
-                if !paths.index.is_dir() || !paths.cache.join(".gitignore").is_file() {
-                    on(Change::Warning {
-                        message: format!(
-                            "{}: the index was removed; building it again",
-                            paths.index.display()
-                        ),
-                    });
-                    active.stop();
-                    // what is left of the folder goes too: git must not see
-                    // it, and a `git stash pop` must not collide with it
-                    drop(writer);
-                    let _ = fs::remove_dir_all(&paths.cache);
-                    return Ok(End::Rescan);
+                config_changed = config_stamp(&live.root) != config;
+                if config_changed && self.reload_rules(on) {
+                    live.answer(&mut pending, Some(Doubt::Config));
+                    return Ok(Ended::Finish(End::Rescan));
                 }
-                if config_stamp(&root) != config && self.reload_rules(on) {
-                    active.stop();
-                    writer.finish()?;
-                    return Ok(End::Rescan);
-                }
+            }
+            if asked && let Err(e) = self.answer_cookies(live, &mut pending, config_changed, on) {
+                return Ok(Ended::Drop(End::Failed(e.into())));
             }
             if stop || fatal.is_some() || settling {
                 pending.full = true;
             }
-            if !pending.is_empty() {
-                match self.apply(&root, &mut writer, &pending) {
-                    Ok(report) => {
+            let go = ripe || polled || stop || fatal.is_some() || settling;
+            if go && !pending.is_empty() {
+                match self.apply(&live.root, &mut live.writer, &pending) {
+                    Ok((report, scanned)) => {
+                        if let Some(clean) = scanned {
+                            live.clean = clean;
+                        }
                         emit_changes(&report, on);
                         if !report.changes.is_empty() {
                             on(Change::Committed);
@@ -665,23 +830,94 @@ impl Watch {
                         settle_at = (!(settling || polled) || !report.changes.is_empty())
                             .then(|| Instant::now() + SETTLE);
                     }
-                    Err(e) => {
-                        active.stop();
-                        return Ok(End::Failed(e.into()));
-                    }
+                    Err(e) => return Ok(Ended::Drop(End::Failed(e.into()))),
                 }
             }
+            if go {
+                pending.clear();
+            }
             if let Some(e) = fatal {
-                active.stop();
-                writer.finish()?;
-                return Err(e);
+                return Ok(Ended::Fatal(e));
             }
             if stop {
-                active.stop();
-                writer.finish()?;
-                return Ok(End::Stopped);
+                return Ok(Ended::Finish(End::Stopped));
             }
         }
+    }
+
+    /// Is the vault folder still this one, and its index still there? How
+    /// the lifetime ends when not (waiting readers are told to walk).
+    fn check(
+        &self,
+        live: &mut Live,
+        pending: &mut Pending,
+        on: &mut dyn FnMut(Change),
+    ) -> Option<Ended> {
+        if identity(&self.root) != Some(live.ident) {
+            live.answer(pending, Some(Doubt::Gone));
+            return Some(Ended::Drop(End::VaultMissing));
+        }
+        let paths = &live.paths;
+        if !paths.index.is_dir() || !paths.cache.join(".gitignore").is_file() {
+            live.answer(pending, Some(Doubt::Gone));
+            on(Change::Warning {
+                message: format!(
+                    "{}: the index was removed; building it again",
+                    paths.index.display()
+                ),
+            });
+            // what is left of the folder goes too: git must not see it, and
+            // a `git stash pop` must not collide with it (the writer lets go
+            // of it first: `Ended::Drop`)
+            return Some(Ended::Remove(End::Rescan));
+        }
+        if let Some(c) = &live.cookies {
+            c.sweep();
+        }
+        None
+    }
+
+    /// Answer the readers' cookies: fresh but for the notes still pending
+    /// (a large batch is committed first, without waiting for it to settle),
+    /// or, when in doubt, they are told to walk.
+    fn answer_cookies(
+        &self,
+        live: &mut Live,
+        pending: &mut Pending,
+        config_changed: bool,
+        on: &mut dyn FnMut(Change),
+    ) -> Result<(), IndexError> {
+        let doubt = if pending.full {
+            Some(Doubt::Rescan)
+        } else if config_changed {
+            Some(Doubt::Config)
+        } else if !live.clean {
+            Some(Doubt::Problems)
+        } else {
+            None
+        };
+        if doubt.is_none() && pending.notes.len() > FRESH_LIST_MAX {
+            match self.apply(&live.root, &mut live.writer, pending) {
+                Ok((report, scanned)) => {
+                    if let Some(clean) = scanned {
+                        live.clean = clean;
+                    }
+                    emit_changes(&report, on);
+                    if !report.changes.is_empty() {
+                        on(Change::Committed);
+                    }
+                }
+                Err(e) => {
+                    live.answer(pending, Some(Doubt::Failed));
+                    return Err(e);
+                }
+            }
+            let cookies = std::mem::take(&mut pending.cookies);
+            pending.clear();
+            pending.cookies = cookies;
+        }
+        live.answer(pending, doubt);
+        Ok(())
     }
 
     /// Read the rules again after a config change; whether they were read
@@ -708,8 +944,14 @@ impl Watch {
     }
 
     /// Resolve a batch by stat (and hash, inside the writer): the notes named
-    /// by events, or a full scan when a folder was involved.
-    fn apply(&self, root: &Path, writer: &mut Writer, p: &Pending) -> Result<Report, IndexError> {
+    /// by events, or a full scan when a folder was involved. With a full
+    /// scan, also whether it found no problems.
+    fn apply(
+        &self,
+        root: &Path,
+        writer: &mut Writer,
+        p: &Pending,
+    ) -> Result<(Report, Option<bool>), IndexError> {
         if !p.full {
             let mut disk = Vec::new();
             let mut gone = Vec::new();
@@ -724,18 +966,62 @@ impl Watch {
                 }
             }
             if !odd {
-                return writer.sync_paths(disk, gone, &NoProgress);
+                return Ok((writer.sync_paths(disk, gone, &NoProgress)?, None));
             }
         }
         let s = scan(root, &self.rules.borrow());
-        writer.sync(&s, &NoProgress)
+        Ok((writer.sync(&s, &NoProgress)?, Some(s.problems.is_empty())))
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{PathKind, classify};
+    use super::{PathKind, classify, may_hold_notes};
     use crate::vault::rules::NoteRules;
+    use notify::EventKind;
+    use notify::event::{CreateKind, ModifyKind, RemoveKind, RenameMode};
+
+    #[test]
+    fn a_vanished_path_needs_a_full_scan_only_if_notes_were_below_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let gone = dir.path().join("people/anna.md.saving");
+        let renamed = EventKind::Modify(ModifyKind::Name(RenameMode::From));
+        // an editor's temp file renamed over a note: no notes below it
+        assert!(!may_hold_notes(&gone, renamed, || false));
+        // a folder of notes moved away or removed
+        assert!(may_hold_notes(&gone, renamed, || true));
+        assert!(may_hold_notes(
+            &gone,
+            EventKind::Remove(RemoveKind::Folder),
+            || true
+        ));
+        // the event says it was a file
+        assert!(!may_hold_notes(
+            &gone,
+            EventKind::Remove(RemoveKind::File),
+            || true
+        ));
+        assert!(!may_hold_notes(
+            &gone,
+            EventKind::Create(CreateKind::File),
+            || true
+        ));
+        // a folder that is there: always
+        let sub = dir.path().join("sub");
+        std::fs::create_dir(&sub).expect("mkdir");
+        assert!(may_hold_notes(
+            &sub,
+            EventKind::Create(CreateKind::Folder),
+            || false
+        ));
+        let perms = EventKind::Modify(ModifyKind::Metadata(
+            notify::event::MetadataKind::Permissions,
+        ));
+        assert!(may_hold_notes(&sub, perms, || false));
+        let file = dir.path().join("photo.png");
+        std::fs::write(&file, "x").expect("write");
+        assert!(!may_hold_notes(&file, perms, || true));
+    }
 
     #[test]
     fn classify_table() {

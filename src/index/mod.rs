@@ -2,6 +2,7 @@
 //! under `<vault>/.rapport/`, keeps it in line with the vault, answers queries.
 
 pub mod diff;
+pub mod fsmonitor;
 pub mod query;
 pub mod scan;
 pub mod schema;
@@ -152,7 +153,15 @@ fn overlay(root: &Path, fields: &Fields, walked: &Scan, state: &State) -> Result
     // touch, a checkout, a note saved less than 2 s before the last sync)
     // needs nothing laid over it
     let mut fresh: Vec<(u64, Parsed)> = d.added.iter().map(|e| read_note(root, &e.rel)).collect();
-    let mut shadowed: HashSet<String> = d.removed.iter().cloned().collect();
+    // added paths are shadowed too: the view is opened after the stat cache
+    // was read, and a writer may have committed them in between (the note
+    // would be found twice)
+    let mut shadowed: HashSet<String> = d
+        .removed
+        .iter()
+        .cloned()
+        .chain(d.added.iter().map(|e| e.rel.clone()))
+        .collect();
     for e in &d.changed {
         let known = state
             .entries
@@ -165,6 +174,17 @@ fn overlay(root: &Path, fields: &Fields, walked: &Scan, state: &State) -> Result
             fresh.push((hash, parsed));
         }
     }
+    ram_overlay(root, fields, fresh, shadowed)
+}
+
+/// Index `fresh` in memory and lay it over the committed index, hiding the
+/// committed documents of `shadowed`. `None` when there is nothing to lay.
+fn ram_overlay(
+    root: &Path,
+    fields: &Fields,
+    fresh: Vec<(u64, Parsed)>,
+    shadowed: HashSet<String>,
+) -> Result<Option<Overlay>> {
     if fresh.is_empty() && shadowed.is_empty() {
         return Ok(None);
     }
@@ -239,6 +259,44 @@ fn reader_view(
     }
 }
 
+/// How often a reader takes the newer commit when a writer commits between
+/// its loading the stat cache and opening the view.
+const PIN_TRIES: usize = 20;
+
+/// A view of exactly the commit `state` describes. A writer may commit
+/// between loading the stat cache and opening the view, and that newer
+/// commit may hold a note the walk saw removed: the diff must be against the
+/// commit that is read. The view's reader loads the newest commit; when the
+/// newest commit after it is still the state's, that is the one it loaded
+/// (commits only move forward). Otherwise take the newer commit and cache.
+/// `None`: look again.
+fn pinned(
+    root: &Path,
+    fields: &Fields,
+    paths: &Paths,
+    mut index: Index,
+    mut state: State,
+    swap_deadline: Instant,
+) -> Result<Option<(IndexView, State)>> {
+    for _ in 0..PIN_TRIES {
+        let Some(view) = reader_view(root, fields, index, swap_deadline)? else {
+            return Ok(None);
+        };
+        if view
+            .index
+            .load_metas()
+            .is_ok_and(|m| m.opstamp == state.opstamp)
+        {
+            return Ok(Some((view, state)));
+        }
+        match store::open_existing(paths) {
+            Some((i, st)) => (index, state) = (i, st),
+            None => return Ok(None),
+        }
+    }
+    Ok(None)
+}
+
 /// Read the index and its stat cache while the vault is walked: a sync needs
 /// both, and the walk waits on the file system more than on the cores.
 fn load_and_scan(paths: &Paths, rules: &NoteRules) -> (Option<(Index, State)>, Scan) {
@@ -265,14 +323,54 @@ fn write_sync(
     progress: &dyn Progress,
 ) -> Result<(Index, Report, Vec<ScanProblem>)> {
     let s = walked.unwrap_or_else(|| scan(&paths.root, rules));
-    let (mut w, built) = Writer::open(paths, fields, lock, rebuild, &s, progress)?;
-    let report = match built {
-        Some(r) => r,
-        None => w.sync(&s, progress)?,
-    };
+    let (w, report) = Writer::open_synced(paths, fields, lock, rebuild, &s, progress)?;
     let index = w.index().clone();
     w.finish()?;
     Ok((index, report, s.problems))
+}
+
+/// The committed index without a walk, when a running `watch` vouches
+/// that it holds every change made before now (`fsmonitor`); `None`: walk.
+fn vouched(
+    paths: &Paths,
+    root: &Path,
+    fields: &Fields,
+    swap_deadline: Instant,
+) -> Result<Option<Opened>> {
+    let answer = fsmonitor::ask(paths);
+    fsmonitor::trace(&answer);
+    let fsmonitor::Freshness::Fresh { pending, .. } = answer else {
+        return Ok(None);
+    };
+    // the notes the watcher has seen change but not committed yet are read
+    // here, as the walk's overlay would read them
+    let Ok(canonical) = std::fs::canonicalize(root) else {
+        return Ok(None);
+    };
+    let mut fresh = Vec::new();
+    for rel in &pending {
+        match scan::stat_note(root, &canonical, rel) {
+            Ok(Some(_)) => fresh.push(read_note(root, rel)),
+            Ok(None) => {}
+            // a symlink or a folder named like a note: the walk reports it
+            Err(_) => return Ok(None),
+        }
+    }
+    // the counts travel with the commit: no stat cache is read either
+    let Some((index, summary)) = store::open_existing_summary(paths) else {
+        return Ok(None);
+    };
+    let Some(mut view) = reader_view(root, fields, index, swap_deadline)? else {
+        return Ok(None);
+    };
+    let busy = !pending.is_empty();
+    view.overlay = ram_overlay(root, fields, fresh, pending.into_iter().collect())?;
+    let report = Report {
+        notes: summary.notes,
+        errors: summary.errors,
+        ..Report::default()
+    };
+    Ok(Some(Opened::new(view, report, vec![], busy)))
 }
 
 /// Open the vault's index in `mode`, syncing as needed. Never fails because
@@ -289,6 +387,11 @@ pub fn open(
     let busy_deadline = Instant::now() + BUSY_WAIT;
     let swap_deadline = Instant::now() + SWAP_WAIT;
     let again = || thread::sleep(Duration::from_millis(20));
+    if mode == SyncMode::Sync
+        && let Some(o) = vouched(&paths, root, &fields, swap_deadline)?
+    {
+        return Ok(o);
+    }
     loop {
         if mode == SyncMode::Rebuild {
             return match WriteLock::try_acquire(&paths)? {
@@ -326,10 +429,17 @@ pub fn open(
         let (existing, s) = load_and_scan(&paths, rules);
         if let Some((index, state)) = existing {
             if diff(&s.entries, &state.entries).is_empty() {
-                let Some(view) = reader_view(root, &fields, index, swap_deadline)? else {
+                let was = state.opstamp;
+                let Some((view, state)) =
+                    pinned(root, &fields, &paths, index, state, swap_deadline)?
+                else {
                     again();
                     continue;
                 };
+                if state.opstamp != was {
+                    // a writer committed meanwhile: lay the walk over its commit
+                    return Ok(overlaid(root, &fields, view, s, &state, None));
+                }
                 let report = state_report(Some(&state), &s.problems);
                 return Ok(Opened::new(view, report, s.problems, false));
             }
@@ -359,11 +469,14 @@ pub fn open(
                 // a failed write may have left the committed index as it was
                 // or (rarely) moved on: read what is there now
                 if let Some((index, state)) = store::open_existing(&paths)
-                    && let Some(view) = reader_view(root, &fields, index, swap_deadline)?
+                    && let Some((view, state)) =
+                        pinned(root, &fields, &paths, index, state, swap_deadline)?
                 {
                     return Ok(overlaid(root, &fields, view, s, &state, why_not));
                 }
-                let Some(view) = reader_view(root, &fields, index, swap_deadline)? else {
+                let Some((view, state)) =
+                    pinned(root, &fields, &paths, index, state, swap_deadline)?
+                else {
                     again();
                     continue;
                 };
@@ -371,7 +484,8 @@ pub fn open(
             }
             // Someone else writes (a running watch, or a parallel command):
             // answer from the committed index with the changed notes laid over it.
-            let Some(view) = reader_view(root, &fields, index, swap_deadline)? else {
+            let Some((view, state)) = pinned(root, &fields, &paths, index, state, swap_deadline)?
+            else {
                 again();
                 continue;
             };

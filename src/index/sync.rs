@@ -168,7 +168,7 @@ struct Work<'a> {
 impl Writer {
     /// Open for writing, building the index from `scan` when there is none
     /// usable (or `rebuild` is asked). Returns the report of that build.
-    pub fn open(
+    fn open(
         paths: &Paths,
         fields: &Fields,
         lock: WriteLock,
@@ -215,6 +215,36 @@ impl Writer {
         w.index = store::open_index(&paths.index)?;
         report.rebuilt = true;
         Ok((w, Some(report)))
+    }
+
+    /// Open for writing and bring the index in line with `scan`: build it
+    /// when there is none usable (or `rebuild` is asked), else apply what
+    /// differs. The one way in for every writer: a command's sync,
+    /// `index --rebuild` and `watch` (whose later batches go through
+    /// [`Writer::sync`] and [`Writer::sync_paths`], the same `apply_diff`).
+    pub fn open_synced(
+        paths: &Paths,
+        fields: &Fields,
+        lock: WriteLock,
+        rebuild: bool,
+        scan: &Scan,
+        progress: &dyn Progress,
+    ) -> Result<(Writer, Report)> {
+        let (mut w, built) = Writer::open(paths, fields, lock, rebuild, scan, progress)?;
+        let report = match built {
+            Some(r) => r,
+            None => w.sync(scan, progress)?,
+        };
+        Ok((w, report))
+    }
+
+    /// Does the index hold a note below the folder `dir` (vault-relative)?
+    pub fn holds_under(&self, dir: &str) -> bool {
+        let prefix = format!("{dir}/");
+        self.state
+            .range(prefix.clone()..)
+            .next()
+            .is_some_and(|(k, _)| k.starts_with(&prefix))
     }
 
     pub fn index(&self) -> &Index {

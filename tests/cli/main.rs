@@ -12,6 +12,7 @@ mod harness;
 mod concepts;
 mod concurrency;
 mod followups;
+mod fresh;
 mod freshness;
 mod git_sync;
 mod git_watch;

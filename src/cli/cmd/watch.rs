@@ -193,12 +193,27 @@ fn ics_file(ctx: &Ctx, path: &Path, days: i64) -> anyhow::Result<IcsFile> {
     Ok(f)
 }
 
+/// How long events settle: `DEBOUNCE`, or `RAPPORT_WATCH_DEBOUNCE_MS`
+/// (docs/commands.md, "watch").
+fn debounce() -> anyhow::Result<Duration> {
+    const VAR: &str = "RAPPORT_WATCH_DEBOUNCE_MS";
+    match std::env::var(VAR) {
+        Err(_) => Ok(DEBOUNCE),
+        Ok(v) => match v.trim().parse::<u64>() {
+            Ok(ms) if (1..=60_000).contains(&ms) => Ok(Duration::from_millis(ms)),
+            _ => Err(anyhow::anyhow!(
+                "{VAR}={v:?}: expected milliseconds from 1 to 60000"
+            )),
+        },
+    }
+}
+
 pub fn run(ctx: &mut Ctx, a: WatchArgs) -> anyhow::Result<Exit> {
     let WatchArgs { poll, ics, days } = a;
     let Vault { root, rules, .. } = Vault::resolve(ctx.global.vault.as_deref())?;
     let opts = Options {
         poll: poll.map(|p| p.unwrap_or(DEFAULT_POLL)),
-        debounce: DEBOUNCE,
+        debounce: debounce()?,
     };
     let ics = ics.map(|p| ics_file(ctx, &p, days)).transpose()?;
     let again = root.clone();
