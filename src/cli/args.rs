@@ -80,6 +80,27 @@ pub enum ExportFormat {
         #[arg(long)]
         plan: bool,
     },
+    /// Every active contact as a vCard: one multi-card file on stdout, or
+    /// with --out a folder (vdir) of <UID>.vcf files, each written atomically
+    Vcard {
+        /// Write a vdir here (one <UID>.vcf per contact) instead of stdout
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// vCard version
+        #[arg(long, default_value = "4.0", value_parser = ["3.0", "4.0"])]
+        version: String,
+    },
+}
+
+/// The formats `import` reads.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ImportFormat {
+    /// vCard 2.1, 3.0 or 4.0 (a .vcf file or a folder of them)
+    Vcard,
+    /// Google Contacts CSV (current or older layout)
+    Google,
+    /// LinkedIn Connections.csv
+    Linkedin,
 }
 
 #[derive(Debug, Subcommand)]
@@ -242,7 +263,25 @@ pub enum Command {
         #[arg(long, value_name = "DATE|SPAN", value_parser = parse_next)]
         next: Option<Next>,
     },
-    /// Export follow-ups, birthdays and open items
+    /// Create or update contact notes from vCard, Google Contacts CSV or
+    /// LinkedIn Connections.csv: matched by source id, then email, then name
+    /// and alias; only what a note lacks or what an import wrote and the
+    /// source changed is written; ambiguous matches are reported, never merged
+    Import {
+        /// Files or folders (a folder is read as a vdir of .vcf files)
+        #[arg(required = true, num_args = 1.., value_name = "FILE|DIR")]
+        paths: Vec<PathBuf>,
+        /// Print the plan and write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// The format [default: detected from each file's content]
+        #[arg(long, value_enum)]
+        format: Option<ImportFormat>,
+        /// Add this tag to every imported contact (repeatable)
+        #[arg(long = "tag", value_name = "TAG")]
+        tags: Vec<String>,
+    },
+    /// Export follow-ups, birthdays and open items, or contacts as vCards
     Export {
         #[command(subcommand)]
         format: ExportFormat,

@@ -156,6 +156,15 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> anyhow::Result<Exit> {
         Command::Export {
             format: ExportFormat::Ics { days, plan },
         } => cmd::export::ics(ctx, days, plan),
+        Command::Export {
+            format: ExportFormat::Vcard { out, version },
+        } => cmd::import::export_vcard(ctx, out.as_deref(), &version),
+        Command::Import {
+            paths,
+            dry_run,
+            format,
+            tags,
+        } => cmd::import::run(ctx, &paths, dry_run, format, &tags),
         Command::Completions { shell } => cmd::completions::completions(ctx, shell),
         Command::Man => cmd::completions::man(ctx),
         Command::Watch { poll, ics, days } => cmd::watch::run(ctx, poll, ics, days),

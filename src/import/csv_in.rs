@@ -166,7 +166,7 @@ pub fn google(shown: &str, text: &str) -> anyhow::Result<Parsed> {
                 }
             }
         }
-        c.add("location", get("Address 1 - City"));
+        c.add("location", take("Address 1 - City", &mut used));
         for h in &headers {
             let v = get(h).trim();
             let mapped = used.contains(&h.as_str())

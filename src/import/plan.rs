@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use crate::edit::EditError;
 use crate::edit::frontmatter::{set, set_list};
-use crate::import::vcard_out::derived_uid;
+use crate::import::vcard_out::{derived_uid, live};
 use crate::import::{Contact, IMPORT_ID, Owner, Shape, Skip, VCARD_UID, key_info};
 use crate::vault::names::name_folds;
 
@@ -236,6 +236,14 @@ fn changes(
         if src.is_empty() || same(key, shape, now, src) {
             continue;
         }
+        // kept vCard lines whose value the user has since removed from the
+        // note are not written by an export, so their absence is no change
+        if *key == "vcard_props" {
+            let live: Vec<String> = now.iter().filter(|l| live(l, cur)).cloned().collect();
+            if same(key, shape, &live, src) {
+                continue;
+            }
+        }
         let ours = owner == Owner::Import
             || prev
                 .and_then(|p| p.get(*key))
@@ -443,6 +451,20 @@ pub fn plan(
             Target::New(p) => {
                 e.action = Action::Create;
                 e.path = Some(p);
+                e.changes = e
+                    .values
+                    .iter()
+                    .filter(|(k, _)| *k != "name")
+                    .filter_map(|(k, v)| {
+                        let (shape, _) = key_info(k)?;
+                        Some(Change {
+                            key: k.to_string(),
+                            from: Value::Null,
+                            to: json_of(shape, v),
+                            write: v.clone(),
+                        })
+                    })
+                    .collect();
             }
             Target::Note(i, how) => {
                 let n = &notes[i];
@@ -491,9 +513,9 @@ pub fn next_state(mut state: State, entries: &[Entry]) -> State {
             if kept.contains(k) || matches!(key_info(k), Some((_, Owner::Import)) | None) {
                 continue;
             }
-            let written = e.changes.iter().find(|c| c.key == *k).map(|c| &c.write);
-            // a list the user had keeps its own order and items; record what it holds now
-            rec.insert(k.to_string(), written.cloned().unwrap_or_else(|| v.clone()));
+            // what the source said: a list the user had and the import only
+            // added to holds more, so it stays the user's
+            rec.insert(k.to_string(), v.clone());
         }
     }
     state

@@ -333,7 +333,12 @@ fn card(origin: &str, lines: &[Logical]) -> Result<(Contact, usize), String> {
         let line = lines.get(k).map_or(0, |l| l.line);
         let p = prop.map_err(|e| {
             let msg = e.to_string();
-            let msg = msg.split(" at line").next().unwrap_or(&msg).to_string();
+            let msg = msg
+                .split_once(": ")
+                .filter(|(h, _)| h.starts_with("Line "))
+                .map_or(msg.as_str(), |(_, m)| m)
+                .trim_end_matches('.')
+                .to_lowercase();
             format!("line {line}: {msg}")
         })?;
         let (group, name) = match p.name.rsplit_once('.') {
@@ -361,7 +366,11 @@ fn card(origin: &str, lines: &[Logical]) -> Result<(Contact, usize), String> {
             raw
         };
         let plain = unescape(&raw);
-        let simple = group.is_none() && p.params.as_ref().is_none_or(|v| v.is_empty());
+        // no group and no parameters beyond the transfer encoding (decoded above)
+        let simple = group.is_none()
+            && p.params.iter().flatten().all(|(k, _)| {
+                k.eq_ignore_ascii_case("ENCODING") || k.eq_ignore_ascii_case("CHARSET")
+            });
         match name.as_str() {
             "BEGIN" | "END" | "VERSION" | "PRODID" => {}
             "FN" => c.name = plain.trim().to_string(),

@@ -102,6 +102,24 @@ fn prop_value(line: &str, name: &str) -> String {
     }
 }
 
+/// Whether a kept `vcard_props` line still says what the note says: an
+/// `EMAIL`, `TEL` or `URL` line while its value is in the field, an `ORG`
+/// or `TITLE` line while it names the note's company or role; any other
+/// line always. Export writes the live lines only.
+pub fn live(line: &str, values: &BTreeMap<String, Vec<String>>) -> bool {
+    let get = |k: &str| values.get(k).map_or(&[][..], Vec::as_slice);
+    let n = prop_name(line);
+    let val = prop_value(line, &n);
+    match n.as_str() {
+        "EMAIL" => get("email").contains(&val),
+        "TEL" => get("phone").contains(&val),
+        "URL" => get("url").contains(&val),
+        "ORG" => get("company").first() == Some(&val),
+        "TITLE" => get("role").first() == Some(&val),
+        _ => true,
+    }
+}
+
 /// One contact as a vCard. `values` are its front-matter values (strings
 /// and string lists, as the import reads them).
 pub fn card(name: &str, uid: &str, values: &BTreeMap<String, Vec<String>>, v: Version) -> String {
@@ -129,18 +147,7 @@ pub fn card(name: &str, uid: &str, values: &BTreeMap<String, Vec<String>>, v: Ve
         line(format!("NICKNAME:{}", list("aliases")));
     }
     // a kept line stands for its field while it still says the same
-    let kept = |p: &str| -> bool {
-        let n = prop_name(p);
-        let val = prop_value(p, &n);
-        match n.as_str() {
-            "EMAIL" => get("email").contains(&val),
-            "TEL" => get("phone").contains(&val),
-            "URL" => get("url").contains(&val),
-            "ORG" => first("company") == Some(val.as_str()),
-            "TITLE" => first("role") == Some(val.as_str()),
-            _ => true,
-        }
-    };
+    let kept = |p: &str| live(p, values);
     let covered = |prop: &str, val: &str| {
         props
             .iter()

@@ -31,7 +31,7 @@ pub struct NewArgs {
 const TEMPLATE: &str = ".rapport/template.md";
 
 /// `people_dir` as a clean vault-relative folder ("" for the vault root).
-fn people_dir(d: &str) -> anyhow::Result<String> {
+pub(crate) fn people_dir(d: &str) -> anyhow::Result<String> {
     let d = d.trim().replace('\\', "/");
     let parts: Vec<&str> = d
         .split('/')
@@ -41,6 +41,34 @@ fn people_dir(d: &str) -> anyhow::Result<String> {
         bail!(".rapport/config.toml: people_dir {d:?} must be a folder inside the vault");
     }
     Ok(parts.join("/"))
+}
+
+/// A new contact's vault-relative path in `dir` (from [`people_dir`]):
+/// `<dir>/<slug>.md`; `None` when the name gives no file name.
+pub(crate) fn note_rel(dir: &str, name: &str) -> Option<String> {
+    let file = slug(name);
+    if file.is_empty() {
+        return None;
+    }
+    Some(if dir.is_empty() {
+        format!("{file}.md")
+    } else {
+        format!("{dir}/{file}.md")
+    })
+}
+
+/// The vault's new-contact template and what it is called in errors.
+pub(crate) fn load_template(root: &Path) -> anyhow::Result<(String, &'static str)> {
+    match fs::read(root.join(TEMPLATE)) {
+        Ok(b) => Ok((
+            String::from_utf8(b).map_err(|_| anyhow!("{TEMPLATE}: not valid UTF-8"))?,
+            TEMPLATE,
+        )),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            Ok((BUILTIN.to_string(), "built-in template"))
+        }
+        Err(e) => bail!("{TEMPLATE}: {e}"),
+    }
 }
 
 fn clean_list(v: &[String], strip_hash: bool) -> Vec<String> {
@@ -107,28 +135,15 @@ pub fn run(ctx: &mut Ctx, a: &NewArgs) -> anyhow::Result<Exit> {
         };
         bail!("{}: a contact {what} {key:?} already exists", n.path);
     }
-    let file = slug(&name);
-    if file.is_empty() {
-        bail!("cannot make a file name from {name:?}: it has no letters a-z or digits");
-    }
     let dir = people_dir(&s.config.people_dir)?;
-    let rel = if dir.is_empty() {
-        format!("{file}.md")
-    } else {
-        format!("{dir}/{file}.md")
+    let Some(rel) = note_rel(&dir, &name) else {
+        bail!("cannot make a file name from {name:?}: it has no letters a-z or digits");
     };
     let path = s.root.join(&rel);
     if fs::symlink_metadata(&path).is_ok() {
         bail!("{rel}: already exists; nothing written");
     }
-    let (template, from) = match fs::read(s.root.join(TEMPLATE)) {
-        Ok(b) => (
-            String::from_utf8(b).map_err(|_| anyhow!("{TEMPLATE}: not valid UTF-8"))?,
-            TEMPLATE,
-        ),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => (BUILTIN.to_string(), "built-in template"),
-        Err(e) => bail!("{TEMPLATE}: {e}"),
-    };
+    let (template, from) = load_template(&s.root)?;
     let text = render(
         &template,
         &NewContact {
