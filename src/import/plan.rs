@@ -496,15 +496,14 @@ pub fn plan(
     out
 }
 
-/// The state after `entries` were carried out: for each source id, the
-/// values its note now holds from the source.
+/// The state after `entries` were carried out: for each source id whose note
+/// was written, what the source said for each shared key the import did not
+/// leave to the user.
 pub fn next_state(mut state: State, entries: &[Entry]) -> State {
     for e in entries {
         let Some(id) = &e.id else { continue };
-        if !matches!(
-            e.action,
-            Action::Create | Action::Update | Action::Unchanged
-        ) {
+        // only a write makes values the import's (an unchanged note was left as it is)
+        if !matches!(e.action, Action::Create | Action::Update) {
             continue;
         }
         let rec = state.entry(id.clone()).or_default();
