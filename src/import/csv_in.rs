@@ -14,6 +14,9 @@ use crate::vault::names::slug;
 /// Google's separator of several values in one cell.
 const MULTI: &str = " ::: ";
 
+/// A CSV row: its line in the file and its column → value map.
+type Row = (usize, BTreeMap<String, String>);
+
 /// The rows of `text` (from its header line on) as column → value maps,
 /// with each row's line in the file; bad rows become skips.
 fn rows(
@@ -21,7 +24,7 @@ fn rows(
     text: &str,
     line_offset: usize,
     parsed: &mut Parsed,
-) -> anyhow::Result<(Vec<String>, Vec<(usize, BTreeMap<String, String>)>)> {
+) -> anyhow::Result<(Vec<String>, Vec<Row>)> {
     let mut r = csv::ReaderBuilder::new()
         .flexible(false)
         .from_reader(text.as_bytes());
