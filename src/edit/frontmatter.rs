@@ -666,27 +666,27 @@ mod tests {
             (
                 "flow list replaced",
                 "---\nname: A\nemail: [old@x.de]\nrole: r\n---\nbody\n",
-                "---\nname: A\nemail: [a@x.de, \"b: c\"]\nrole: r\n---\nbody\n",
+                "---\nname: A\nemail: [\"a@x.de\", \"b: c\"]\nrole: r\n---\nbody\n",
             ),
             (
                 "block list replaced",
                 "---\nemail:\n  - old@x.de\n  - o2\nrole: r\n---\n",
-                "---\nemail: [a@x.de, \"b: c\"]\nrole: r\n---\n",
+                "---\nemail: [\"a@x.de\", \"b: c\"]\nrole: r\n---\n",
             ),
             (
                 "dash list at the key's indentation",
                 "---\nemail:\n- old\n# c\nrole: r\n---\n",
-                "---\nemail: [a@x.de, \"b: c\"]\n# c\nrole: r\n---\n",
+                "---\nemail: [\"a@x.de\", \"b: c\"]\n# c\nrole: r\n---\n",
             ),
             (
                 "scalar replaced, crlf kept",
                 "---\r\nemail: old@x.de\r\n---\r\n",
-                "---\r\nemail: [a@x.de, \"b: c\"]\r\n---\r\n",
+                "---\r\nemail: [\"a@x.de\", \"b: c\"]\r\n---\r\n",
             ),
             (
                 "missing key inserted",
                 "---\nname: A\n---\n",
-                "---\nname: A\nemail: [a@x.de, \"b: c\"]\n---\n",
+                "---\nname: A\nemail: [\"a@x.de\", \"b: c\"]\n---\n",
             ),
         ];
         for (case, before, after) in rows {
