@@ -10,6 +10,7 @@ pub mod dotdir;
 pub mod edit;
 pub mod followup;
 pub mod ics;
+pub mod import;
 pub mod index;
 pub mod journal;
 pub mod ledger;

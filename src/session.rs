@@ -115,6 +115,26 @@ pub fn load_config(root: &Path) -> Result<Config> {
     }
 }
 
+/// The new-contact template: `.rapport/template.md`, else the built-in one;
+/// with what to call it in errors (`new`, `import`).
+pub fn load_template(root: &Path) -> Result<(String, &'static str)> {
+    const TEMPLATE: &str = ".rapport/template.md";
+    let config = |message: String| SessionError::Config {
+        path: TEMPLATE.into(),
+        message,
+    };
+    match fs::read(root.join(TEMPLATE)) {
+        Ok(b) => Ok((
+            String::from_utf8(b).map_err(|_| config("not valid UTF-8".into()))?,
+            TEMPLATE,
+        )),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Ok((crate::edit::template::builtin(), "built-in template"))
+        }
+        Err(e) => Err(config(e.to_string())),
+    }
+}
+
 /// The local date (or `--today`).
 pub fn today(explicit: Option<Date>) -> Date {
     explicit.unwrap_or_else(|| jiff::ZonedDateTime::now().date())

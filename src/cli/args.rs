@@ -99,6 +99,27 @@ pub enum ExportFormat {
         #[arg(long)]
         plan: bool,
     },
+    /// Every active contact as a vCard: one multi-card file on stdout, or
+    /// with --out a folder (vdir) of <UID>.vcf files, each written atomically
+    Vcard {
+        /// Write a vdir here (one <UID>.vcf per contact) instead of stdout
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// vCard version
+        #[arg(long, default_value = "4.0", value_parser = ["3.0", "4.0"])]
+        version: String,
+    },
+}
+
+/// The formats `import` reads.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ImportFormat {
+    /// vCard 2.1, 3.0 or 4.0 (a .vcf file or a folder of them)
+    Vcard,
+    /// Google Contacts CSV (current or older layout)
+    Google,
+    /// LinkedIn Connections.csv
+    Linkedin,
 }
 
 #[derive(Debug, Subcommand)]
@@ -140,7 +161,12 @@ pub enum Command {
     Ledger(LedgerArgs),
     /// Add a dated entry under ## Log; move last_contact forward, set next_contact with --next
     Log(LogArgs),
-    /// Export follow-ups, birthdays and open items
+    /// Create or update contact notes from vCard, Google Contacts CSV or
+    /// LinkedIn Connections.csv: matched by source id, then email, then name
+    /// and alias; only what a note lacks or what an import wrote and the
+    /// source changed is written; ambiguous matches are reported, never merged
+    Import(ImportArgs),
+    /// Export follow-ups, birthdays and open items, or contacts as vCards
     Export {
         #[command(subcommand)]
         format: ExportFormat,
@@ -385,4 +411,21 @@ pub struct WatchArgs {
     /// With --ics: follow-ups and open items due within this many days
     #[arg(long, default_value_t = 90, requires = "ics")]
     pub days: i64,
+}
+
+/// The arguments of `import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Files or folders (a folder is read as a vdir of .vcf files)
+    #[arg(required = true, num_args = 1.., value_name = "FILE|DIR")]
+    pub paths: Vec<PathBuf>,
+    /// Print the plan and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// The format [default: detected from each file's content]
+    #[arg(long, value_enum)]
+    pub format: Option<ImportFormat>,
+    /// Add this tag to every imported contact (repeatable)
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
 }

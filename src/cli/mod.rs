@@ -124,6 +124,10 @@ fn dispatch(ctx: &mut Ctx, command: Command) -> anyhow::Result<Exit> {
         Command::Export {
             format: ExportFormat::Ics { days, plan },
         } => cmd::export::ics(ctx, days, plan),
+        Command::Export {
+            format: ExportFormat::Vcard { out, version },
+        } => cmd::import::export_vcard(ctx, out.as_deref(), &version),
+        Command::Import(a) => cmd::import::run(ctx, a),
         Command::Completions(a) => cmd::completions::completions(ctx, a),
         Command::Man => cmd::completions::man(ctx),
         Command::Watch(a) => cmd::watch::run(ctx, a),

@@ -261,16 +261,23 @@ pub struct Bar {
 
 impl Bar {
     pub fn new(enabled: bool) -> Bar {
+        Bar::labelled(enabled, "indexing", "notes")
+    }
+
+    /// A bar that says `msg` and counts `unit`s.
+    pub fn labelled(enabled: bool, msg: &'static str, unit: &str) -> Bar {
         let on = enabled && io::stderr().is_terminal();
         Bar {
             bar: on.then(|| {
                 let b = ProgressBar::hidden();
                 b.set_style(
-                    ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len} notes ({eta})")
-                        .unwrap_or_else(|_| ProgressStyle::default_bar())
-                        .progress_chars("=> "),
+                    ProgressStyle::with_template(&format!(
+                        "{{msg}} [{{bar:30}}] {{pos}}/{{len}} {unit} ({{eta}})"
+                    ))
+                    .unwrap_or_else(|_| ProgressStyle::default_bar())
+                    .progress_chars("=> "),
                 );
-                b.set_message("indexing");
+                b.set_message(msg);
                 b
             }),
         }

@@ -353,6 +353,101 @@ pub fn set(text: &str, key: &str, value: &str) -> Result<String, EditError> {
     }
 }
 
+/// `items` as a YAML flow sequence: `[a, "b: c"]`.
+pub fn yaml_flow_list(items: &[String]) -> String {
+    let parts: Vec<String> = items.iter().map(|s| yaml_scalar(s)).collect();
+    format!("[{}]", parts.join(", "))
+}
+
+/// The top-level mapping of the front matter of `text` (`None` without
+/// front matter or when it is empty).
+pub fn mapping(text: &str) -> Result<Option<serde_norway::Mapping>, EditError> {
+    let (_, t) = split_bom(text);
+    let Some(b) = block(t)? else { return Ok(None) };
+    parse_yaml(&t[b.start..b.end])
+}
+
+/// Set top-level `key` to the list `items`, written as one flow sequence
+/// line (`key: [a, b]`). The key's line and any lines continuing its value
+/// (a block sequence below it) are replaced; a missing key gets a new line
+/// before the closing `---`; every other byte stays as it was.
+pub fn set_list(text: &str, key: &str, items: &[String]) -> Result<String, EditError> {
+    let (bom, t) = split_bom(text);
+    let nl = newline(t);
+    let flow = yaml_flow_list(items);
+    let shown = flow.clone();
+    let Some(b) = block(t)? else {
+        return Ok(format!("{bom}---{nl}{key}: {flow}{nl}---{nl}{t}"));
+    };
+    parse_yaml(&t[b.start..b.end])?;
+    let ls = lines(t, b.start, b.end);
+    let indent = top_indent(&ls);
+    let at = ls.iter().position(|l| {
+        l.text
+            .strip_prefix(indent)
+            .is_some_and(|r| !r.starts_with([' ', '\t']) && after_key(r, key).is_some())
+    });
+    let mut out = String::with_capacity(text.len() + flow.len() + key.len() + 8);
+    out.push_str(bom);
+    match at {
+        Some(i) => {
+            // the value goes on over more-indented lines, or `- item` lines
+            // at the key's own indentation (a block sequence)
+            let mut last = i;
+            for (j, n) in ls.iter().enumerate().skip(i + 1) {
+                let tt = n.text.trim_start();
+                let deeper = indent_of(n.text).len() > indent.len();
+                let dash = n
+                    .text
+                    .strip_prefix(indent)
+                    .is_some_and(|r| r == "-" || r.starts_with("- "));
+                if tt.is_empty() || tt.starts_with('#') {
+                    continue;
+                }
+                if deeper || dash {
+                    last = j;
+                } else {
+                    break;
+                }
+            }
+            let l = ls[i];
+            out.push_str(&t[..l.start]);
+            out.push_str(indent);
+            out.push_str(key);
+            out.push_str(": ");
+            out.push_str(&flow);
+            out.push_str(&t[ls[last].end..]);
+        }
+        None => {
+            out.push_str(&t[..b.end]);
+            out.push_str(indent);
+            out.push_str(key);
+            out.push_str(": ");
+            out.push_str(&flow);
+            out.push_str(nl);
+            out.push_str(&t[b.end..]);
+        }
+    }
+    let back = mapping(&out).map_err(|_| no_read_back(key, &shown))?;
+    let ok = back
+        .as_ref()
+        .and_then(|m| m.get(key))
+        .is_some_and(|v| match v {
+            Value::Sequence(s) => {
+                s.len() == items.len()
+                    && s.iter()
+                        .zip(items)
+                        .all(|(a, b)| matches!(a, Value::String(x) if x == b))
+            }
+            _ => false,
+        });
+    if ok {
+        Ok(out)
+    } else {
+        Err(no_read_back(key, &shown))
+    }
+}
+
 fn no_read_back(key: &str, value: &str) -> EditError {
     EditError::NoReadBack {
         key: key.to_string(),
@@ -362,7 +457,7 @@ fn no_read_back(key: &str, value: &str) -> EditError {
 
 #[cfg(test)]
 mod tests {
-    use super::{get, set, validate, yaml_scalar};
+    use super::{get, set, set_list, validate, yaml_scalar};
     use crate::edit::EditError;
 
     const D: &str = "2026-11-26";
@@ -578,5 +673,43 @@ mod tests {
         }
         assert_eq!(yaml_scalar("Anna Schmidt"), "Anna Schmidt");
         assert_eq!(yaml_scalar("true"), "\"true\"");
+    }
+    #[test]
+    fn set_list_table() {
+        let items = vec!["a@x.de".to_string(), "b: c".to_string()];
+        let rows: &[(&str, &str, &str)] = &[
+            (
+                "flow list replaced",
+                "---\nname: A\nemail: [old@x.de]\nrole: r\n---\nbody\n",
+                "---\nname: A\nemail: [\"a@x.de\", \"b: c\"]\nrole: r\n---\nbody\n",
+            ),
+            (
+                "block list replaced",
+                "---\nemail:\n  - old@x.de\n  - o2\nrole: r\n---\n",
+                "---\nemail: [\"a@x.de\", \"b: c\"]\nrole: r\n---\n",
+            ),
+            (
+                "dash list at the key's indentation",
+                "---\nemail:\n- old\n# c\nrole: r\n---\n",
+                "---\nemail: [\"a@x.de\", \"b: c\"]\n# c\nrole: r\n---\n",
+            ),
+            (
+                "scalar replaced, crlf kept",
+                "---\r\nemail: old@x.de\r\n---\r\n",
+                "---\r\nemail: [\"a@x.de\", \"b: c\"]\r\n---\r\n",
+            ),
+            (
+                "missing key inserted",
+                "---\nname: A\n---\n",
+                "---\nname: A\nemail: [\"a@x.de\", \"b: c\"]\n---\n",
+            ),
+        ];
+        for (case, before, after) in rows {
+            assert_eq!(
+                set_list(before, "email", &items).as_deref(),
+                Ok(*after),
+                "{case}"
+            );
+        }
     }
 }

@@ -18,6 +18,7 @@ mod git_sync;
 mod git_watch;
 mod give;
 mod hostile;
+mod import;
 mod json;
 mod limits;
 mod merge_props;

@@ -6,6 +6,7 @@ pub mod completions;
 pub mod due;
 pub mod export;
 pub mod give;
+pub mod import;
 pub mod index;
 pub mod init;
 pub mod log;

@@ -2,7 +2,6 @@
 //! create `<people_dir>/<slug>.md` from the template and print its path.
 
 use std::fs;
-use std::io;
 use std::path::Path;
 use std::process::Command;
 
@@ -14,11 +13,9 @@ use crate::cli::args::NewArgs;
 use crate::cli::exit::Exit;
 use crate::edit::atomic::{Editor, no_hook};
 use crate::edit::frontmatter::validate;
-use crate::edit::template::{NewContact, builtin, render};
+use crate::edit::template::{NewContact, render};
 use crate::index::SyncMode;
 use crate::vault::lookup;
-
-const TEMPLATE: &str = ".rapport/template.md";
 
 fn clean_list(v: &[String], strip_hash: bool) -> Vec<String> {
     v.iter()
@@ -72,14 +69,7 @@ pub fn run(ctx: &mut Ctx, a: NewArgs) -> anyhow::Result<Exit> {
     if fs::symlink_metadata(&path).is_ok() {
         bail!("{rel}: already exists; nothing written");
     }
-    let (template, from) = match fs::read(s.root.join(TEMPLATE)) {
-        Ok(b) => (
-            String::from_utf8(b).map_err(|_| anyhow!("{TEMPLATE}: not valid UTF-8"))?,
-            TEMPLATE,
-        ),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => (builtin(), "built-in template"),
-        Err(e) => bail!("{TEMPLATE}: {e}"),
-    };
+    let (template, from) = crate::session::load_template(&s.root)?;
     let text = render(
         &template,
         &NewContact {
