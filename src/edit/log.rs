@@ -139,7 +139,7 @@ pub(crate) fn item_end(ls: &[(Line<'_>, bool)], i: usize, end: usize, indent: us
 }
 
 /// The order of a log section's entries; newest-first when it cannot be told
-/// (no two entries with different dates), as in SPEC §2.
+/// (no two entries with different dates), as docs/note-format.md ("Log entries") describes.
 fn order(entries: &[Entry]) -> Order {
     for w in entries.windows(2) {
         if w[0].date > w[1].date {

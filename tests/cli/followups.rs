@@ -1,4 +1,4 @@
-//! Issue 3: `due` (SPEC §3) field by field with a fixed `--today`, the config
+//! `due` (docs/follow-ups.md) field by field with a fixed `--today`, the config
 //! keys that shape it, `match` ranking, `topics`, `intros` and `show` name
 //! resolution; human output of `due`, `topics`, `intros`, `show` as insta
 //! snapshots (`--color never`).
@@ -12,7 +12,7 @@ use crate::harness::{TestVault, names};
 
 const TODAY: &str = "2026-11-26";
 
-/// One contact per rule of §3, dated relative to 2026-11-26.
+/// One contact per follow-up rule (docs/follow-ups.md), dated relative to 2026-11-26.
 fn due_vault() -> TestVault {
     TestVault::new()
         .note(

@@ -1,5 +1,5 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-//! Hostile vaults (issue 7): odd file names, extreme sizes and depths, YAML
+//! Hostile vaults: odd file names, extreme sizes and depths, YAML
 //! bombs, closed folders, permissive umasks, and no network. Each case runs
 //! the real binary: no panic (`crate::harness::finish` fails on "panicked"), no hang
 //! (the helper's deadline, plus explicit bounds), a clear `check` problem
@@ -117,7 +117,7 @@ fn unicode_file_names_are_indexed_and_printed_as_stored() {
 #[test]
 fn nfc_and_nfd_twins_named_by_their_stem_are_duplicates() {
     // Without front matter names, both notes are named by their stem, which
-    // folds to the same `muller`: per the SPEC a duplicate name, a warning.
+    // folds to the same `muller`: by the naming rules (docs/commands.md, "check") a duplicate name, a warning.
     let v = TestVault::new()
         .note(NFC, "---\ninterests: [chess]\n---\nnfc aardvark\n")
         .note(NFD, "---\ninterests: [chess]\n---\nnfd badger\n")

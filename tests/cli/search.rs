@@ -1,5 +1,5 @@
 //! `search`: folding, stemming, field queries, phrases, boolean logic, which
-//! files are notes, `path:line`, the JSON shape of SPEC §5, exit codes, and a
+//! files are notes, `path:line`, the JSON shape of docs/json.md, exit codes, and a
 //! closed output pipe.
 
 // Test code: helpers outside `#[test]` fns fail the test by panicking too.

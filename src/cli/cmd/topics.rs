@@ -1,4 +1,4 @@
-//! `topics` and `intros` (§4).
+//! `topics` and `intros` (docs/commands.md, "topics", "intros").
 
 use anstyle::Style;
 use serde::Serialize;
