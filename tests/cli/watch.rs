@@ -752,9 +752,18 @@ fn human_output_and_quiet() {
 fn watch_ics_keeps_the_calendar_current() {
     let _g = serial();
     let v = TestVault::new();
+    // dates ahead of today, so the events keep their dates on any day
+    let today = jiff::ZonedDateTime::now().date();
+    let day = |n: i64| {
+        today
+            .checked_add(jiff::Span::new().days(n))
+            .expect("a date")
+    };
+    let (anna, bob) = (day(3), day(20));
+    let ics = |d: jiff::civil::Date| d.strftime("%Y%m%d").to_string();
     v.write(
         "anna.md",
-        "---\nname: Anna\nnext_contact: 2026-12-01\n---\n",
+        &format!("---\nname: Anna\nnext_contact: {anna}\n---\n"),
     );
     let out = tempfile::tempdir().expect("tempdir");
     let cal = out.path().join("rapport.ics");
@@ -766,17 +775,24 @@ fn watch_ics_keeps_the_calendar_current() {
         c.args(["--no-sync", "export", "ics", "--days", "60"]);
         run_cmd(c).1
     };
-    assert!(read().contains("DTSTART;VALUE=DATE:20261201"), "{}", read());
+    assert!(
+        read().contains(&format!("DTSTART;VALUE=DATE:{}", ics(anna))),
+        "{}",
+        read()
+    );
     assert_eq!(read(), export(&v));
     let before = fs::metadata(&cal).expect("stat").modified().expect("mtime");
 
     // a new follow-up shows up within the save deadline (plus the rewrite)
-    v.write("bob.md", "---\nname: Bob\nnext_contact: 2026-12-24\n---\n");
+    v.write(
+        "bob.md",
+        &format!("---\nname: Bob\nnext_contact: {bob}\n---\n"),
+    );
     w.wait_for(SAVE_DEADLINE * 3, |e| e["path"] == "bob.md");
     poll(
         promised(SAVE_DEADLINE * 3),
         "the calendar to name bob",
-        || read().contains("20261224").then_some(()),
+        || read().contains(&ics(bob)).then_some(()),
     );
     assert_eq!(read(), export(&v));
     assert!(fs::metadata(&cal).expect("stat").modified().expect("mtime") >= before);
@@ -795,7 +811,7 @@ fn watch_ics_keeps_the_calendar_current() {
     fs::remove_file(v.abs("bob.md")).expect("rm");
     let (status, _) = w.stop_with("INT");
     assert_eq!(status.code(), Some(0));
-    assert!(!read().contains("20261224"), "{}", read());
+    assert!(!read().contains(&ics(bob)), "{}", read());
     // only the calendar is in its folder: no temp file left behind
     let names: Vec<_> = fs::read_dir(out.path())
         .expect("ls")
