@@ -399,10 +399,6 @@ fn clamp_limit(limit: usize, searcher: &Searcher) -> usize {
     limit.min(usize::try_from(searcher.num_docs()).unwrap_or(usize::MAX))
 }
 
-fn query_err(e: impl std::fmt::Display) -> IndexError {
-    IndexError::Query(e.to_string())
-}
-
 impl IndexView {
     fn dir(&self) -> std::path::PathBuf {
         self.root.join(".rapport").join("index")
@@ -474,13 +470,25 @@ impl IndexView {
         let mut out = Vec::with_capacity(seg.num_docs() as usize);
         for doc in store.iter::<TantivyDocument>(seg.alive_bitset()) {
             let doc = doc.map_err(tv_err(dir))?;
-            if let Some(meta) = doc.get_first(self.fields.meta).and_then(|v| v.as_str())
-                && let Ok(note) = serde_json::from_str::<Note>(meta)
-            {
-                out.push(note);
+            if let Some(meta) = doc.get_first(self.fields.meta).and_then(|v| v.as_str()) {
+                out.push(self.read_back(&doc, meta)?);
             }
         }
         Ok(out)
+    }
+
+    /// The `Note` stored as `meta` in `doc`; one that does not read back is
+    /// an error that makes the session rebuild the index.
+    fn read_back(&self, doc: &TantivyDocument, meta: &str) -> Result<Note> {
+        serde_json::from_str::<Note>(meta).map_err(|e| IndexError::Unreadable {
+            path: self.root.join(".rapport"),
+            note: doc
+                .get_first(self.fields.path)
+                .and_then(|v| v.as_str())
+                .unwrap_or("a note")
+                .to_string(),
+            why: e.to_string(),
+        })
     }
 
     fn note_of(&self, searcher: &Searcher, addr: DocAddress) -> Result<Note> {
@@ -489,7 +497,7 @@ impl IndexView {
             .get_first(self.fields.meta)
             .and_then(|v| v.as_str())
             .unwrap_or("{}");
-        serde_json::from_str(meta).map_err(query_err)
+        self.read_back(&doc, meta)
     }
 
     fn field_name(&self, f: Field) -> String {

@@ -33,6 +33,15 @@ pub enum IndexError {
     Query(String),
     #[error("{path}: the index is being built by another rapport process; try again in a moment")]
     Busy { path: PathBuf },
+    /// A stored note that does not read back as a `Note` (damaged, or
+    /// written by another version): the index is rebuilt, the note is never
+    /// silently left out of an answer.
+    #[error("{path}: the stored copy of {note} cannot be read back ({why})")]
+    Unreadable {
+        path: PathBuf,
+        note: String,
+        why: String,
+    },
 }
 
 pub type Result<T> = std::result::Result<T, IndexError>;
@@ -66,6 +75,7 @@ impl IndexError {
     /// An index whose data cannot be read back (a damaged or missing file).
     pub fn damaged(&self) -> bool {
         match self {
+            IndexError::Unreadable { .. } => true,
             IndexError::Tantivy { source, .. } => match source {
                 tantivy::TantivyError::DataCorruption(_)
                 | tantivy::TantivyError::OpenReadError(_)

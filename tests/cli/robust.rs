@@ -220,6 +220,47 @@ fn a_damaged_store_is_rebuilt_once_with_a_notice() {
 }
 
 #[test]
+fn a_stored_note_that_does_not_read_back_rebuilds_instead_of_vanishing() {
+    let v = TestVault::new();
+    people(&v, 5);
+    v.ok(&["index"]);
+    // swap one note's stored copy for one that is not a note (same count,
+    // same path: nothing else tells the index is wrong)
+    {
+        let fields = rapport::index::schema::Fields::new();
+        let index = tantivy::Index::open_in_dir(v.index_dir()).expect("open");
+        rapport::index::schema::register(index.tokenizers());
+        let mut w: tantivy::IndexWriter = index.writer(15_000_000).expect("writer");
+        w.delete_term(tantivy::Term::from_field_text(
+            fields.path,
+            "people/p003.md",
+        ));
+        let mut doc = tantivy::TantivyDocument::default();
+        doc.add_text(fields.path, "people/p003.md");
+        doc.add_text(fields.kind, "contact");
+        doc.add_text(fields.meta, "{\"not\": \"a note\"");
+        w.add_document(doc).expect("add");
+        w.commit().expect("commit");
+    }
+    let (code, out, err) = v.run(&[
+        "--no-sync",
+        "--json",
+        "--today",
+        "2026-11-26",
+        "due",
+        "--all",
+    ]);
+    assert!(code == 0 || code == 1, "{out}{err}");
+    assert!(
+        err.contains("cannot be read back"),
+        "a one-line notice: {err:?}"
+    );
+    assert!(err.contains("rebuilt"), "{err:?}");
+    let json: Value = serde_json::from_str(&out).expect("json");
+    assert!(json.to_string().contains("people/p003.md"), "{out}");
+}
+
+#[test]
 fn an_index_folder_that_is_a_file_is_rebuilt() {
     let v = TestVault::new();
     people(&v, 5);
