@@ -83,117 +83,165 @@ fn join_name(parts: &[&str]) -> String {
         .join(" ")
 }
 
+/// One Google row being read, with the columns a field took (the rest go
+/// to `google_props`).
+struct Cells<'a> {
+    row: &'a BTreeMap<String, String>,
+    used: Vec<&'static str>,
+}
+
+impl<'a> Cells<'a> {
+    /// The cell under column `k` (empty when there is none).
+    fn get(&self, k: &str) -> &'a str {
+        self.row.get(k).map_or("", |s| s.as_str())
+    }
+
+    /// The cell under column `k`, marking the column as read into a field.
+    fn take(&mut self, k: &'static str) -> &'a str {
+        self.used.push(k);
+        self.get(k)
+    }
+}
+
+/// Is `h` an e-mail, phone or website value column (`E-mail 1 - Value`)?
+/// Then the key its values go under.
+fn list_column(h: &str) -> Option<&'static str> {
+    if !h.ends_with(" - Value") {
+        return None;
+    }
+    [
+        ("E-mail ", "email"),
+        ("Phone ", "phone"),
+        ("Website ", "url"),
+    ]
+    .into_iter()
+    .find(|(p, _)| h.starts_with(p))
+    .map(|(_, k)| k)
+}
+
+/// The row's name: the older layout's `Name` (else its parts), the current
+/// layout's name parts, or, for an organisation-only row, the organisation.
+fn google_name(cells: &mut Cells, old: bool) -> String {
+    let name = if old {
+        let n = cells.take("Name").trim().to_string();
+        let parts = [
+            cells.take("Given Name"),
+            cells.take("Additional Name"),
+            cells.take("Family Name"),
+        ];
+        if n.is_empty() { join_name(&parts) } else { n }
+    } else {
+        join_name(&[
+            cells.take("Name Prefix"),
+            cells.take("First Name"),
+            cells.take("Middle Name"),
+            cells.take("Last Name"),
+            cells.take("Name Suffix"),
+        ])
+    };
+    if name.is_empty() {
+        // an organisation-only row is named by its organisation
+        return join_name(&[
+            cells.get("Organization Name"),
+            cells.get("Organization 1 - Name"),
+        ]);
+    }
+    name
+}
+
+/// The row's named columns into `c`: nicknames, organisation and title,
+/// birthday, notes and labels; a photo is only counted in `photos`.
+fn google_fields(cells: &mut Cells, c: &mut Contact, photos: &mut usize) {
+    for a in multi(cells.take("Nickname")) {
+        c.add("aliases", a);
+    }
+    for k in ["Organization Name", "Organization 1 - Name"] {
+        c.add("company", cells.take(k));
+    }
+    for k in ["Organization Title", "Organization 1 - Title"] {
+        c.add("role", cells.take(k));
+    }
+    let bday = cells.take("Birthday").trim();
+    if !bday.is_empty() {
+        match birthday(bday, None) {
+            Some(b) => c.add("birthday", &b),
+            None => c.add("google_props", &format!("Birthday: {bday}")),
+        }
+    }
+    let note = cells.take("Notes").replace("\r\n", "\n");
+    if !note.trim().is_empty() {
+        c.note = Some(note.trim().to_string());
+    }
+    if !cells.take("Photo").trim().is_empty() {
+        *photos += 1;
+    }
+    for k in ["Labels", "Group Membership"] {
+        for l in multi(cells.take(k)) {
+            let l = l.trim_start_matches("* ");
+            if l != "myContacts" {
+                c.add("tags", l);
+            }
+        }
+    }
+}
+
+/// One Google row into a contact with its `import_id` (by first email,
+/// else by name); a row without a name is a skip.
+fn google_row(
+    origin: String,
+    headers: &[String],
+    row: &BTreeMap<String, String>,
+    photos: &mut usize,
+) -> Result<Contact, Skip> {
+    let mut cells = Cells { row, used: vec![] };
+    let old = headers.iter().any(|h| h == "Given Name");
+    let mut c = Contact {
+        origin: origin.clone(),
+        name: google_name(&mut cells, old),
+        ..Contact::default()
+    };
+    google_fields(&mut cells, &mut c, photos);
+    for h in headers {
+        if let Some(key) = list_column(h) {
+            for v in multi(cells.get(h)) {
+                c.add(key, v);
+            }
+        }
+    }
+    c.add("location", cells.take("Address 1 - City"));
+    // every other non-empty cell is kept as `column: value`
+    for h in headers {
+        let v = cells.get(h).trim();
+        let mapped = cells.used.contains(&h.as_str()) || list_column(h).is_some();
+        if !v.is_empty() && !mapped {
+            c.add("google_props", &format!("{h}: {v}"));
+        }
+    }
+    if c.name.is_empty() {
+        return Err(Skip {
+            origin,
+            why: "the row has no name".into(),
+        });
+    }
+    let id = match c.emails().first() {
+        Some(e) => format!("google:{e}"),
+        None => format!("google:{}", slug(&c.name)),
+    };
+    c.id = Some((IMPORT_ID, id));
+    Ok(c)
+}
+
 /// A Google Contacts export (`contacts.csv`).
 pub fn google(shown: &str, text: &str) -> anyhow::Result<Parsed> {
     let mut parsed = Parsed::default();
     let text = text.trim_start_matches('\u{feff}');
     let (headers, rows) = rows(shown, text, 0, &mut parsed)?;
     for (line, row) in rows {
-        let get = |k: &str| row.get(k).map_or("", |s| s.as_str());
         let origin = format!("{shown}:{line}");
-        let mut c = Contact {
-            origin: origin.clone(),
-            ..Contact::default()
-        };
-        let mut used: Vec<&str> = vec![];
-        let take = |k: &'static str, used: &mut Vec<&'static str>| {
-            used.push(k);
-            get(k)
-        };
-        let old = headers.iter().any(|h| h == "Given Name");
-        c.name = if old {
-            let n = take("Name", &mut used).trim().to_string();
-            let parts = [
-                take("Given Name", &mut used),
-                take("Additional Name", &mut used),
-                take("Family Name", &mut used),
-            ];
-            if n.is_empty() { join_name(&parts) } else { n }
-        } else {
-            join_name(&[
-                take("Name Prefix", &mut used),
-                take("First Name", &mut used),
-                take("Middle Name", &mut used),
-                take("Last Name", &mut used),
-                take("Name Suffix", &mut used),
-            ])
-        };
-        if c.name.is_empty() {
-            // an organisation-only row is named by its organisation
-            c.name = join_name(&[get("Organization Name"), get("Organization 1 - Name")]);
+        match google_row(origin, &headers, &row, &mut parsed.photos) {
+            Ok(c) => parsed.contacts.push(c),
+            Err(s) => parsed.skipped.push(s),
         }
-        for a in multi(take("Nickname", &mut used)) {
-            c.add("aliases", a);
-        }
-        for k in ["Organization Name", "Organization 1 - Name"] {
-            c.add("company", take(k, &mut used));
-        }
-        for k in ["Organization Title", "Organization 1 - Title"] {
-            c.add("role", take(k, &mut used));
-        }
-        let bday = take("Birthday", &mut used).trim();
-        if !bday.is_empty() {
-            match birthday(bday, None) {
-                Some(b) => c.add("birthday", &b),
-                None => c.add("google_props", &format!("Birthday: {bday}")),
-            }
-        }
-        let note = take("Notes", &mut used).replace("\r\n", "\n");
-        if !note.trim().is_empty() {
-            c.note = Some(note.trim().to_string());
-        }
-        if !take("Photo", &mut used).trim().is_empty() {
-            parsed.photos += 1;
-        }
-        for k in ["Labels", "Group Membership"] {
-            for l in multi(take(k, &mut used)) {
-                let l = l.trim_start_matches("* ");
-                if l != "myContacts" {
-                    c.add("tags", l);
-                }
-            }
-        }
-        for h in &headers {
-            let (key, hit) = if h.starts_with("E-mail ") && h.ends_with(" - Value") {
-                ("email", true)
-            } else if h.starts_with("Phone ") && h.ends_with(" - Value") {
-                ("phone", true)
-            } else if h.starts_with("Website ") && h.ends_with(" - Value") {
-                ("url", true)
-            } else {
-                ("", false)
-            };
-            if hit {
-                for v in multi(get(h)) {
-                    c.add(key, v);
-                }
-            }
-        }
-        c.add("location", take("Address 1 - City", &mut used));
-        for h in &headers {
-            let v = get(h).trim();
-            let mapped = used.contains(&h.as_str())
-                || (h.ends_with(" - Value")
-                    && (h.starts_with("E-mail ")
-                        || h.starts_with("Phone ")
-                        || h.starts_with("Website ")));
-            if !v.is_empty() && !mapped {
-                c.add("google_props", &format!("{h}: {v}"));
-            }
-        }
-        if c.name.is_empty() {
-            parsed.skipped.push(Skip {
-                origin,
-                why: "the row has no name".into(),
-            });
-            continue;
-        }
-        let id = match c.emails().first() {
-            Some(e) => format!("google:{e}"),
-            None => format!("google:{}", slug(&c.name)),
-        };
-        c.id = Some((IMPORT_ID, id));
-        parsed.contacts.push(c);
     }
     Ok(parsed)
 }

@@ -296,6 +296,168 @@ fn index_by(m: &mut HashMap<String, Vec<usize>>, k: impl Into<String>, i: usize)
     }
 }
 
+/// The notes indexed by what a contact can be matched on: source id
+/// (`vcard_uid:…`, `import_id:…`, and each note's derived UID), lower-cased
+/// email, and folded name, alias or file stem.
+struct Lookup<'a> {
+    notes: &'a [Existing],
+    by_id: HashMap<String, Vec<usize>>,
+    by_email: HashMap<String, Vec<usize>>,
+    by_name: HashMap<String, Vec<usize>>,
+}
+
+/// Where one contact goes, before two contacts claiming one note are sorted out.
+enum Target {
+    /// An existing note (its index) and how it was found.
+    Note(usize, &'static str),
+    /// A new note at this vault-relative path.
+    New(String),
+    /// More than one candidate, or a match that cannot be trusted.
+    Ambiguous(String, Vec<usize>),
+    /// No usable file name for a new note.
+    Unnamed,
+}
+
+/// One candidate is a match, several are ambiguous, none is no match.
+fn pick(found: Vec<usize>, how: &'static str) -> Option<Target> {
+    match found.as_slice() {
+        [] => None,
+        [one] => Some(Target::Note(*one, how)),
+        _ => Some(Target::Ambiguous(
+            format!("matches {} notes by {how}", found.len()),
+            found,
+        )),
+    }
+}
+
+/// Add `i` to `found` unless it is there already.
+fn push_new(found: &mut Vec<usize>, i: usize) {
+    if !found.contains(&i) {
+        found.push(i);
+    }
+}
+
+impl<'a> Lookup<'a> {
+    /// Index `notes` by id, email and name.
+    fn new(notes: &'a [Existing]) -> Lookup<'a> {
+        let mut l = Lookup {
+            notes,
+            by_id: HashMap::new(),
+            by_email: HashMap::new(),
+            by_name: HashMap::new(),
+        };
+        for (i, n) in notes.iter().enumerate() {
+            for k in [VCARD_UID, IMPORT_ID] {
+                for v in n.values.get(k).into_iter().flatten() {
+                    index_by(&mut l.by_id, format!("{k}:{v}"), i);
+                }
+            }
+            index_by(
+                &mut l.by_id,
+                format!("{VCARD_UID}:{}", derived_uid(&n.path)),
+                i,
+            );
+            for e in n.values.get("email").into_iter().flatten() {
+                index_by(&mut l.by_email, e.to_lowercase(), i);
+            }
+            for k in &n.keys {
+                for f in name_folds(k) {
+                    if !f.is_empty() {
+                        index_by(&mut l.by_name, f, i);
+                    }
+                }
+            }
+        }
+        l
+    }
+
+    /// The `vcard_uid` note `i` has, if any.
+    fn uid_of(&self, i: usize) -> Option<&String> {
+        self.notes[i].values.get(VCARD_UID).and_then(|v| v.first())
+    }
+
+    /// The note `c` names by its source id.
+    fn match_id(&self, c: &Contact) -> Option<Target> {
+        let hit =
+            c.id.as_ref()
+                .and_then(|(k, v)| self.by_id.get(&format!("{k}:{v}")))
+                .cloned()
+                .unwrap_or_default();
+        pick(hit, "id")
+    }
+
+    /// The note that shares an email with `c`; a single match that already
+    /// belongs to another card (a different `vcard_uid`) is ambiguous.
+    fn match_email(&self, c: &Contact, uid: Option<&String>) -> Option<Target> {
+        let mut found: Vec<usize> = vec![];
+        for e in c.emails() {
+            for &i in self.by_email.get(&e).into_iter().flatten() {
+                push_new(&mut found, i);
+            }
+        }
+        let t = pick(found, "email");
+        if let (Some(Target::Note(i, _)), Some(u)) = (&t, uid)
+            && let Some(other) = self.uid_of(*i)
+            && other != u
+        {
+            return Some(Target::Ambiguous(
+                format!(
+                    "the email matches {} but it has vcard_uid {other}",
+                    self.notes[*i].path
+                ),
+                vec![*i],
+            ));
+        }
+        t
+    }
+
+    /// The note whose folded name, alias or stem equals one of `c`'s name
+    /// or aliases, leaving out notes that are another card's.
+    fn match_name(&self, c: &Contact, uid: Option<&String>) -> Option<Target> {
+        let mut found: Vec<usize> = vec![];
+        let mut names = vec![c.name.clone()];
+        names.extend(c.get("aliases").iter().cloned());
+        for n in &names {
+            for f in name_folds(n) {
+                for &i in self.by_name.get(&f).into_iter().flatten() {
+                    // a note that is another card's is not this one
+                    let other_card =
+                        uid.is_some() && self.uid_of(i).is_some_and(|o| Some(o) != uid);
+                    if !other_card {
+                        push_new(&mut found, i);
+                    }
+                }
+            }
+        }
+        pick(found, "name")
+    }
+
+    /// `c`'s target: by id, then email, then name, else a new note.
+    fn target(&self, c: &Contact, new_path: &dyn Fn(&str) -> Option<String>) -> Target {
+        let uid =
+            c.id.as_ref()
+                .filter(|(k, _)| *k == VCARD_UID)
+                .map(|(_, v)| v);
+        self.match_id(c)
+            .or_else(|| self.match_email(c, uid))
+            .or_else(|| self.match_name(c, uid))
+            .unwrap_or_else(|| match new_path(&c.name) {
+                Some(p) => Target::New(p),
+                None => Target::Unnamed,
+            })
+    }
+
+    /// The key two targets collide on: the note's path, or a new path
+    /// lower-cased (file systems that fold case make them one file).
+    fn claim_key(&self, t: &Target) -> Option<String> {
+        match t {
+            Target::Note(i, _) => Some(self.notes[*i].path.clone()),
+            Target::New(p) => Some(p.to_lowercase()),
+            _ => None,
+        }
+    }
+}
+
 /// The plan for `contacts` against `notes`. `new_path` gives a new contact's
 /// vault-relative path from its name (`None`: no usable file name).
 pub fn plan(
@@ -304,196 +466,118 @@ pub fn plan(
     state: &State,
     new_path: &dyn Fn(&str) -> Option<String>,
 ) -> Vec<Entry> {
-    let mut by_id: HashMap<String, Vec<usize>> = HashMap::new();
-    let mut by_email: HashMap<String, Vec<usize>> = HashMap::new();
-    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, n) in notes.iter().enumerate() {
-        for k in [VCARD_UID, IMPORT_ID] {
-            for v in n.values.get(k).into_iter().flatten() {
-                index_by(&mut by_id, format!("{k}:{v}"), i);
-            }
-        }
-        index_by(
-            &mut by_id,
-            format!("{VCARD_UID}:{}", derived_uid(&n.path)),
-            i,
-        );
-        for e in n.values.get("email").into_iter().flatten() {
-            index_by(&mut by_email, e.to_lowercase(), i);
-        }
-        for k in &n.keys {
-            for f in name_folds(k) {
-                if !f.is_empty() {
-                    index_by(&mut by_name, f, i);
-                }
-            }
-        }
-    }
-    let uid_of = |i: usize| notes[i].values.get(VCARD_UID).and_then(|v| v.first());
+    let look = Lookup::new(notes);
     // first pass: each contact's target note (or a new path)
-    enum Target {
-        Note(usize, &'static str),
-        New(String),
-        Ambiguous(String, Vec<usize>),
-        Unnamed,
-    }
-    let mut targets = Vec::with_capacity(contacts.len());
-    for c in contacts {
-        let uid =
-            c.id.as_ref()
-                .filter(|(k, _)| *k == VCARD_UID)
-                .map(|(_, v)| v);
-        let pick = |found: Vec<usize>, how: &'static str| -> Option<Target> {
-            match found.as_slice() {
-                [] => None,
-                [one] => Some(Target::Note(*one, how)),
-                _ => Some(Target::Ambiguous(
-                    format!("matches {} notes by {how}", found.len()),
-                    found,
-                )),
-            }
-        };
-        let by_id_hit =
-            c.id.as_ref()
-                .and_then(|(k, v)| by_id.get(&format!("{k}:{v}")))
-                .cloned()
-                .unwrap_or_default();
-        let mut t = pick(by_id_hit, "id");
-        if t.is_none() {
-            let mut found: Vec<usize> = vec![];
-            for e in c.emails() {
-                for &i in by_email.get(&e).into_iter().flatten() {
-                    if !found.contains(&i) {
-                        found.push(i);
-                    }
-                }
-            }
-            t = pick(found, "email");
-            if let (Some(Target::Note(i, _)), Some(u)) = (&t, uid)
-                && let Some(other) = uid_of(*i)
-                && other != u
-            {
-                t = Some(Target::Ambiguous(
-                    format!(
-                        "the email matches {} but it has vcard_uid {other}",
-                        notes[*i].path
-                    ),
-                    vec![*i],
-                ));
-            }
-        }
-        if t.is_none() {
-            let mut found: Vec<usize> = vec![];
-            let mut names = vec![c.name.clone()];
-            names.extend(c.get("aliases").iter().cloned());
-            for n in &names {
-                for f in name_folds(n) {
-                    for &i in by_name.get(&f).into_iter().flatten() {
-                        // a note that is another card's is not this one
-                        let other_card = uid.is_some() && uid_of(i).is_some_and(|o| Some(o) != uid);
-                        if !other_card && !found.contains(&i) {
-                            found.push(i);
-                        }
-                    }
-                }
-            }
-            t = pick(found, "name");
-        }
-        targets.push(t.unwrap_or_else(|| match new_path(&c.name) {
-            Some(p) => Target::New(p),
-            None => Target::Unnamed,
-        }));
-    }
+    let targets: Vec<Target> = contacts.iter().map(|c| look.target(c, new_path)).collect();
     // second pass: two contacts for one note (or one new path) are ambiguous
     let mut claims: HashMap<String, Vec<usize>> = HashMap::new();
     for (ci, t) in targets.iter().enumerate() {
-        let key = match t {
-            Target::Note(i, _) => notes[*i].path.clone(),
-            Target::New(p) => p.to_lowercase(),
-            _ => continue,
-        };
-        claims.entry(key).or_default().push(ci);
+        if let Some(key) = look.claim_key(t) {
+            claims.entry(key).or_default().push(ci);
+        }
     }
     let mut out = Vec::with_capacity(contacts.len());
     for (ci, (c, t)) in contacts.iter().zip(targets).enumerate() {
-        let mut e = Entry::bare(c, Action::Ambiguous);
-        let claim = match &t {
-            Target::Note(i, _) => claims.get(&notes[*i].path),
-            Target::New(p) => claims.get(&p.to_lowercase()),
-            _ => None,
-        };
-        if let Some(others) = claim.filter(|o| o.len() > 1) {
-            let what = match &t {
-                Target::Note(i, _) => format!("match {}", notes[*i].path),
-                _ => "would make the same new note".to_string(),
-            };
-            e.why = Some(format!("{} contacts in this import {what}", others.len()));
-            e.candidates = others
-                .iter()
-                .filter(|&&o| o != ci)
-                .map(|&o| contacts[o].origin.clone())
-                .collect();
-            if let Target::Note(i, _) = t {
-                e.path = Some(notes[i].path.clone());
-            }
-            out.push(e);
-            continue;
-        }
-        match t {
-            Target::Ambiguous(why, found) => {
-                e.why = Some(why);
-                e.candidates = found.iter().map(|&i| notes[i].path.clone()).collect();
-            }
-            Target::Unnamed => {
-                e.action = Action::Skip;
-                e.why = Some(format!("cannot make a file name from {:?}", c.name));
-            }
-            Target::New(p) => {
-                e.action = Action::Create;
-                e.path = Some(p);
-                e.changes = e
-                    .values
-                    .iter()
-                    .filter(|(k, _)| *k != "name")
-                    .filter_map(|(k, v)| {
-                        let (shape, _) = key_info(k)?;
-                        Some(Change {
-                            key: k.to_string(),
-                            from: Value::Null,
-                            to: json_of(shape, v),
-                            write: v.clone(),
-                        })
-                    })
-                    .collect();
-            }
-            Target::Note(i, how) => {
-                let n = &notes[i];
-                let mut values = e.values.clone();
-                // an exported note's derived UID stands for the note itself
-                if c.id.as_ref().is_some_and(|(k, v)| {
-                    *k == VCARD_UID
-                        && *v == derived_uid(&n.path)
-                        && !n.values.contains_key(VCARD_UID)
-                }) {
-                    values.retain(|(k, _)| *k != VCARD_UID);
-                }
-                let prev = e.id.as_ref().and_then(|id| state.get(id));
-                let (ch, kept) = changes(&values, &n.values, prev);
-                e.action = if ch.is_empty() {
-                    Action::Unchanged
-                } else {
-                    Action::Update
-                };
-                e.path = Some(n.path.clone());
-                e.matched_by = Some(how);
-                e.changes = ch;
-                e.kept = kept;
-                e.values = values;
-            }
-        }
-        out.push(e);
+        let others = look
+            .claim_key(&t)
+            .and_then(|k| claims.get(&k))
+            .filter(|o| o.len() > 1);
+        out.push(match others {
+            Some(others) => contested(contacts, ci, &t, others, notes),
+            None => entry(c, t, notes, state),
+        });
     }
     out
+}
+
+/// The entry for contact `ci` whose target other contacts of this import
+/// (`others`, itself included) claim too: ambiguous, naming the others.
+fn contested(
+    contacts: &[Contact],
+    ci: usize,
+    t: &Target,
+    others: &[usize],
+    notes: &[Existing],
+) -> Entry {
+    let mut e = Entry::bare(&contacts[ci], Action::Ambiguous);
+    let what = match t {
+        Target::Note(i, _) => format!("match {}", notes[*i].path),
+        _ => "would make the same new note".to_string(),
+    };
+    e.why = Some(format!("{} contacts in this import {what}", others.len()));
+    e.candidates = others
+        .iter()
+        .filter(|&&o| o != ci)
+        .map(|&o| contacts[o].origin.clone())
+        .collect();
+    if let Target::Note(i, _) = t {
+        e.path = Some(notes[*i].path.clone());
+    }
+    e
+}
+
+/// The entry for contact `c` and its uncontested target.
+fn entry(c: &Contact, t: Target, notes: &[Existing], state: &State) -> Entry {
+    let mut e = Entry::bare(c, Action::Ambiguous);
+    match t {
+        Target::Ambiguous(why, found) => {
+            e.why = Some(why);
+            e.candidates = found.iter().map(|&i| notes[i].path.clone()).collect();
+        }
+        Target::Unnamed => {
+            e.action = Action::Skip;
+            e.why = Some(format!("cannot make a file name from {:?}", c.name));
+        }
+        Target::New(p) => {
+            e.action = Action::Create;
+            e.path = Some(p);
+            e.changes = create_changes(&e.values);
+        }
+        Target::Note(i, how) => update(&mut e, c, &notes[i], how, state),
+    }
+    e
+}
+
+/// The changes that make a new note: every value but the name (the
+/// template writes that).
+fn create_changes(values: &[(&'static str, Vec<String>)]) -> Vec<Change> {
+    values
+        .iter()
+        .filter(|(k, _)| *k != "name")
+        .filter_map(|(k, v)| {
+            let (shape, _) = key_info(k)?;
+            Some(Change {
+                key: k.to_string(),
+                from: Value::Null,
+                to: json_of(shape, v),
+                write: v.clone(),
+            })
+        })
+        .collect()
+}
+
+/// Fill `e` for contact `c` matched (`how`) to note `n`: an update with
+/// the changes, or unchanged when there are none.
+fn update(e: &mut Entry, c: &Contact, n: &Existing, how: &'static str, state: &State) {
+    let mut values = e.values.clone();
+    // an exported note's derived UID stands for the note itself
+    if c.id.as_ref().is_some_and(|(k, v)| {
+        *k == VCARD_UID && *v == derived_uid(&n.path) && !n.values.contains_key(VCARD_UID)
+    }) {
+        values.retain(|(k, _)| *k != VCARD_UID);
+    }
+    let prev = e.id.as_ref().and_then(|id| state.get(id));
+    let (ch, kept) = changes(&values, &n.values, prev);
+    e.action = if ch.is_empty() {
+        Action::Unchanged
+    } else {
+        Action::Update
+    };
+    e.path = Some(n.path.clone());
+    e.matched_by = Some(how);
+    e.changes = ch;
+    e.kept = kept;
+    e.values = values;
 }
 
 /// The state after `entries` were carried out: for each source id whose note

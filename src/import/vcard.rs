@@ -313,200 +313,270 @@ pub fn parse(shown: &str, text: &str) -> Parsed {
     parsed
 }
 
-/// One card's properties (between BEGIN and END) into a contact; the photo count beside it.
-fn card(origin: &str, lines: &[Logical]) -> Result<(Contact, usize), String> {
-    let joined: String = lines
-        .iter()
-        .map(|l| name_bare_params(&l.text) + "\n")
-        .collect();
-    let mut c = Contact {
-        origin: origin.to_string(),
-        ..Contact::default()
-    };
-    let mut photos = 0;
-    let mut n_name = None;
-    let mut title_seen = false;
-    let mut roles = Vec::new();
-    let mut first_adr = true;
-    let mut props = Vec::new();
-    for (k, prop) in PropertyParser::from_reader(Cursor::new(joined)).enumerate() {
-        let line = lines.get(k).map_or(0, |l| l.line);
-        let p = prop.map_err(|e| {
-            let msg = e.to_string();
-            let msg = msg
-                .split_once(": ")
-                .filter(|(h, _)| h.starts_with("Line "))
-                .map_or(msg.as_str(), |(_, m)| m)
-                .trim_end_matches('.')
-                .to_lowercase();
-            format!("line {line}: {msg}")
-        })?;
+/// One property as a card reads it: the name apart from its group, the
+/// value with its transfer encoding decoded.
+struct Prop {
+    p: Property,
+    group: Option<String>,
+    /// Upper-cased.
+    name: String,
+    /// The value as written, quoted-printable decoded but still escaped.
+    raw: String,
+    /// `raw` unescaped.
+    plain: String,
+    /// No group and no parameters beyond the transfer encoding (decoded).
+    simple: bool,
+}
+
+impl Prop {
+    /// Read `p`; `None` for binary data (photos, logos, base64 sounds and
+    /// keys), which is counted with the photos and never kept.
+    fn read(p: Property) -> Option<Prop> {
         let (group, name) = match p.name.rsplit_once('.') {
             Some((g, n)) => (Some(g.to_string()), n.to_ascii_uppercase()),
             None => (None, p.name.to_ascii_uppercase()),
         };
-        let raw = p.value.clone().unwrap_or_default();
         let encoding = param(&p, "ENCODING")
             .and_then(|v| v.first())
             .map(|s| s.to_ascii_uppercase());
         if name == "PHOTO" || name == "LOGO" {
-            photos += 1;
-            continue;
+            return None;
         }
+        let raw = p.value.clone().unwrap_or_default();
         let raw = if encoding.as_deref() == Some("QUOTED-PRINTABLE") {
             let cs = param(&p, "CHARSET")
                 .and_then(|v| v.first())
                 .map(String::as_str);
             decode_charset(qp_decode(&raw), cs)
         } else if matches!(encoding.as_deref(), Some("BASE64" | "B")) {
-            // binary data (sounds, keys): counted with the photos, never kept
-            photos += 1;
-            continue;
+            return None;
         } else {
             raw
         };
         let plain = unescape(&raw);
-        // no group and no parameters beyond the transfer encoding (decoded above)
         let simple = group.is_none()
             && p.params.iter().flatten().all(|(k, _)| {
                 k.eq_ignore_ascii_case("ENCODING") || k.eq_ignore_ascii_case("CHARSET")
             });
-        match name.as_str() {
+        Some(Prop {
+            p,
+            group,
+            name,
+            raw,
+            plain,
+            simple,
+        })
+    }
+
+    /// The property as a `vcard_props` line, kept for the export.
+    fn line(&self) -> String {
+        props_line(self.group.as_deref(), &self.name, &self.p, &self.raw)
+    }
+}
+
+/// The ical parser's error for physical line `line` as a one-line reason.
+fn prop_error(line: usize, e: impl std::fmt::Display) -> String {
+    let msg = e.to_string();
+    let msg = msg
+        .split_once(": ")
+        .filter(|(h, _)| h.starts_with("Line "))
+        .map_or(msg.as_str(), |(_, m)| m)
+        .trim_end_matches('.')
+        .to_lowercase();
+    format!("line {line}: {msg}")
+}
+
+/// The name an `N` value (family; given; additional; prefix; suffix) spells:
+/// prefix, given, additional, family, suffix, the empty parts left out.
+fn n_name(raw: &str) -> String {
+    let parts: Vec<String> = split_escaped(raw, ';')
+        .iter()
+        .map(|s| unescape(s))
+        .collect();
+    let order = [3usize, 1, 2, 0, 4];
+    let name: Vec<&str> = order
+        .iter()
+        .filter_map(|&i| parts.get(i).map(|s| s.trim()))
+        .filter(|s| !s.is_empty())
+        .collect();
+    name.join(" ")
+}
+
+/// What a card has read so far.
+struct CardState {
+    c: Contact,
+    photos: usize,
+    /// The name the `N` property spells, for a card without `FN`.
+    n_name: Option<String>,
+    title_seen: bool,
+    /// `ROLE` lines (as kept lines) and values: the first becomes the role
+    /// when there is no `TITLE`.
+    roles: Vec<(String, String)>,
+    first_adr: bool,
+    /// Lines kept whole in `vcard_props`, in card order.
+    props: Vec<String>,
+}
+
+impl CardState {
+    /// Take one property into the contact or the kept lines.
+    fn take(&mut self, p: &Prop) {
+        let c = &mut self.c;
+        match p.name.as_str() {
             "BEGIN" | "END" | "VERSION" | "PRODID" => {}
-            "FN" => c.name = plain.trim().to_string(),
-            "N" => {
-                let parts: Vec<String> = split_escaped(&raw, ';')
-                    .iter()
-                    .map(|s| unescape(s))
-                    .collect();
-                // prefix, given, additional, family, suffix
-                let order = [3usize, 1, 2, 0, 4];
-                let name: Vec<&str> = order
-                    .iter()
-                    .filter_map(|&i| parts.get(i).map(|s| s.trim()))
-                    .filter(|s| !s.is_empty())
-                    .collect();
-                n_name = Some(name.join(" "));
-            }
+            "FN" => c.name = p.plain.trim().to_string(),
+            "N" => self.n_name = Some(n_name(&p.raw)),
             "UID" => {
-                if !plain.trim().is_empty() {
-                    c.id = Some((VCARD_UID, plain.trim().to_string()));
+                if !p.plain.trim().is_empty() {
+                    c.id = Some((VCARD_UID, p.plain.trim().to_string()));
                 }
             }
-            "REV" => c.add("vcard_rev", &plain),
-            "NOTE" => {
-                let plain = plain.replace("\r\n", "\n");
-                let t = plain.trim();
-                if !t.is_empty() {
-                    c.note = Some(match c.note.take() {
-                        Some(n) => format!("{n}\n\n{t}"),
-                        None => t.to_string(),
-                    });
-                }
-            }
-            "NICKNAME" => split_escaped(&raw, ',')
-                .iter()
-                .for_each(|s| c.add("aliases", &unescape(s))),
-            "CATEGORIES" => split_escaped(&raw, ',')
-                .iter()
-                .for_each(|s| c.add("tags", &unescape(s))),
+            "REV" => c.add("vcard_rev", &p.plain),
+            "NOTE" => self.note(&p.plain),
+            "NICKNAME" => self.list("aliases", &p.raw),
+            "CATEGORIES" => self.list("tags", &p.raw),
             "ORG" => {
-                let parts = split_escaped(&raw, ';');
+                let parts = split_escaped(&p.raw, ';');
                 c.add("company", &unescape(parts[0]));
-                if parts.len() > 1 && parts[1..].iter().any(|s| !s.trim().is_empty()) || !simple {
-                    props.push(props_line(group.as_deref(), &name, &p, &raw));
+                if parts.len() > 1 && parts[1..].iter().any(|s| !s.trim().is_empty()) || !p.simple {
+                    self.props.push(p.line());
                 }
             }
             "TITLE" => {
-                title_seen = true;
-                c.add("role", &plain);
-                if !simple {
-                    props.push(props_line(group.as_deref(), &name, &p, &raw));
-                }
+                self.title_seen = true;
+                c.add("role", &p.plain);
+                self.keep_unless_simple(p);
             }
-            "ROLE" => roles.push((props_line(group.as_deref(), &name, &p, &raw), plain)),
-            "EMAIL" | "TEL" | "URL" => {
-                let key = match name.as_str() {
-                    "EMAIL" => "email",
-                    "TEL" => "phone",
-                    _ => "url",
-                };
-                let v = plain.trim();
-                let v = if key == "phone" {
-                    v.strip_prefix("tel:").unwrap_or(v)
-                } else {
-                    v
-                };
-                let v = if key == "email" {
-                    v.strip_prefix("mailto:").unwrap_or(v)
-                } else {
-                    v
-                };
-                c.add(key, v);
-                if !simple {
-                    props.push(props_line(group.as_deref(), &name, &p, &raw));
-                }
-            }
-            "ADR" => {
-                if first_adr {
-                    let parts = split_escaped(&raw, ';');
-                    if let Some(loc) = parts.get(3) {
-                        c.add("location", &unescape(loc));
-                    }
-                    first_adr = false;
-                }
-                // an address that is only a town is all in `location`
-                let parts = split_escaped(&raw, ';');
-                let only_town = parts
-                    .iter()
-                    .enumerate()
-                    .all(|(i, s)| i == 3 || s.trim().is_empty());
-                if !(simple && only_town) {
-                    props.push(props_line(group.as_deref(), &name, &p, &raw));
-                }
-            }
+            "ROLE" => self.roles.push((p.line(), p.plain.clone())),
+            "EMAIL" | "TEL" | "URL" => self.contact_point(p),
+            "ADR" => self.adr(p),
             "BDAY" => {
-                let omit = param(&p, "X-APPLE-OMIT-YEAR")
+                let omit = param(&p.p, "X-APPLE-OMIT-YEAR")
                     .and_then(|v| v.first())
                     .map(String::as_str);
-                match birthday(&plain, omit) {
+                match birthday(&p.plain, omit) {
                     Some(b) => c.add("birthday", &b),
-                    None => props.push(props_line(group.as_deref(), &name, &p, &raw)),
+                    None => self.props.push(p.line()),
                 }
             }
-            "X-RAPPORT-INTERESTS" | "X-RAPPORT-FIELD" | "X-RAPPORT-TRAINING" => {
-                let key = match name.as_str() {
-                    "X-RAPPORT-INTERESTS" => "interests",
-                    "X-RAPPORT-FIELD" => "field",
-                    _ => "training",
-                };
-                split_escaped(&raw, ',')
-                    .iter()
-                    .for_each(|s| c.add(key, &unescape(s)));
+            "X-RAPPORT-INTERESTS" => self.list("interests", &p.raw),
+            "X-RAPPORT-FIELD" => self.list("field", &p.raw),
+            "X-RAPPORT-TRAINING" => self.list("training", &p.raw),
+            "X-RAPPORT-CADENCE" => c.add("cadence", &p.plain),
+            _ => self.props.push(p.line()),
+        }
+    }
+
+    /// Keep `p`'s whole line unless it is simple (its value alone says it all).
+    fn keep_unless_simple(&mut self, p: &Prop) {
+        if !p.simple {
+            self.props.push(p.line());
+        }
+    }
+
+    /// Add each comma-separated value of `raw` under `key`.
+    fn list(&mut self, key: &'static str, raw: &str) {
+        split_escaped(raw, ',')
+            .iter()
+            .for_each(|s| self.c.add(key, &unescape(s)));
+    }
+
+    /// A `NOTE`: its text joins the free text, after a blank line.
+    fn note(&mut self, plain: &str) {
+        let plain = plain.replace("\r\n", "\n");
+        let t = plain.trim();
+        if !t.is_empty() {
+            self.c.note = Some(match self.c.note.take() {
+                Some(n) => format!("{n}\n\n{t}"),
+                None => t.to_string(),
+            });
+        }
+    }
+
+    /// An `EMAIL`, `TEL` or `URL`, without its `mailto:` or `tel:` scheme.
+    fn contact_point(&mut self, p: &Prop) {
+        let v = p.plain.trim();
+        let (key, v) = match p.name.as_str() {
+            "EMAIL" => ("email", v.strip_prefix("mailto:").unwrap_or(v)),
+            "TEL" => ("phone", v.strip_prefix("tel:").unwrap_or(v)),
+            _ => ("url", v),
+        };
+        self.c.add(key, v);
+        self.keep_unless_simple(p);
+    }
+
+    /// An `ADR`: the first one's town is the location; an address that is
+    /// only a town is all in `location`, any other is kept whole.
+    fn adr(&mut self, p: &Prop) {
+        let parts = split_escaped(&p.raw, ';');
+        if self.first_adr {
+            if let Some(loc) = parts.get(3) {
+                self.c.add("location", &unescape(loc));
             }
-            "X-RAPPORT-CADENCE" => c.add("cadence", &plain),
-            _ => props.push(props_line(group.as_deref(), &name, &p, &raw)),
+            self.first_adr = false;
+        }
+        let only_town = parts
+            .iter()
+            .enumerate()
+            .all(|(i, s)| i == 3 || s.trim().is_empty());
+        if !(p.simple && only_town) {
+            self.props.push(p.line());
         }
     }
-    for (line, plain) in roles {
-        if title_seen {
-            props.push(line);
-        } else {
-            c.add("role", &plain);
-            title_seen = true;
+
+    /// The contact once every property is read: the role from `ROLE` when
+    /// there was no `TITLE`, the name from `N` when there was no `FN`
+    /// (whitespace collapsed), the kept lines last.
+    fn finish(mut self) -> Result<(Contact, usize), String> {
+        let c = &mut self.c;
+        for (line, plain) in self.roles {
+            if self.title_seen {
+                self.props.push(line);
+            } else {
+                c.add("role", &plain);
+                self.title_seen = true;
+            }
+        }
+        if c.name.is_empty() {
+            c.name = self.n_name.unwrap_or_default();
+        }
+        c.name = c.name.split_whitespace().collect::<Vec<_>>().join(" ");
+        if c.name.is_empty() {
+            return Err("the card has no name (FN or N)".into());
+        }
+        for line in self.props {
+            c.add("vcard_props", &line);
+        }
+        Ok((self.c, self.photos))
+    }
+}
+
+/// One card's properties (between BEGIN and END) into a contact; the photo count beside it.
+fn card(origin: &str, lines: &[Logical]) -> Result<(Contact, usize), String> {
+    let joined: String = lines
+        .iter()
+        .map(|l| name_bare_params(&l.text) + "\n")
+        .collect();
+    let mut st = CardState {
+        c: Contact {
+            origin: origin.to_string(),
+            ..Contact::default()
+        },
+        photos: 0,
+        n_name: None,
+        title_seen: false,
+        roles: Vec::new(),
+        first_adr: true,
+        props: Vec::new(),
+    };
+    for (k, prop) in PropertyParser::from_reader(Cursor::new(joined)).enumerate() {
+        let line = lines.get(k).map_or(0, |l| l.line);
+        let p = prop.map_err(|e| prop_error(line, e))?;
+        match Prop::read(p) {
+            Some(p) => st.take(&p),
+            None => st.photos += 1,
         }
     }
-    if c.name.is_empty() {
-        c.name = n_name.unwrap_or_default();
-    }
-    c.name = c.name.split_whitespace().collect::<Vec<_>>().join(" ");
-    if c.name.is_empty() {
-        return Err("the card has no name (FN or N)".into());
-    }
-    for line in props {
-        c.add("vcard_props", &line);
-    }
-    Ok((c, photos))
+    st.finish()
 }
 
 #[cfg(test)]

@@ -120,99 +120,162 @@ pub fn live(line: &str, values: &BTreeMap<String, Vec<String>>) -> bool {
     }
 }
 
-/// One contact as a vCard. `values` are its front-matter values (strings
-/// and string lists, as the import reads them).
-pub fn card(name: &str, uid: &str, values: &BTreeMap<String, Vec<String>>, v: Version) -> String {
-    let get = |k: &str| values.get(k).map_or(&[][..], Vec::as_slice);
-    let first = |k: &str| get(k).first().map(String::as_str);
-    let props = get("vcard_props");
-    let mut out = String::with_capacity(512);
-    let mut line = |s: String| push_folded(&mut out, &s);
-    line("BEGIN:VCARD".into());
-    line(match v {
-        Version::V4 => "VERSION:4.0".into(),
-        Version::V3 => "VERSION:3.0".into(),
-    });
-    line("PRODID:-//rapport//EN".into());
-    line(format!("UID:{}", esc(uid)));
-    line(format!("FN:{}", esc(name)));
-    let words: Vec<&str> = name.split_whitespace().collect();
-    let (given, family) = match words.split_last() {
-        Some((last, rest)) if !rest.is_empty() => (rest.join(" "), last.to_string()),
-        _ => (String::new(), name.to_string()),
-    };
-    line(format!("N:{};{};;;", esc(&family), esc(&given)));
-    let list = |k: &str| get(k).iter().map(|s| esc(s)).collect::<Vec<_>>().join(",");
-    if !get("aliases").is_empty() {
-        line(format!("NICKNAME:{}", list("aliases")));
+/// A vCard being written for one note's front-matter values.
+struct CardWriter<'a> {
+    out: String,
+    values: &'a BTreeMap<String, Vec<String>>,
+    /// The note's kept `vcard_props` lines.
+    props: &'a [String],
+}
+
+impl<'a> CardWriter<'a> {
+    /// Append one content line (folded, CRLF).
+    fn line(&mut self, s: &str) {
+        push_folded(&mut self.out, s);
     }
-    // a kept line stands for its field while it still says the same
-    let kept = |p: &str| live(p, values);
-    let covered = |prop: &str, val: &str| {
-        props
+
+    /// The values under `k` (none when the note lacks it).
+    fn get(&self, k: &str) -> &'a [String] {
+        self.values.get(k).map_or(&[][..], Vec::as_slice)
+    }
+
+    /// The first value under `k`.
+    fn first(&self, k: &str) -> Option<&'a str> {
+        self.get(k).first().map(String::as_str)
+    }
+
+    /// The values under `k` escaped and comma-joined.
+    fn list(&self, k: &str) -> String {
+        self.get(k)
             .iter()
-            .any(|p| prop_name(p) == prop && prop_value(p, prop) == val && kept(p))
-    };
-    if let Some(c) = first("company")
-        && !covered("ORG", c)
-    {
-        line(format!("ORG:{}", esc(c)));
+            .map(|s| esc(s))
+            .collect::<Vec<_>>()
+            .join(",")
     }
-    if let Some(r) = first("role")
-        && !covered("TITLE", r)
-    {
-        line(format!("TITLE:{}", esc(r)));
+
+    /// Whether a kept line stands for `prop` with value `val` (it still
+    /// says the same as the note).
+    fn covered(&self, prop: &str, val: &str) -> bool {
+        self.props
+            .iter()
+            .any(|p| prop_name(p) == prop && prop_value(p, prop) == val && live(p, self.values))
     }
-    for (key, prop) in [("email", "EMAIL"), ("phone", "TEL"), ("url", "URL")] {
-        for val in get(key) {
-            if !covered(prop, val) {
-                line(format!("{prop}:{}", esc(val)));
+
+    /// `BEGIN`, `VERSION`, `PRODID`, `UID`, `FN`, `N` (the last word as the
+    /// family name) and `NICKNAME`.
+    fn head(&mut self, name: &str, uid: &str, v: Version) {
+        self.line("BEGIN:VCARD");
+        self.line(match v {
+            Version::V4 => "VERSION:4.0",
+            Version::V3 => "VERSION:3.0",
+        });
+        self.line("PRODID:-//rapport//EN");
+        self.line(&format!("UID:{}", esc(uid)));
+        self.line(&format!("FN:{}", esc(name)));
+        let words: Vec<&str> = name.split_whitespace().collect();
+        let (given, family) = match words.split_last() {
+            Some((last, rest)) if !rest.is_empty() => (rest.join(" "), last.to_string()),
+            _ => (String::new(), name.to_string()),
+        };
+        self.line(&format!("N:{};{};;;", esc(&family), esc(&given)));
+        if !self.get("aliases").is_empty() {
+            self.line(&format!("NICKNAME:{}", self.list("aliases")));
+        }
+    }
+
+    /// `ORG`, `TITLE`, `EMAIL`, `TEL` and `URL`, each unless a kept line
+    /// already stands for it.
+    fn work_and_reach(&mut self) {
+        if let Some(c) = self.first("company")
+            && !self.covered("ORG", c)
+        {
+            self.line(&format!("ORG:{}", esc(c)));
+        }
+        if let Some(r) = self.first("role")
+            && !self.covered("TITLE", r)
+        {
+            self.line(&format!("TITLE:{}", esc(r)));
+        }
+        for (key, prop) in [("email", "EMAIL"), ("phone", "TEL"), ("url", "URL")] {
+            for val in self.get(key) {
+                if !self.covered(prop, val) {
+                    self.line(&format!("{prop}:{}", esc(val)));
+                }
             }
         }
     }
-    if let Some(b) = first("birthday").and_then(|b| Birthday::parse(b).ok()) {
-        line(match (b.year, v) {
-            (Some(y), Version::V4) => format!("BDAY:{y:04}{:02}{:02}", b.month, b.day),
-            (Some(y), Version::V3) => format!("BDAY:{y:04}-{:02}-{:02}", b.month, b.day),
-            (None, Version::V4) => format!("BDAY:--{:02}{:02}", b.month, b.day),
-            (None, Version::V3) => format!("BDAY:--{:02}-{:02}", b.month, b.day),
-        });
-    }
-    if let Some(l) = first("location")
-        && !props.iter().any(|p| prop_name(p) == "ADR")
-    {
-        line(format!("ADR:;;;{};;;", esc(l)));
-    }
-    if !get("tags").is_empty() {
-        line(format!("CATEGORIES:{}", list("tags")));
-    }
-    for (key, prop) in [
-        ("interests", "X-RAPPORT-INTERESTS"),
-        ("field", "X-RAPPORT-FIELD"),
-        ("training", "X-RAPPORT-TRAINING"),
-    ] {
-        if !get(key).is_empty() {
-            line(format!("{prop}:{}", list(key)));
+
+    /// `BDAY` in the version's date form, and the location as an `ADR`
+    /// when no address line is kept.
+    fn birthday_and_place(&mut self, v: Version) {
+        if let Some(b) = self.first("birthday").and_then(|b| Birthday::parse(b).ok()) {
+            self.line(&match (b.year, v) {
+                (Some(y), Version::V4) => format!("BDAY:{y:04}{:02}{:02}", b.month, b.day),
+                (Some(y), Version::V3) => format!("BDAY:{y:04}-{:02}-{:02}", b.month, b.day),
+                (None, Version::V4) => format!("BDAY:--{:02}{:02}", b.month, b.day),
+                (None, Version::V3) => format!("BDAY:--{:02}-{:02}", b.month, b.day),
+            });
         }
-    }
-    if let Some(c) = first("cadence") {
-        line(format!("X-RAPPORT-CADENCE:{}", esc(c)));
-    }
-    if let Some(r) = first("vcard_rev") {
-        line(format!("REV:{}", esc(r)));
-    }
-    for p in props {
-        if kept(p)
-            && !matches!(
-                prop_name(p).as_str(),
-                "BEGIN" | "END" | "VERSION" | "UID" | "FN"
-            )
+        if let Some(l) = self.first("location")
+            && !self.props.iter().any(|p| prop_name(p) == "ADR")
         {
-            line(p.clone());
+            self.line(&format!("ADR:;;;{};;;", esc(l)));
         }
     }
-    line("END:VCARD".into());
-    out
+
+    /// `CATEGORIES` from the tags, rapport's own fields as `X-RAPPORT-…`,
+    /// and `REV`.
+    fn rapport_fields(&mut self) {
+        if !self.get("tags").is_empty() {
+            self.line(&format!("CATEGORIES:{}", self.list("tags")));
+        }
+        for (key, prop) in [
+            ("interests", "X-RAPPORT-INTERESTS"),
+            ("field", "X-RAPPORT-FIELD"),
+            ("training", "X-RAPPORT-TRAINING"),
+        ] {
+            if !self.get(key).is_empty() {
+                self.line(&format!("{prop}:{}", self.list(key)));
+            }
+        }
+        if let Some(c) = self.first("cadence") {
+            self.line(&format!("X-RAPPORT-CADENCE:{}", esc(c)));
+        }
+        if let Some(r) = self.first("vcard_rev") {
+            self.line(&format!("REV:{}", esc(r)));
+        }
+    }
+
+    /// The live kept lines as they came (never a second frame, UID or FN).
+    fn kept_lines(&mut self) {
+        for p in self.props {
+            if live(p, self.values)
+                && !matches!(
+                    prop_name(p).as_str(),
+                    "BEGIN" | "END" | "VERSION" | "UID" | "FN"
+                )
+            {
+                self.line(p);
+            }
+        }
+    }
+}
+
+/// One contact as a vCard. `values` are its front-matter values (strings
+/// and string lists, as the import reads them).
+pub fn card(name: &str, uid: &str, values: &BTreeMap<String, Vec<String>>, v: Version) -> String {
+    let mut w = CardWriter {
+        out: String::with_capacity(512),
+        values,
+        props: values.get("vcard_props").map_or(&[][..], Vec::as_slice),
+    };
+    w.head(name, uid, v);
+    w.work_and_reach();
+    w.birthday_and_place(v);
+    w.rapport_fields();
+    w.kept_lines();
+    w.line("END:VCARD");
+    w.out
 }
 
 #[cfg(test)]

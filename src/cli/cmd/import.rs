@@ -254,78 +254,88 @@ fn carry_out(ctx: &Ctx, s: &Session, entries: &mut [Entry]) -> anyhow::Result<()
     Ok(())
 }
 
+/// The plan as lines: each entry's action (and, for an update, its
+/// changes; for a matched note, the values it keeps), then the summary.
 fn print_plan(ctx: &mut Ctx, entries: &[Entry], sum: &Summary, dry_run: bool) {
     for e in entries {
-        let path = e.path.as_deref().unwrap_or("");
-        match e.action {
-            Action::Create => {
-                let keys: Vec<&str> = e.changes.iter().map(|c| c.key.as_str()).collect();
-                let line = format!(
-                    "create     {path}  {} ({})  {}",
-                    e.name,
-                    e.source,
-                    ctx.out.styled(DIM, &keys.join(", "))
-                );
-                ctx.out.line(line);
-            }
-            Action::Update => {
-                ctx.out.line(format!(
-                    "update     {path}  {} ({}, by {})",
-                    e.name,
-                    e.source,
-                    e.matched_by.unwrap_or("")
-                ));
-                for c in &e.changes {
-                    ctx.out.line(format!(
-                        "             {}: {} -> {}",
-                        c.key,
-                        show_value(&c.from),
-                        show_value(&c.to)
-                    ));
-                }
-            }
-            Action::Unchanged => {}
-            Action::Ambiguous => {
-                let line = format!(
-                    "ambiguous  {} ({}): {}{}",
-                    e.name,
-                    e.source,
-                    e.why.as_deref().unwrap_or(""),
-                    if e.candidates.is_empty() {
-                        String::new()
-                    } else {
-                        format!(": {}", e.candidates.join(", "))
-                    }
-                );
-                let line = ctx.out.styled(YELLOW, &line);
-                ctx.out.line(line);
-            }
-            Action::Skip => {
-                let line = format!(
-                    "skip       {}: {}",
-                    e.source,
-                    e.why.as_deref().unwrap_or("")
-                );
-                let line = ctx.out.styled(YELLOW, &line);
-                ctx.out.line(line);
-            }
-        }
+        print_entry(ctx, e);
         if matches!(e.action, Action::Update | Action::Unchanged) && !ctx.out.quiet {
-            for k in &e.kept {
-                let line = format!(
-                    "kept       {path}: {} stays {} (the source says {})",
-                    k.key,
-                    show_value(&k.note),
-                    show_value(&k.source)
-                );
-                let line = ctx.out.styled(DIM, &line);
-                ctx.out.line(line);
-            }
+            print_kept(ctx, e);
         }
     }
-    if ctx.out.quiet {
-        return;
+    if !ctx.out.quiet {
+        print_summary(ctx, sum, dry_run);
     }
+}
+
+/// One entry's line: what is created, updated, ambiguous or skipped
+/// (an unchanged note says nothing).
+fn print_entry(ctx: &mut Ctx, e: &Entry) {
+    let path = e.path.as_deref().unwrap_or("");
+    let why = e.why.as_deref().unwrap_or("");
+    match e.action {
+        Action::Create => {
+            let keys: Vec<&str> = e.changes.iter().map(|c| c.key.as_str()).collect();
+            let line = format!(
+                "create     {path}  {} ({})  {}",
+                e.name,
+                e.source,
+                ctx.out.styled(DIM, &keys.join(", "))
+            );
+            ctx.out.line(line);
+        }
+        Action::Update => {
+            ctx.out.line(format!(
+                "update     {path}  {} ({}, by {})",
+                e.name,
+                e.source,
+                e.matched_by.unwrap_or("")
+            ));
+            for c in &e.changes {
+                ctx.out.line(format!(
+                    "             {}: {} -> {}",
+                    c.key,
+                    show_value(&c.from),
+                    show_value(&c.to)
+                ));
+            }
+        }
+        Action::Unchanged => {}
+        Action::Ambiguous => {
+            let candidates = if e.candidates.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", e.candidates.join(", "))
+            };
+            let line = format!("ambiguous  {} ({}): {why}{candidates}", e.name, e.source);
+            let line = ctx.out.styled(YELLOW, &line);
+            ctx.out.line(line);
+        }
+        Action::Skip => {
+            let line = format!("skip       {}: {why}", e.source);
+            let line = ctx.out.styled(YELLOW, &line);
+            ctx.out.line(line);
+        }
+    }
+}
+
+/// The values a matched note keeps against the source, one line each.
+fn print_kept(ctx: &mut Ctx, e: &Entry) {
+    let path = e.path.as_deref().unwrap_or("");
+    for k in &e.kept {
+        let line = format!(
+            "kept       {path}: {} stays {} (the source says {})",
+            k.key,
+            show_value(&k.note),
+            show_value(&k.source)
+        );
+        let line = ctx.out.styled(DIM, &line);
+        ctx.out.line(line);
+    }
+}
+
+/// The counts of each action, the photos left out, and whether it was a dry run.
+fn print_summary(ctx: &mut Ctx, sum: &Summary, dry_run: bool) {
     let mut line = format!(
         "{} created, {} updated, {} unchanged, {} ambiguous, {} skipped",
         sum.created, sum.updated, sum.unchanged, sum.ambiguous, sum.skipped
