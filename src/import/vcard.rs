@@ -122,25 +122,7 @@ fn param<'a>(p: &'a Property, key: &str) -> Option<&'a [String]> {
 
 /// Decode quoted-printable `=XX` escapes to bytes.
 fn qp_decode(s: &str) -> Vec<u8> {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'=' {
-            let hex = |c: u8| (c as char).to_digit(16);
-            if let (Some(h), Some(l)) = (
-                b.get(i + 1).copied().and_then(hex),
-                b.get(i + 2).copied().and_then(hex),
-            ) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    out
+    crate::vault::text::decode_hex_escapes(s, b'=')
 }
 
 /// Bytes in a vCard 2.1 `CHARSET` (UTF-8 unless it names Latin-1 or Windows-1252).

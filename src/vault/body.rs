@@ -123,25 +123,8 @@ fn percent_decode(s: &str) -> String {
     if !s.contains('%') {
         return s.to_string();
     }
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = |c: u8| (c as char).to_digit(16);
-        if b[i] == b'%'
-            && let (Some(h), Some(l)) = (
-                b.get(i + 1).copied().and_then(hex),
-                b.get(i + 2).copied().and_then(hex),
-            )
-        {
-            out.push((h * 16 + l) as u8);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+    String::from_utf8(crate::vault::text::decode_hex_escapes(s, b'%'))
+        .unwrap_or_else(|_| s.to_string())
 }
 
 /// Does `dest` start with a URL scheme (`https:`, `mailto:`, `obsidian:`)?

@@ -77,8 +77,43 @@ pub fn squash_whitespace(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// `s` with every `<marker>XX` hex escape decoded to its byte (`%20` in a
+/// link target, `=C3=BC` in quoted-printable); anything else kept as it is.
+pub fn decode_hex_escapes(s: &str, marker: u8) -> Vec<u8> {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    let hex = |c: u8| (c as char).to_digit(16);
+    while i < b.len() {
+        if b[i] == marker
+            && let (Some(h), Some(l)) = (
+                b.get(i + 1).copied().and_then(hex),
+                b.get(i + 2).copied().and_then(hex),
+            )
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+            continue;
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn hex_escapes_decode_by_their_marker() {
+        use super::decode_hex_escapes;
+        assert_eq!(decode_hex_escapes("a%20b%zz%4", b'%'), b"a b%zz%4".to_vec());
+        assert_eq!(
+            decode_hex_escapes("M=C3=BCller=", b'='),
+            "Müller=".as_bytes().to_vec()
+        );
+        assert_eq!(decode_hex_escapes("", b'='), Vec::<u8>::new());
+    }
+
     use super::*;
 
     #[test]
