@@ -14,6 +14,7 @@ pub mod import;
 pub mod index;
 pub mod journal;
 pub mod ledger;
+pub mod links;
 pub mod merge;
 pub mod session;
 pub mod topics;
