@@ -4,6 +4,7 @@
 //! (tantivy) → answers (`followup`, `topics`, queries) → `cli` rendering.
 
 pub mod brief;
+pub mod checks;
 pub mod cli;
 pub mod concepts;
 pub mod dotdir;
