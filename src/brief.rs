@@ -8,7 +8,9 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use crate::concepts::Concepts;
-use crate::followup::{BirthdayItem, DueOptions, NextDue, Reason, days_between, due, next_due};
+use crate::followup::{
+    BirthdayItem, DueOptions, DueReport, NextDue, Reason, days_between, due, next_due,
+};
 use crate::ledger::{Exchange, exchanges};
 use crate::topics::{Partners, Person};
 use crate::vault::cadence::Cadence;
@@ -202,6 +204,26 @@ pub fn plan(
             default_cadence,
         },
     );
+    let mut list = reasons(notes, &report, today, default_cadence);
+    list.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then_with(|| a.name.cmp(&b.name))
+            .then_with(|| a.path.cmp(&b.path))
+    });
+    schedule(&mut list, notes, today, capacity, default_cadence, concepts);
+    list
+}
+
+/// One entry per person in the `due` report, with every reason to reach
+/// out and the score of the most pressing one: overdue follow-ups by how
+/// far past their cadence, birthdays, promised items; unsorted.
+fn reasons(
+    notes: &[Note],
+    report: &DueReport,
+    today: Date,
+    default_cadence: Option<Cadence>,
+) -> Vec<Planned> {
     let mut by_path: std::collections::BTreeMap<String, Planned> = Default::default();
     let mut add = |path: &str, name: &str, score: f64, why: String| {
         let e = by_path.entry(path.to_string()).or_insert_with(|| Planned {
@@ -252,13 +274,20 @@ pub fn plan(
             add(&o.path, &o.name, 2.0, format!("promised by {d}: {text}"));
         }
     }
-    let mut list: Vec<Planned> = by_path.into_values().collect();
-    list.sort_by(|a, b| {
-        b.score
-            .total_cmp(&a.score)
-            .then_with(|| a.name.cmp(&b.name))
-            .then_with(|| a.path.cmp(&b.path))
-    });
+    by_path.into_values().collect()
+}
+
+/// Spreads the ranked list over periods of `capacity` people and gives
+/// each person one suggestion: the first of their brief other than an
+/// introduction, else the best introduction across the vault.
+fn schedule(
+    list: &mut [Planned],
+    notes: &[Note],
+    today: Date,
+    capacity: usize,
+    default_cadence: Option<Cadence>,
+    concepts: &Concepts,
+) {
     let capacity = capacity.max(1);
     let partners = Partners::new(notes, concepts);
     let index: HashMap<&str, usize> = notes
@@ -284,7 +313,6 @@ pub fn plan(
                 });
         }
     }
-    list
 }
 
 #[cfg(test)]

@@ -164,7 +164,10 @@ pub struct DueOptions {
 /// Apply §3 to every active contact.
 pub fn due(notes: &[Note], o: &DueOptions) -> DueReport {
     let today = o.today;
-    let horizon = today.saturating_add(jiff::Span::new().days(o.days.clamp(0, 100_000)));
+    let w = Window {
+        o,
+        horizon: today.saturating_add(jiff::Span::new().days(o.days.clamp(0, 100_000))),
+    };
     let mut r = DueReport {
         today,
         cold: vec![],
@@ -178,62 +181,89 @@ pub fn due(notes: &[Note], o: &DueOptions) -> DueReport {
     {
         let last = n.last_contact(today);
         let rule = next_due(n, today, o.default_cadence);
-        if let Some(nd) = rule
-            && nd.due <= horizon
-        {
-            r.followups.push(FollowUp {
-                path: n.path.clone(),
-                name: n.name.clone(),
-                due: nd.due,
-                days: days_between(today, nd.due),
-                status: if nd.due < today {
-                    Status::Overdue
-                } else {
-                    Status::Due
-                },
-                reason: nd.reason,
-                last_contact: last,
-                talking_point: n.last_log(today).map(|e| format!("{} {}", e.date, e.text)),
-            });
+        match rule {
+            Some(nd) => r.followups.extend(w.followup(n, nd, last)),
+            None => r.cold.extend(w.cold(n, last)),
         }
-        if rule.is_none()
-            && let Some(span) = o.cold
-        {
-            let threshold = span.before(today);
-            if last.is_none() || threshold.is_some_and(|t| last.is_some_and(|l| l < t)) {
-                r.cold.push(ColdEntry {
-                    path: n.path.clone(),
-                    name: n.name.clone(),
-                    last_contact: last,
-                });
-            }
-        }
-        if let Some(b) = n.facts.birthday()
-            && let Some(next) = b.next_on_or_after(today)
-            && next <= horizon
-        {
-            r.birthdays.push(BirthdayItem {
-                path: n.path.clone(),
-                name: n.name.clone(),
-                date: next,
-                days: days_between(today, next),
-                age: b.year.map(|y| i64::from(next.year()) - i64::from(y)),
-            });
-        }
-        for item in &n.open {
-            let listed = o.all_open || item.due.is_some_and(|d| d <= horizon);
-            if listed {
-                r.open.push(OpenEntry {
-                    path: n.path.clone(),
-                    name: n.name.clone(),
-                    text: item.text.clone(),
-                    due: item.due,
-                    line: item.line,
-                    days: item.due.map(|d| days_between(today, d)),
-                });
-            }
-        }
+        r.birthdays.extend(w.birthday(n));
+        r.open.extend(w.open_items(n));
     }
+    sort_report(&mut r);
+    r
+}
+
+/// The question `due` answers for each contact: the options and the last
+/// day of the window.
+struct Window<'a> {
+    o: &'a DueOptions,
+    horizon: Date,
+}
+
+impl Window<'_> {
+    /// A follow-up when the rule's date falls in the window (or is past).
+    fn followup(&self, n: &Note, nd: NextDue, last: Option<Date>) -> Option<FollowUp> {
+        let today = self.o.today;
+        (nd.due <= self.horizon).then(|| FollowUp {
+            path: n.path.clone(),
+            name: n.name.clone(),
+            due: nd.due,
+            days: days_between(today, nd.due),
+            status: if nd.due < today {
+                Status::Overdue
+            } else {
+                Status::Due
+            },
+            reason: nd.reason,
+            last_contact: last,
+            talking_point: n.last_log(today).map(|e| format!("{} {}", e.date, e.text)),
+        })
+    }
+
+    /// A contact with no rule, not seen for longer than `cold` (or never).
+    fn cold(&self, n: &Note, last: Option<Date>) -> Option<ColdEntry> {
+        let threshold = self.o.cold?.before(self.o.today);
+        (last.is_none() || threshold.is_some_and(|t| last.is_some_and(|l| l < t))).then(|| {
+            ColdEntry {
+                path: n.path.clone(),
+                name: n.name.clone(),
+                last_contact: last,
+            }
+        })
+    }
+
+    /// The next birthday, when it falls in the window.
+    fn birthday(&self, n: &Note) -> Option<BirthdayItem> {
+        let today = self.o.today;
+        let b = n.facts.birthday()?;
+        let next = b.next_on_or_after(today).filter(|&d| d <= self.horizon)?;
+        Some(BirthdayItem {
+            path: n.path.clone(),
+            name: n.name.clone(),
+            date: next,
+            days: days_between(today, next),
+            age: b.year.map(|y| i64::from(next.year()) - i64::from(y)),
+        })
+    }
+
+    /// Open items due in the window, or every open item with `all_open`.
+    fn open_items<'n>(&'n self, n: &'n Note) -> impl Iterator<Item = OpenEntry> + 'n {
+        n.open
+            .iter()
+            .filter(|item| self.o.all_open || item.due.is_some_and(|d| d <= self.horizon))
+            .map(|item| OpenEntry {
+                path: n.path.clone(),
+                name: n.name.clone(),
+                text: item.text.clone(),
+                due: item.due,
+                line: item.line,
+                days: item.due.map(|d| days_between(self.o.today, d)),
+            })
+    }
+}
+
+/// Each section in its order: overdue first then by date; birthdays and
+/// dated open items by date; cold contacts longest unseen first.
+fn sort_report(r: &mut DueReport) {
     r.followups.sort_by(|a, b| {
         (a.status != Status::Overdue)
             .cmp(&(b.status != Status::Overdue))
@@ -258,7 +288,6 @@ pub fn due(notes: &[Note], o: &DueOptions) -> DueReport {
             .cmp(&b.last_contact)
             .then_with(|| a.name.cmp(&b.name))
     });
-    r
 }
 
 #[cfg(test)]

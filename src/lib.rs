@@ -4,6 +4,7 @@
 //! (tantivy) → answers (`followup`, `topics`, queries) → `cli` rendering.
 
 pub mod brief;
+pub mod checks;
 pub mod cli;
 pub mod concepts;
 pub mod dotdir;
@@ -14,6 +15,7 @@ pub mod import;
 pub mod index;
 pub mod journal;
 pub mod ledger;
+pub mod links;
 pub mod merge;
 pub mod session;
 pub mod topics;

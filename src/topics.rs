@@ -266,6 +266,10 @@ impl Partners {
 /// would make the pairing quadratic in the vault size.
 pub const MAX_GROUP: usize = 250;
 
+/// Values grouped by key: the first spelling of each folded value, and
+/// the active contacts holding it.
+type Groups = BTreeMap<String, (HashMap<String, String>, Vec<usize>)>;
+
 /// Pairs who share an interest or field and are not linked, best first.
 /// Values of one concept are shared (`sailing` and `Segeln`: the pair
 /// shares `sailing`, the concept's name).
@@ -273,6 +277,18 @@ pub fn intros(notes: &[Note], concepts: &Concepts, limit: usize) -> Vec<Pair> {
     let active: Vec<usize> = (0..notes.len())
         .filter(|&i| notes[i].is_contact && !notes[i].facts.is_inactive())
         .collect();
+    let linked = linked_pairs(notes, &active);
+    let groups = value_groups(notes, &active, concepts);
+    best_pairs(notes, &active, &groups, &linked, limit)
+        .into_iter()
+        .map(|(_, i, j)| pair(notes, concepts, &groups, i, j))
+        .collect()
+}
+
+/// The pairs (lower index first) already connected: a link either way, or
+/// an introduction made (a `gave: intro` entry naming the other; a link to
+/// them is a link, a plain name counts too).
+fn linked_pairs(notes: &[Note], active: &[usize]) -> HashSet<(usize, usize)> {
     let resolver = LinkResolver::new(notes);
     let mut linked: HashSet<(usize, usize)> = HashSet::new();
     for (i, n) in notes.iter().enumerate() {
@@ -282,22 +298,25 @@ pub fn intros(notes: &[Note], concepts: &Concepts, limit: usize) -> Vec<Pair> {
             }
         }
     }
-    // an introduction already made: a `gave: intro` entry naming the other
-    // (a link to them is a link, above; a plain name counts too)
     for (i, n) in notes.iter().enumerate() {
         let given = crate::ledger::intro_texts(n);
         if given.is_empty() {
             continue;
         }
-        for &j in &active {
+        for &j in active {
             if j != i && crate::ledger::introduced(&given, &notes[j]) {
                 linked.insert((i.min(j), i.max(j)));
             }
         }
     }
-    // group key -> (first spelling of each folded value, members)
-    let mut groups: BTreeMap<String, (HashMap<String, String>, Vec<usize>)> = BTreeMap::new();
-    for &i in &active {
+    linked
+}
+
+/// The interest and field values of the active contacts, grouped by
+/// concept (else by folded value); each contact once per group.
+fn value_groups(notes: &[Note], active: &[usize], concepts: &Concepts) -> Groups {
+    let mut groups: Groups = BTreeMap::new();
+    for &i in active {
         let f = &notes[i].facts;
         let mut seen = HashSet::new();
         for v in f.interests.iter().chain(f.field.iter()) {
@@ -310,15 +329,27 @@ pub fn intros(notes: &[Note], concepts: &Concepts, limit: usize) -> Vec<Pair> {
             g.1.push(i);
         }
     }
-    // Count shared values per pair with a dense counter per contact (no map
-    // of all pairs: that is quadratic in memory), keeping the best pairs only.
+    groups
+}
+
+/// The `limit` unlinked pairs sharing the most groups, as (shared count,
+/// a, b), best first. Counts shared values per pair with a dense counter
+/// per contact (no map of all pairs: that is quadratic in memory), keeping
+/// the best pairs only; groups larger than [`MAX_GROUP`] are left out.
+fn best_pairs(
+    notes: &[Note],
+    active: &[usize],
+    groups: &Groups,
+    linked: &HashSet<(usize, usize)>,
+    limit: usize,
+) -> Vec<(u32, usize, usize)> {
     let mut member_of: HashMap<usize, Vec<usize>> = HashMap::new();
-    let group_list: Vec<(&HashMap<String, String>, &Vec<usize>)> = groups
+    let group_list: Vec<&Vec<usize>> = groups
         .values()
-        .filter(|(_, m)| m.len() >= 2 && m.len() <= MAX_GROUP)
-        .map(|(d, m)| (d, m))
+        .map(|(_, m)| m)
+        .filter(|m| m.len() >= 2 && m.len() <= MAX_GROUP)
         .collect();
-    for (gi, (_, members)) in group_list.iter().enumerate() {
+    for (gi, members) in group_list.iter().enumerate() {
         for &i in members.iter() {
             member_of.entry(i).or_default().push(gi);
         }
@@ -331,12 +362,12 @@ pub fn intros(notes: &[Note], concepts: &Concepts, limit: usize) -> Vec<Pair> {
     let limit = limit.min(active.len().saturating_mul(active.len().saturating_sub(1)) / 2);
     let keep = limit.saturating_mul(4).max(64);
     let mut threshold = 1u32;
-    for &i in &active {
+    for &i in active {
         let Some(gs) = member_of.get(&i) else {
             continue;
         };
         for &gi in gs {
-            for &j in group_list[gi].1 {
+            for &j in group_list[gi] {
                 if j > i {
                     if counts[j] == 0 {
                         touched.push(j);
@@ -361,53 +392,54 @@ pub fn intros(notes: &[Note], concepts: &Concepts, limit: usize) -> Vec<Pair> {
         }
     }
     prune(&mut best, notes, limit);
-    best.into_iter()
-        .map(|(_, i, j)| {
-            let fi = &notes[i].facts;
-            let fj: HashMap<String, String> = notes[j]
-                .facts
-                .interests
-                .iter()
-                .chain(notes[j].facts.field.iter())
-                .map(|v| (group_key(concepts, v), fold(v)))
-                .collect();
-            let mut s: Vec<String> = Vec::new();
-            let mut seen = HashSet::new();
-            for v in fi.interests.iter().chain(fi.field.iter()) {
-                let k = group_key(concepts, v);
-                if let Some(their) = fj.get(&k)
-                    && seen.insert(k.clone())
-                    && let Some((first, members)) = groups.get(&k)
-                    && members.len() <= MAX_GROUP
-                {
-                    // the same word on both sides is named as first written,
-                    // two words of a concept by the concept's name
-                    let mine = fold(v);
-                    s.push(match concepts.lookup(v) {
-                        Some(c) if *their != mine => c.key.clone(),
-                        _ => first
-                            .get(&mine)
-                            .map_or_else(|| v.trim().to_string(), Clone::clone),
-                    });
-                }
-            }
-            s.sort_by_key(|v| fold(v));
-            let p = |k: usize| Person {
-                path: notes[k].path.clone(),
-                name: notes[k].name.clone(),
-            };
-            let (a, b) = if notes[i].name <= notes[j].name {
-                (i, j)
-            } else {
-                (j, i)
-            };
-            Pair {
-                a: p(a),
-                b: p(b),
-                shared: s,
-            }
-        })
-        .collect()
+    best
+}
+
+/// The pair `notes[i]`, `notes[j]` (by name order) with what they share:
+/// the same word on both sides named as first written, two words of a
+/// concept by the concept's name; sorted.
+fn pair(notes: &[Note], concepts: &Concepts, groups: &Groups, i: usize, j: usize) -> Pair {
+    let fi = &notes[i].facts;
+    let fj: HashMap<String, String> = notes[j]
+        .facts
+        .interests
+        .iter()
+        .chain(notes[j].facts.field.iter())
+        .map(|v| (group_key(concepts, v), fold(v)))
+        .collect();
+    let mut s: Vec<String> = Vec::new();
+    let mut seen = HashSet::new();
+    for v in fi.interests.iter().chain(fi.field.iter()) {
+        let k = group_key(concepts, v);
+        if let Some(their) = fj.get(&k)
+            && seen.insert(k.clone())
+            && let Some((first, members)) = groups.get(&k)
+            && members.len() <= MAX_GROUP
+        {
+            let mine = fold(v);
+            s.push(match concepts.lookup(v) {
+                Some(c) if *their != mine => c.key.clone(),
+                _ => first
+                    .get(&mine)
+                    .map_or_else(|| v.trim().to_string(), Clone::clone),
+            });
+        }
+    }
+    s.sort_by_key(|v| fold(v));
+    let p = |k: usize| Person {
+        path: notes[k].path.clone(),
+        name: notes[k].name.clone(),
+    };
+    let (a, b) = if notes[i].name <= notes[j].name {
+        (i, j)
+    } else {
+        (j, i)
+    };
+    Pair {
+        a: p(a),
+        b: p(b),
+        shared: s,
+    }
 }
 
 /// Keep the `n` best candidates: most shared first, then by names.

@@ -1,13 +1,16 @@
 //! `due`: follow-ups, birthdays, open items and cold contacts (§3).
 
 use anstyle::Style;
+use jiff::civil::Date;
 
 use crate::cli::Ctx;
 use crate::cli::args::DueArgs;
 use crate::cli::cmd::{WithProblems, trouble_line, troubles};
 use crate::cli::exit::Exit;
-use crate::cli::render::{BOLD, DIM, MAGENTA, PLAIN, RED, YELLOW, ago, rel_days};
-use crate::followup::{DueOptions, Reason, Status, due};
+use crate::cli::render::{BOLD, DIM, MAGENTA, Out, PLAIN, RED, YELLOW, ago, rel_days};
+use crate::followup::{
+    BirthdayItem, ColdEntry, DueOptions, FollowUp, OpenEntry, Reason, Status, due,
+};
 use crate::index::SyncMode;
 
 fn reason_text(r: Reason) -> &'static str {
@@ -63,104 +66,124 @@ pub fn run(ctx: &mut Ctx, a: DueArgs) -> anyhow::Result<Exit> {
         return Ok(Exit::Ok);
     }
     let today = s.today();
-    if !report.followups.is_empty() {
-        o.line(o.styled(BOLD, "Follow-ups"));
-        let rows: Vec<Vec<(String, Style)>> = report
-            .followups
-            .iter()
-            .map(|f| {
-                let st = if f.status == Status::Overdue {
-                    RED
-                } else {
-                    YELLOW
-                };
-                let last = match f.last_contact {
-                    Some(l) => format!(
-                        "last {}",
-                        ago((today.since(l).map(|s| s.get_days()).unwrap_or(0)).into())
-                    ),
-                    None => "no contact yet".into(),
-                };
-                vec![
-                    ("  ".to_string() + &f.name, BOLD),
-                    (f.due.to_string(), PLAIN),
-                    (rel_days(f.days, "overdue"), st),
-                    (reason_text(f.reason).to_string(), DIM),
-                    (last, PLAIN),
-                    (truncate(f.talking_point.as_deref().unwrap_or(""), 60), DIM),
-                ]
-            })
-            .collect();
-        o.table(&rows);
-    }
-    if !report.birthdays.is_empty() {
-        o.line("");
-        o.line(o.styled(BOLD, "Birthdays"));
-        let rows: Vec<Vec<(String, Style)>> = report
-            .birthdays
-            .iter()
-            .map(|b| {
-                vec![
-                    ("  ".to_string() + &b.name, BOLD),
-                    (b.date.to_string(), PLAIN),
-                    (
-                        rel_days(b.days, "ago"),
-                        if b.days <= 3 { YELLOW } else { PLAIN },
-                    ),
-                    (b.age.map(|a| format!("turns {a}")).unwrap_or_default(), DIM),
-                ]
-            })
-            .collect();
-        o.table(&rows);
-    }
-    if !report.open.is_empty() {
-        o.line("");
-        o.line(o.styled(BOLD, "Open items"));
-        let rows: Vec<Vec<(String, Style)>> = report
-            .open
-            .iter()
-            .map(|i| {
-                let (when, st) = match i.days {
-                    Some(d) if d < 0 => (rel_days(d, "overdue"), RED),
-                    Some(d) => (rel_days(d, "overdue"), YELLOW),
-                    None => (String::new(), PLAIN),
-                };
-                vec![
-                    ("  ".to_string() + &i.name, BOLD),
-                    (when, st),
-                    (truncate(&i.text, 70), PLAIN),
-                    (format!("{}:{}", i.path, i.line), MAGENTA),
-                ]
-            })
-            .collect();
-        o.table(&rows);
-    }
-    if !report.cold.is_empty() {
-        o.line("");
-        o.line(o.styled(BOLD, "Losing touch"));
-        let rows: Vec<Vec<(String, Style)>> = report
-            .cold
-            .iter()
-            .map(|c| {
-                vec![
-                    ("  ".to_string() + &c.name, BOLD),
-                    (
-                        c.last_contact
-                            .map(|l| {
-                                format!(
-                                    "last {l} ({})",
-                                    ago(today.since(l).map(|s| s.get_days()).unwrap_or(0).into())
-                                )
-                            })
-                            .unwrap_or_else(|| "no contact recorded".into()),
-                        DIM,
-                    ),
-                    (c.path.clone(), MAGENTA),
-                ]
-            })
-            .collect();
-        o.table(&rows);
-    }
+    followups_section(o, &report.followups, today);
+    birthdays_section(o, &report.birthdays);
+    open_section(o, &report.open);
+    cold_section(o, &report.cold, today);
     trouble_line(o, &problems);
     Ok(Exit::Ok)
+}
+
+/// One styled table row per cell.
+type Row = Vec<(String, Style)>;
+
+/// "last 3 weeks ago" style age of a contact date.
+fn since(today: Date, l: Date) -> String {
+    ago(today.since(l).map(|s| s.get_days()).unwrap_or(0).into())
+}
+
+/// Follow-ups: name, due date, how far off (red when overdue), the rule,
+/// the last contact and a talking point.
+fn followups_section(o: &mut Out, items: &[FollowUp], today: Date) {
+    if items.is_empty() {
+        return;
+    }
+    o.line(o.styled(BOLD, "Follow-ups"));
+    let rows: Vec<Row> = items
+        .iter()
+        .map(|f| {
+            let st = if f.status == Status::Overdue {
+                RED
+            } else {
+                YELLOW
+            };
+            let last = match f.last_contact {
+                Some(l) => format!("last {}", since(today, l)),
+                None => "no contact yet".into(),
+            };
+            vec![
+                ("  ".to_string() + &f.name, BOLD),
+                (f.due.to_string(), PLAIN),
+                (rel_days(f.days, "overdue"), st),
+                (reason_text(f.reason).to_string(), DIM),
+                (last, PLAIN),
+                (truncate(f.talking_point.as_deref().unwrap_or(""), 60), DIM),
+            ]
+        })
+        .collect();
+    o.table(&rows);
+}
+
+/// Birthdays in the window, the next three days highlighted.
+fn birthdays_section(o: &mut Out, items: &[BirthdayItem]) {
+    if items.is_empty() {
+        return;
+    }
+    o.line("");
+    o.line(o.styled(BOLD, "Birthdays"));
+    let rows: Vec<Row> = items
+        .iter()
+        .map(|b| {
+            vec![
+                ("  ".to_string() + &b.name, BOLD),
+                (b.date.to_string(), PLAIN),
+                (
+                    rel_days(b.days, "ago"),
+                    if b.days <= 3 { YELLOW } else { PLAIN },
+                ),
+                (b.age.map(|a| format!("turns {a}")).unwrap_or_default(), DIM),
+            ]
+        })
+        .collect();
+    o.table(&rows);
+}
+
+/// Open items with their due dates (when dated) and where they are written.
+fn open_section(o: &mut Out, items: &[OpenEntry]) {
+    if items.is_empty() {
+        return;
+    }
+    o.line("");
+    o.line(o.styled(BOLD, "Open items"));
+    let rows: Vec<Row> = items
+        .iter()
+        .map(|i| {
+            let (when, st) = match i.days {
+                Some(d) if d < 0 => (rel_days(d, "overdue"), RED),
+                Some(d) => (rel_days(d, "overdue"), YELLOW),
+                None => (String::new(), PLAIN),
+            };
+            vec![
+                ("  ".to_string() + &i.name, BOLD),
+                (when, st),
+                (truncate(&i.text, 70), PLAIN),
+                (format!("{}:{}", i.path, i.line), MAGENTA),
+            ]
+        })
+        .collect();
+    o.table(&rows);
+}
+
+/// Contacts going cold: the last contact and the note.
+fn cold_section(o: &mut Out, items: &[ColdEntry], today: Date) {
+    if items.is_empty() {
+        return;
+    }
+    o.line("");
+    o.line(o.styled(BOLD, "Losing touch"));
+    let rows: Vec<Row> = items
+        .iter()
+        .map(|c| {
+            let last = c
+                .last_contact
+                .map(|l| format!("last {l} ({})", since(today, l)))
+                .unwrap_or_else(|| "no contact recorded".into());
+            vec![
+                ("  ".to_string() + &c.name, BOLD),
+                (last, DIM),
+                (c.path.clone(), MAGENTA),
+            ]
+        })
+        .collect();
+    o.table(&rows);
 }

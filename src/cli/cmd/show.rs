@@ -1,91 +1,55 @@
 //! `show NAME`: one contact's facts, last and next contact, open items, links.
 
+use jiff::civil::Date;
 use serde_json::{Map, Value, json};
 
 use crate::cli::Ctx;
 use crate::cli::args::ShowArgs;
-use crate::cli::cmd::{trouble_line, troubles};
+use crate::cli::cmd::{Trouble, trouble_line, troubles};
 use crate::cli::exit::Exit;
-use crate::cli::render::{BOLD, DIM, MAGENTA, RED, YELLOW, ago, rel_days};
-use crate::followup::next_due;
+use crate::cli::render::{BOLD, DIM, MAGENTA, Out, RED, YELLOW, ago, rel_days};
+use crate::followup::{NextDue, next_due};
 use crate::index::SyncMode;
+use crate::links::{LinkIn, LinkOut, links_in, links_out};
 use crate::topics::LinkResolver;
 use crate::vault::fields::{FIELDS, values};
+use crate::vault::note::Note;
+
+/// Everything `show` prints about one note, computed once for both outputs.
+struct View<'a> {
+    note: &'a Note,
+    today: Date,
+    last: Option<Date>,
+    next: Option<NextDue>,
+    links_out: Vec<LinkOut>,
+    links_in: Vec<LinkIn>,
+    problems: Vec<Trouble>,
+}
 
 pub fn run(ctx: &mut Ctx, a: ShowArgs) -> anyhow::Result<Exit> {
     let ShowArgs { name } = a;
-    let name = name.as_str();
     let s = ctx.session(SyncMode::Sync)?;
     let notes = s.notes()?;
-    let note = s.resolve(&notes, name)?;
+    let note = s.resolve(&notes, name.as_str())?;
     let today = s.today();
     let resolver = LinkResolver::new(&notes);
     let me = notes.iter().position(|n| n.path == note.path);
-    let links_out: Vec<Value> = note
-        .links
-        .iter()
-        .map(|l| {
-            let target = resolver.resolve(&l.target).first().map(|&i| &notes[i]);
-            json!({
-                "target": l.target,
-                "name": target.map(|n| n.name.clone()),
-                "path": target.map(|n| n.path.clone()),
-                "line": l.line,
-            })
-        })
-        .collect();
-    let mut links_in: Vec<Value> = Vec::new();
-    for (i, n) in notes.iter().enumerate() {
-        if Some(i) == me {
-            continue;
-        }
-        if let Some(l) = n
-            .links
-            .iter()
-            .find(|l| me.is_some_and(|m| resolver.resolve(&l.target).contains(&m)))
-        {
-            links_in.push(json!({"name": n.name, "path": n.path, "line": l.line}));
-        }
-    }
-    let last = note.last_contact(today);
-    let nd = if note.is_contact && !note.facts.is_inactive() {
+    let next = if note.is_contact && !note.facts.is_inactive() {
         next_due(note, today, s.config.default_cadence)
     } else {
         None
     };
-    let next_due_v = nd.map(|d| {
-        let days = i64::from(today.until(d.due).map(|s| s.get_days()).unwrap_or(0));
-        json!({
-            "due": d.due,
-            "days": days,
-            "status": if d.due < today { "overdue" } else { "due" },
-            "reason": d.reason,
-        })
-    });
-    let mut obj: Map<String, Value> = match serde_json::to_value(&note.facts)? {
-        Value::Object(m) => m,
-        _ => Map::new(),
+    let view = View {
+        note,
+        today,
+        last: note.last_contact(today),
+        next,
+        links_out: links_out(&notes, &resolver, note),
+        links_in: me.map_or_else(Vec::new, |m| links_in(&notes, &resolver, m)),
+        problems: troubles([note]),
     };
-    if let Some(Value::Object(extra)) = obj.remove("extra") {
-        for (k, v) in extra {
-            obj.entry(k).or_insert(v);
-        }
-    }
-    obj.insert("path".into(), json!(note.path));
-    obj.insert("name".into(), json!(note.name));
-    obj.insert("is_contact".into(), json!(note.is_contact));
-    obj.insert("last_contact".into(), json!(last));
-    obj.insert("next_due".into(), next_due_v.unwrap_or(Value::Null));
-    obj.insert("open".into(), json!(note.open));
-    obj.insert("log".into(), json!(note.log));
-    obj.insert("links_out".into(), Value::Array(links_out.clone()));
-    obj.insert("links_in".into(), Value::Array(links_in.clone()));
-    let problems = troubles([note]);
     if ctx.out.json {
-        if !problems.is_empty() {
-            obj.insert("problems".into(), serde_json::to_value(&problems)?);
-        }
-        ctx.out.json(&Value::Object(obj));
+        ctx.out.json(&json_view(&view)?);
         return Ok(Exit::Ok);
     }
     let o = &mut ctx.out;
@@ -94,11 +58,64 @@ pub fn run(ctx: &mut Ctx, a: ShowArgs) -> anyhow::Result<Exit> {
         o.styled(BOLD, &note.name),
         o.styled(MAGENTA, &note.path)
     ));
-    let f = &note.facts;
+    let width = facts_section(o, &view);
+    next_due_section(o, &view, width);
+    open_section(o, note);
+    links_section(o, &view);
+    log_section(o, note);
+    trouble_line(o, &view.problems);
+    Ok(Exit::Ok)
+}
+
+/// Days from `from` to `to` (negative when `to` is earlier).
+fn days_between(from: Date, to: Date) -> i64 {
+    i64::from(from.until(to).map(|s| s.get_days()).unwrap_or(0))
+}
+
+/// The `--json` document: the facts (extra keys flattened in), then the
+/// computed values; `problems` only when there are any.
+fn json_view(v: &View) -> anyhow::Result<Value> {
+    let note = v.note;
+    let mut obj: Map<String, Value> = match serde_json::to_value(&note.facts)? {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    };
+    if let Some(Value::Object(extra)) = obj.remove("extra") {
+        for (k, val) in extra {
+            obj.entry(k).or_insert(val);
+        }
+    }
+    let next_due = v.next.map(|d| {
+        json!({
+            "due": d.due,
+            "days": days_between(v.today, d.due),
+            "status": if d.due < v.today { "overdue" } else { "due" },
+            "reason": d.reason,
+        })
+    });
+    obj.insert("path".into(), json!(note.path));
+    obj.insert("name".into(), json!(note.name));
+    obj.insert("is_contact".into(), json!(note.is_contact));
+    obj.insert("last_contact".into(), json!(v.last));
+    obj.insert("next_due".into(), next_due.unwrap_or(Value::Null));
+    obj.insert("open".into(), json!(note.open));
+    obj.insert("log".into(), json!(note.log));
+    obj.insert("links_out".into(), serde_json::to_value(&v.links_out)?);
+    obj.insert("links_in".into(), serde_json::to_value(&v.links_in)?);
+    if !v.problems.is_empty() {
+        obj.insert("problems".into(), serde_json::to_value(&v.problems)?);
+    }
+    Ok(Value::Object(obj))
+}
+
+/// The label/value rows of the facts table, in the field table's order,
+/// then extra keys, then the last contact; empty values left out.
+fn fact_rows(v: &View) -> Vec<(String, String)> {
+    let f = &v.note.facts;
     let mut rows: Vec<(String, String)> = Vec::new();
-    let mut put = |k: &str, v: String| {
-        if !v.is_empty() {
-            rows.push((k.to_string(), v));
+    let mut put = |k: &str, val: String| {
+        if !val.is_empty() {
+            rows.push((k.to_string(), val));
         }
     };
     let mut shown: Vec<_> = FIELDS
@@ -109,8 +126,8 @@ pub fn run(ctx: &mut Ctx, a: ShowArgs) -> anyhow::Result<Exit> {
     for (_, label, d) in shown {
         put(label, values(d, f).join(", "));
     }
-    for (k, v) in &f.extra {
-        let text = match v {
+    for (k, val) in &f.extra {
+        let text = match val {
             Value::String(s) => s.clone(),
             other => other.to_string(),
         };
@@ -118,16 +135,19 @@ pub fn run(ctx: &mut Ctx, a: ShowArgs) -> anyhow::Result<Exit> {
     }
     put(
         "last contact",
-        last.map(|l| {
-            format!(
-                "{l} ({})",
-                ago(i64::from(l.until(today).map(|s| s.get_days()).unwrap_or(0)))
-            )
-        })
-        .unwrap_or_else(|| "none recorded".into()),
+        v.last
+            .map(|l| format!("{l} ({})", ago(days_between(l, v.today))))
+            .unwrap_or_else(|| "none recorded".into()),
     );
-    // a value read from another tool's key says which
-    for (k, v) in &mut rows {
+    rows
+}
+
+/// Prints the facts table; a value read from another tool's key says
+/// which. Returns the label width, which the next-due row shares.
+fn facts_section(o: &mut Out, v: &View) -> usize {
+    let f = &v.note.facts;
+    let mut rows = fact_rows(v);
+    for (k, val) in &mut rows {
         let field = FIELDS
             .iter()
             .find(|d| d.show.is_some_and(|s| s.0 == k.as_str()))
@@ -138,73 +158,95 @@ pub fn run(ctx: &mut Ctx, a: ShowArgs) -> anyhow::Result<Exit> {
             field
         };
         if let Some(src) = f.sources.get(field).filter(|s| s.as_str() != field) {
-            v.push_str(&o.styled(DIM, &format!("  (from {src})")));
+            val.push_str(&o.styled(DIM, &format!("  (from {src})")));
         }
     }
     let width = rows.iter().map(|r| r.0.len()).max().unwrap_or(0).max(12);
-    for (k, v) in &rows {
-        o.line(format!("  {}  {v}", o.styled(DIM, &format!("{k:width$}"))));
-    }
-    if let Some(d) = nd {
-        let days = i64::from(today.until(d.due).map(|s| s.get_days()).unwrap_or(0));
-        let st = if days < 0 { RED } else { YELLOW };
+    for (k, val) in &rows {
         o.line(format!(
-            "  {}  {} {}",
-            o.styled(DIM, &format!("{:width$}", "next due")),
-            d.due,
-            o.styled(st, &format!("({})", rel_days(days, "overdue")))
+            "  {}  {val}",
+            o.styled(DIM, &format!("{k:width$}"))
         ));
     }
-    if !note.open.is_empty() {
-        o.line(o.styled(BOLD, "Open"));
-        for i in &note.open {
-            o.line(format!(
-                "  - [ ] {}  {}",
-                i.text,
-                o.styled(DIM, &format!("line {}", i.line))
-            ));
-        }
-    }
-    let names = |v: &[Value]| -> String {
-        v.iter()
-            .map(|l| {
-                l["name"].as_str().map(str::to_string).unwrap_or_else(|| {
-                    format!("{} (no such note)", l["target"].as_str().unwrap_or(""))
-                })
-            })
-            .collect::<Vec<_>>()
-            .join(", ")
+    width
+}
+
+/// The next-due row, red when overdue.
+fn next_due_section(o: &mut Out, v: &View, width: usize) {
+    let Some(d) = v.next else {
+        return;
     };
-    if !links_out.is_empty() {
+    let days = days_between(v.today, d.due);
+    let st = if days < 0 { RED } else { YELLOW };
+    o.line(format!(
+        "  {}  {} {}",
+        o.styled(DIM, &format!("{:width$}", "next due")),
+        d.due,
+        o.styled(st, &format!("({})", rel_days(days, "overdue")))
+    ));
+}
+
+/// The open items with their lines.
+fn open_section(o: &mut Out, note: &Note) {
+    if note.open.is_empty() {
+        return;
+    }
+    o.line(o.styled(BOLD, "Open"));
+    for i in &note.open {
+        o.line(format!(
+            "  - [ ] {}  {}",
+            i.text,
+            o.styled(DIM, &format!("line {}", i.line))
+        ));
+    }
+}
+
+/// The names linked to and from; a target naming no note says so.
+fn links_section(o: &mut Out, v: &View) {
+    if !v.links_out.is_empty() {
+        let names: Vec<String> = v
+            .links_out
+            .iter()
+            .map(|l| {
+                l.name
+                    .clone()
+                    .unwrap_or_else(|| format!("{} (no such note)", l.target))
+            })
+            .collect();
         o.line(format!(
             "{} {}",
             o.styled(BOLD, "Links to"),
-            names(&links_out)
+            names.join(", ")
         ));
     }
-    if !links_in.is_empty() {
+    if !v.links_in.is_empty() {
+        let names: Vec<&str> = v.links_in.iter().map(|l| l.name.as_str()).collect();
         o.line(format!(
             "{} {}",
             o.styled(BOLD, "Linked from"),
-            names(&links_in)
+            names.join(", ")
         ));
     }
-    if !note.log.is_empty() {
-        o.line(o.styled(BOLD, "Log"));
-        let mut log = note.log.clone();
-        log.sort_by_key(|e| std::cmp::Reverse(e.date));
-        for e in log.iter().take(8) {
-            match &e.source {
-                Some(src) => o.line(format!(
-                    "  {}  {}  {}",
-                    e.date,
-                    e.text,
-                    o.styled(DIM, &format!("{src}:{}", e.line))
-                )),
-                None => o.line(format!("  {}  {}", e.date, e.text)),
-            }
+}
+
+/// The eight newest log entries, newest first, with their source when
+/// they come from another note.
+fn log_section(o: &mut Out, note: &Note) {
+    if note.log.is_empty() {
+        return;
+    }
+    o.line(o.styled(BOLD, "Log"));
+    let mut log = note.log.clone();
+    log.sort_by_key(|e| std::cmp::Reverse(e.date));
+    for e in log.iter().take(8) {
+        match &e.source {
+            Some(src) => o.line(format!(
+                "  {}  {}  {}",
+                e.date,
+                e.text,
+                o.styled(DIM, &format!("{src}:{}", e.line))
+            )),
+            None => o.line(format!("  {}  {}", e.date, e.text)),
         }
     }
-    trouble_line(&mut ctx.out, &problems);
-    Ok(Exit::Ok)
 }
