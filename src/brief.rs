@@ -117,13 +117,7 @@ fn brief_with(
     ex.truncate(5);
     let report = due(
         std::slice::from_ref(n),
-        &DueOptions {
-            today,
-            days: 30,
-            all_open: false,
-            cold: None,
-            default_cadence,
-        },
+        &DueOptions::window(today, 30, default_cadence),
     );
     let mut suggestions = Vec::new();
     // someone of the same field or concept, not yet introduced or linked
@@ -194,16 +188,7 @@ pub fn plan(
     default_cadence: Option<Cadence>,
     concepts: &Concepts,
 ) -> Vec<Planned> {
-    let report = due(
-        notes,
-        &DueOptions {
-            today,
-            days,
-            all_open: false,
-            cold: None,
-            default_cadence,
-        },
-    );
+    let report = due(notes, &DueOptions::window(today, days, default_cadence));
     let mut list = reasons(notes, &report, today, default_cadence);
     list.sort_by(|a, b| {
         b.score

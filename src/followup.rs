@@ -1,4 +1,4 @@
-//! §3 follow-up rules as pure functions of (notes, today, window, config):
+//! The follow-up rules (docs/follow-ups.md) as pure functions of (notes, today, window, config):
 //! when each contact is due, birthdays in the window, open items, cold contacts.
 //! Imports no tantivy, clap or file system.
 
@@ -161,7 +161,20 @@ pub struct DueOptions {
     pub default_cadence: Option<Cadence>,
 }
 
-/// Apply §3 to every active contact.
+impl DueOptions {
+    /// The window `days` from `today`: dated open items only, no cold list.
+    pub fn window(today: Date, days: i64, default_cadence: Option<Cadence>) -> DueOptions {
+        DueOptions {
+            today,
+            days,
+            all_open: false,
+            cold: None,
+            default_cadence,
+        }
+    }
+}
+
+/// Apply the follow-up rules (docs/follow-ups.md) to every active contact.
 pub fn due(notes: &[Note], o: &DueOptions) -> DueReport {
     let today = o.today;
     let w = Window {

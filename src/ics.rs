@@ -43,16 +43,7 @@ impl CalendarInput {
         days: i64,
         default_cadence: Option<Cadence>,
     ) -> CalendarInput {
-        let report = due(
-            notes,
-            &DueOptions {
-                today,
-                days,
-                all_open: false,
-                cold: None,
-                default_cadence,
-            },
-        );
+        let report = due(notes, &DueOptions::window(today, days, default_cadence));
         let mut birthdays: Vec<BirthdaySource> = notes
             .iter()
             .filter(|n| n.is_contact && !n.facts.is_inactive())

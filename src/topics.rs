@@ -1,4 +1,4 @@
-//! Topics and introductions (§4), pure over the notes: which interest, field,
+//! Topics and introductions (docs/commands.md, "topics", "intros"), pure over the notes: which interest, field,
 //! training and tag values exist and who carries them; which pairs share an
 //! interest or field and are not yet linked.
 

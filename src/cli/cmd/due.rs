@@ -1,4 +1,4 @@
-//! `due`: follow-ups, birthdays, open items and cold contacts (§3).
+//! `due`: follow-ups, birthdays, open items and cold contacts (docs/follow-ups.md).
 
 use anstyle::Style;
 use jiff::civil::Date;
