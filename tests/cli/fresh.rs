@@ -211,7 +211,7 @@ fn the_walk_is_skipped_only_for_a_live_watcher_of_this_vault() {
     signal(&w, "-STOP");
     fs::write(v.abs("people/anna.md"), note("Anna", "rowing")).expect("write");
     let s = search(&v, "rowing");
-    assert_eq!(s.hits, ["people/anna.md"]);
+    assert_eq!(s.hits, ["people/anna.md"], "path taken: {}", s.path);
     assert!(s.path.contains("did not answer"), "{}", s.path);
     assert_eq!(search(&v, "sailing").hits, Vec::<String>::new());
     signal(&w, "-CONT");
