@@ -11,6 +11,7 @@
 
 use std::collections::BTreeSet;
 use std::fs;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
@@ -157,7 +158,7 @@ pub type Reload = Box<dyn Fn() -> Result<NoteRules, String>>;
 const CONFIG_FILES: [&str; 2] = [".rapport/config.toml", ".rapport/template.md"];
 
 /// When the config files were last changed (size and mtime of each).
-fn config_stamp(root: &Path) -> Vec<Option<(u64, Option<std::time::SystemTime>)>> {
+fn config_stamp(root: &Path) -> ConfigStamp {
     CONFIG_FILES
         .iter()
         .map(|f| {
@@ -454,6 +455,72 @@ impl Live {
 /// answered, rather than left to every reader to read.
 const FRESH_LIST_MAX: usize = 256;
 
+/// When the serve loop next has something to do.
+struct Timers {
+    /// the settling scan after the last batch
+    settle_at: Option<Instant>,
+    /// the next look whether the vault folder is still this one
+    check_at: Instant,
+    /// the next poll (with `--poll`)
+    poll_at: Option<Instant>,
+}
+
+impl Timers {
+    /// The earliest of the timers and of the pending batch's debounce.
+    fn wake(&self, pending: &Pending, debounce: Duration) -> Instant {
+        let mut wake = self
+            .settle_at
+            .map_or(self.check_at, |s| s.min(self.check_at));
+        for t in [self.poll_at, pending.due(debounce)].into_iter().flatten() {
+            wake = wake.min(t);
+        }
+        wake
+    }
+}
+
+/// What the messages of one wake-up asked for besides events.
+struct Inbox {
+    stop: bool,
+    /// the watcher cannot go on (its limit was reached)
+    fatal: Option<WatchError>,
+}
+
+/// What [`config_stamp`] returns: the config files' sizes and mtimes.
+type ConfigStamp = Vec<Option<(u64, Option<std::time::SystemTime>)>>;
+
+impl Live {
+    /// End the lifetime as `end` says: readers walk again, the watcher
+    /// stops, and the writer finishes, is dropped, or goes with the cache.
+    fn close(self, end: Result<Ended, WatchError>) -> Result<End, WatchError> {
+        let Live {
+            writer,
+            active,
+            paths,
+            _serving,
+            ..
+        } = self;
+        // readers walk again from here
+        drop(_serving);
+        active.stop();
+        match end? {
+            Ended::Finish(end) => {
+                writer.finish()?;
+                Ok(end)
+            }
+            Ended::Drop(end) => Ok(end),
+            Ended::Remove(end) => {
+                drop(writer);
+                let _ = fs::remove_dir_all(&paths.cache);
+                Ok(end)
+            }
+            Ended::Fatal(e) => {
+                writer.finish()?;
+                Err(e)
+            }
+        }
+    }
+}
+
 /// How the serve loop ended, and what happens to the writer.
 enum Ended {
     /// Let the writer finish its merges, then end so.
@@ -660,33 +727,21 @@ impl Watch {
         };
         // watch before the first scan, so nothing between the two is missed
         let active = self.start_watcher(&root)?;
-        let s = scan(&root, &self.rules.borrow());
-        let (writer, report) =
-            match Writer::open_synced(&paths, &Fields::new(), lock, false, &s, progress) {
-                Ok(x) => x,
-                Err(e) => {
-                    active.stop();
-                    return Err(e.into());
-                }
-            };
-        on(Change::Watching {
-            vault: root.display().to_string(),
-            notes: report.notes,
-        });
-        if !report.rebuilt {
-            emit_changes(&report, on);
-        }
-        on(Change::Committed);
-        // from here on readers may ask instead of walking
-        let serving = cookies
-            .as_ref()
-            .map(|c| {
-                c.serve()
-                    .map_err(|e| io_error(&crate::index::fsmonitor::dir(&paths), e))
-            })
-            .transpose();
-        let serving = match serving {
-            Ok(s) => s,
+        let started = self
+            .first_sync(&root, &paths, lock, progress, on)
+            .and_then(|first| {
+                // from here on readers may ask instead of walking
+                let serving = cookies
+                    .as_ref()
+                    .map(|c| {
+                        c.serve()
+                            .map_err(|e| io_error(&crate::index::fsmonitor::dir(&paths), e))
+                    })
+                    .transpose()?;
+                Ok((first, serving))
+            });
+        let ((writer, clean), serving) = match started {
+            Ok(x) => x,
             Err(e) => {
                 active.stop();
                 return Err(e);
@@ -700,108 +755,68 @@ impl Watch {
             active,
             cookies,
             _serving: serving,
-            clean: s.problems.is_empty(),
+            clean,
         };
         let end = self.serve_loop(&mut live, on);
-        let Live {
-            writer,
-            active,
-            paths,
-            _serving,
-            ..
-        } = live;
-        // readers walk again from here
-        drop(_serving);
-        active.stop();
-        match end? {
-            Ended::Finish(end) => {
-                writer.finish()?;
-                Ok(end)
-            }
-            Ended::Drop(end) => Ok(end),
-            Ended::Remove(end) => {
-                drop(writer);
-                let _ = fs::remove_dir_all(&paths.cache);
-                Ok(end)
-            }
-            Ended::Fatal(e) => {
-                writer.finish()?;
-                Err(e)
-            }
+        live.close(end)
+    }
+
+    /// The first sync of a lifetime, with the write lock held: scan, bring
+    /// the index up to date and tell what changed. Returns the writer and
+    /// whether the scan found no problems.
+    fn first_sync(
+        &self,
+        root: &Path,
+        paths: &Paths,
+        lock: WriteLock,
+        progress: &dyn Progress,
+        on: &mut dyn FnMut(Change),
+    ) -> Result<(Writer, bool), WatchError> {
+        let s = scan(root, &self.rules.borrow());
+        let (writer, report) =
+            Writer::open_synced(paths, &Fields::new(), lock, false, &s, progress)?;
+        on(Change::Watching {
+            vault: root.display().to_string(),
+            notes: report.notes,
+        });
+        if !report.rebuilt {
+            emit_changes(&report, on);
         }
+        on(Change::Committed);
+        Ok((writer, s.problems.is_empty()))
     }
 
     /// The batches of one watched lifetime, until it ends.
     fn serve_loop(&self, live: &mut Live, on: &mut dyn FnMut(Change)) -> Result<Ended, WatchError> {
-        let mut settle_at: Option<Instant> = None;
-        let mut check_at = Instant::now() + ROOT_CHECK;
         let config = config_stamp(&live.root);
-        // (notify's own poller compares mtimes in whole seconds, missing a
-        // second save within the same second, or hashes every file)
-        let mut poll_at = self.opts.poll.map(|every| Instant::now() + every);
+        let mut t = Timers {
+            settle_at: None,
+            check_at: Instant::now() + ROOT_CHECK,
+            // (notify's own poller compares mtimes in whole seconds, missing
+            // a second save within the same second, or hashes every file)
+            poll_at: self.opts.poll.map(|every| Instant::now() + every),
+        };
         let mut pending = Pending::default();
         loop {
-            let mut wake = settle_at.map_or(check_at, |s| s.min(check_at));
-            for t in [poll_at, pending.due(self.opts.debounce)]
-                .into_iter()
-                .flatten()
-            {
-                wake = wake.min(t);
-            }
-            let mut stop = false;
-            let mut fatal: Option<WatchError> = None;
-            let mut handle = |m: Msg| match m {
-                Msg::Stop => stop = true,
-                Msg::Event(Ok(ev)) => {
-                    let rules = self.rules.borrow();
-                    let at = Seen {
-                        root: &live.root,
-                        rules: &rules,
-                        cookies: live.cookies.as_ref(),
-                        writer: &live.writer,
-                    };
-                    pending.add(&at, &ev);
-                }
-                Msg::Event(Err(e)) if is_limit(&e) => {
-                    fatal = Some(WatchError::WatchLimit {
-                        path: live.root.clone(),
-                    });
-                }
-                Msg::Event(Err(_)) => pending.lose(),
-            };
-            match self
-                .rx
-                .recv_timeout(wake.saturating_duration_since(Instant::now()))
-            {
-                Ok(m) => handle(m),
-                Err(RecvTimeoutError::Timeout) => {}
-                Err(RecvTimeoutError::Disconnected) => handle(Msg::Stop),
-            }
-            // take everything that queued up meanwhile into the same batch
-            while let Ok(m) = self.rx.try_recv() {
-                handle(m);
-            }
+            let wake = t.wake(&pending, self.opts.debounce);
+            let Inbox { stop, fatal } = self.receive(live, &mut pending, wake);
             let now = Instant::now();
             let asked = !pending.cookies.is_empty();
             let ripe = pending.due(self.opts.debounce).is_some_and(|d| now >= d);
-            let settling = settle_at.is_some_and(|t| now >= t) && pending.is_empty();
-            let polled = poll_at.is_some_and(|p| now >= p);
+            let settling = t.settle_at.is_some_and(|s| now >= s) && pending.is_empty();
+            let polled = t.poll_at.is_some_and(|p| now >= p);
             if polled {
                 pending.full = true;
-                poll_at = self.opts.poll.map(|every| now + every);
+                t.poll_at = self.opts.poll.map(|every| now + every);
             }
             let mut config_changed = false;
             // never write into a folder that is no longer this vault
-            if pending.root || settling || ripe || polled || asked || stop || now >= check_at {
-                check_at = now + ROOT_CHECK;
+            if pending.root || settling || ripe || polled || asked || stop || now >= t.check_at {
+                t.check_at = now + ROOT_CHECK;
                 pending.root = false;
-                if let Some(end) = self.check(live, &mut pending, on) {
-                    return Ok(end);
-                }
-                config_changed = config_stamp(&live.root) != config;
-                if config_changed && self.reload_rules(on) {
-                    live.answer(&mut pending, Some(Doubt::Config));
-                    return Ok(Ended::Finish(End::Rescan));
+                match self.look_around(live, &mut pending, &config, on) {
+                    ControlFlow::Break(end) => return Ok(end),
+                    ControlFlow::Continue(changed) => config_changed = changed,
                 }
             }
             if asked && let Err(e) = self.answer_cookies(live, &mut pending, config_changed, on) {
@@ -812,24 +827,8 @@ impl Watch {
             }
             let go = ripe || polled || stop || fatal.is_some() || settling;
             if go && !pending.is_empty() {
-                match self.apply(&live.root, &mut live.writer, &pending) {
-                    Ok((report, scanned)) => {
-                        if let Some(clean) = scanned {
-                            live.clean = clean;
-                        }
-                        emit_changes(&report, on);
-                        if !report.changes.is_empty() {
-                            on(Change::Committed);
-                        }
-                        if pending.lost {
-                            on(Change::Rescanned {
-                                notes: report.notes,
-                            });
-                        }
-                        // a scan that found nothing needs no settling scan
-                        settle_at = (!(settling || polled) || !report.changes.is_empty())
-                            .then(|| Instant::now() + SETTLE);
-                    }
+                match self.apply_batch(live, &pending, settling || polled, on) {
+                    Ok(settle_at) => t.settle_at = settle_at,
                     Err(e) => return Ok(Ended::Drop(End::Failed(e.into()))),
                 }
             }
@@ -843,6 +842,93 @@ impl Watch {
                 return Ok(Ended::Finish(End::Stopped));
             }
         }
+    }
+
+    /// Wait for a message until `wake`, then take everything that queued up
+    /// meanwhile into the same batch.
+    fn receive(&self, live: &Live, pending: &mut Pending, wake: Instant) -> Inbox {
+        let mut inbox = Inbox {
+            stop: false,
+            fatal: None,
+        };
+        let mut handle = |m: Msg| match m {
+            Msg::Stop => inbox.stop = true,
+            Msg::Event(Ok(ev)) => {
+                let rules = self.rules.borrow();
+                let at = Seen {
+                    root: &live.root,
+                    rules: &rules,
+                    cookies: live.cookies.as_ref(),
+                    writer: &live.writer,
+                };
+                pending.add(&at, &ev);
+            }
+            Msg::Event(Err(e)) if is_limit(&e) => {
+                inbox.fatal = Some(WatchError::WatchLimit {
+                    path: live.root.clone(),
+                });
+            }
+            Msg::Event(Err(_)) => pending.lose(),
+        };
+        match self
+            .rx
+            .recv_timeout(wake.saturating_duration_since(Instant::now()))
+        {
+            Ok(m) => handle(m),
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => handle(Msg::Stop),
+        }
+        while let Ok(m) = self.rx.try_recv() {
+            handle(m);
+        }
+        inbox
+    }
+
+    /// Is the vault folder still this one, and did its config change (the
+    /// rules are reloaded then)? `Break`: how the lifetime ends.
+    fn look_around(
+        &self,
+        live: &mut Live,
+        pending: &mut Pending,
+        config: &ConfigStamp,
+        on: &mut dyn FnMut(Change),
+    ) -> ControlFlow<Ended, bool> {
+        if let Some(end) = self.check(live, pending, on) {
+            return ControlFlow::Break(end);
+        }
+        let changed = config_stamp(&live.root) != *config;
+        if changed && self.reload_rules(on) {
+            live.answer(pending, Some(Doubt::Config));
+            return ControlFlow::Break(Ended::Finish(End::Rescan));
+        }
+        ControlFlow::Continue(changed)
+    }
+
+    /// Apply a batch and tell what changed. Returns when the next settling
+    /// scan is due: none after a scan (`scanned`: settling or polled) that
+    /// found nothing.
+    fn apply_batch(
+        &self,
+        live: &mut Live,
+        pending: &Pending,
+        scanned: bool,
+        on: &mut dyn FnMut(Change),
+    ) -> Result<Option<Instant>, IndexError> {
+        let (report, full) = self.apply(&live.root, &mut live.writer, pending)?;
+        if let Some(clean) = full {
+            live.clean = clean;
+        }
+        emit_changes(&report, on);
+        if !report.changes.is_empty() {
+            on(Change::Committed);
+        }
+        if pending.lost {
+            on(Change::Rescanned {
+                notes: report.notes,
+            });
+        }
+        // a scan that found nothing needs no settling scan
+        Ok((!scanned || !report.changes.is_empty()).then(|| Instant::now() + SETTLE))
     }
 
     /// Is the vault folder still this one, and its index still there? How

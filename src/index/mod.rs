@@ -381,134 +381,254 @@ pub fn open(
     mode: SyncMode,
     progress: &dyn Progress,
 ) -> Result<Opened> {
-    let paths = Paths::new(root);
-    let fields = Fields::new();
     let deadline = Instant::now() + BUILD_WAIT;
     let busy_deadline = Instant::now() + BUSY_WAIT;
-    let swap_deadline = Instant::now() + SWAP_WAIT;
-    let again = || thread::sleep(Duration::from_millis(20));
+    let o = Opening {
+        root,
+        rules,
+        paths: Paths::new(root),
+        fields: Fields::new(),
+        progress,
+        swap_deadline: Instant::now() + SWAP_WAIT,
+    };
     if mode == SyncMode::Sync
-        && let Some(o) = vouched(&paths, root, &fields, swap_deadline)?
+        && let Some(opened) = vouched(&o.paths, root, &o.fields, o.swap_deadline)?
     {
-        return Ok(o);
+        return Ok(opened);
+    }
+    if mode == SyncMode::Rebuild {
+        return o.rebuild();
     }
     loop {
-        if mode == SyncMode::Rebuild {
-            return match WriteLock::try_acquire(&paths)? {
-                Some(lock) => Opened::synced(
-                    root,
-                    &fields,
-                    write_sync(&paths, &fields, rules, lock, true, None, progress)?,
-                ),
-                None => Err(IndexError::Busy {
-                    path: paths.index.clone(),
-                }),
-            };
+        let step = match o.cached(mode)? {
+            Some(step) => step,
+            None => match load_and_scan(&o.paths, rules) {
+                (Some((index, state)), s) => o.with_index(index, state, s)?,
+                (None, s) => o.without_index(s, deadline, busy_deadline)?,
+            },
+        };
+        match step {
+            Step::Done(opened) => return Ok(*opened),
+            Step::Again => thread::sleep(Duration::from_millis(20)),
+            Step::Wait => thread::sleep(Duration::from_millis(40)),
         }
-        if mode == SyncMode::NoSync {
-            // no scan, so no paths or stats: the cache's counts are enough
-            if let Some((index, summary)) = store::open_existing_summary(&paths) {
-                let Some(view) = reader_view(root, &fields, index, swap_deadline)? else {
-                    again();
-                    continue;
-                };
-                let report = Report {
-                    notes: summary.notes,
-                    errors: summary.errors,
-                    ..Report::default()
-                };
-                return Ok(Opened::new(view, report, vec![], false));
-            }
-            // an index whose state cache is stale is still readable
-            if let Ok(index) = store::open_index(&paths.index)
-                && let Ok(view) = view(root, &fields, index)
-            {
-                return Ok(Opened::new(view, state_report(None, &[]), vec![], false));
-            }
+    }
+}
+
+/// What one attempt of [`open`] came to.
+enum Step {
+    Done(Box<Opened>),
+    /// a commit or a swap was under way: look again shortly
+    Again,
+    /// another process builds the index: wait for it
+    Wait,
+}
+
+impl Step {
+    fn done(opened: Opened) -> Step {
+        Step::Done(Box::new(opened))
+    }
+}
+
+/// How a sync under the write lock went.
+enum Write {
+    Synced(Box<Opened>),
+    /// the index cannot be written, for this reason
+    Refused(String),
+    /// another process holds the write lock
+    Busy,
+}
+
+/// What every attempt of [`open`] shares.
+struct Opening<'a> {
+    root: &'a Path,
+    rules: &'a NoteRules,
+    paths: Paths,
+    fields: Fields,
+    progress: &'a dyn Progress,
+    swap_deadline: Instant,
+}
+
+impl Opening<'_> {
+    /// `--rebuild`: build anew under the write lock, or say it is busy.
+    fn rebuild(&self) -> Result<Opened> {
+        match WriteLock::try_acquire(&self.paths)? {
+            Some(lock) => Opened::synced(
+                self.root,
+                &self.fields,
+                write_sync(
+                    &self.paths,
+                    &self.fields,
+                    self.rules,
+                    lock,
+                    true,
+                    None,
+                    self.progress,
+                )?,
+            ),
+            None => Err(IndexError::Busy {
+                path: self.paths.index.clone(),
+            }),
         }
-        let (existing, s) = load_and_scan(&paths, rules);
-        if let Some((index, state)) = existing {
-            if diff(&s.entries, &state.entries).is_empty() {
-                let was = state.opstamp;
-                let Some((view, state)) =
-                    pinned(root, &fields, &paths, index, state, swap_deadline)?
-                else {
-                    again();
-                    continue;
-                };
-                if state.opstamp != was {
-                    // a writer committed meanwhile: lay the walk over its commit
-                    return Ok(overlaid(root, &fields, view, s, &state, None));
-                }
-                let report = state_report(Some(&state), &s.problems);
-                return Ok(Opened::new(view, report, s.problems, false));
-            }
-            // the walk is handed to the writer: keep a copy for the overlay
-            // in case the index turns out not to be writable
-            let why_not = match WriteLock::try_acquire(&paths) {
-                Ok(Some(lock)) => {
-                    match write_sync(
-                        &paths,
-                        &fields,
-                        rules,
-                        lock,
-                        false,
-                        Some(s.clone()),
-                        progress,
-                    ) {
-                        Ok(done) => return Opened::synced(root, &fields, done),
-                        Err(e) if e.cannot_write() => Some(not_updated(&e)),
-                        Err(e) => return Err(e),
-                    }
-                }
-                Ok(None) => None,
-                Err(e) if e.cannot_write() => Some(not_updated(&e)),
-                Err(e) => return Err(e),
+    }
+
+    /// `--no-sync`: the committed index as it is, without a walk (the
+    /// cache's counts are enough). `None`: there is none to read, so walk.
+    fn cached(&self, mode: SyncMode) -> Result<Option<Step>> {
+        if mode != SyncMode::NoSync {
+            return Ok(None);
+        }
+        if let Some((index, summary)) = store::open_existing_summary(&self.paths) {
+            let Some(view) = reader_view(self.root, &self.fields, index, self.swap_deadline)?
+            else {
+                return Ok(Some(Step::Again));
             };
-            if why_not.is_some() {
+            let report = Report {
+                notes: summary.notes,
+                errors: summary.errors,
+                ..Report::default()
+            };
+            return Ok(Some(Step::done(Opened::new(view, report, vec![], false))));
+        }
+        // an index whose state cache is stale is still readable
+        if let Ok(index) = store::open_index(&self.paths.index)
+            && let Ok(view) = view(self.root, &self.fields, index)
+        {
+            let report = state_report(None, &[]);
+            return Ok(Some(Step::done(Opened::new(view, report, vec![], false))));
+        }
+        Ok(None)
+    }
+
+    /// A committed index and its stat cache beside the walk `s`: read it
+    /// when the walk matches it, else sync under the write lock, else lay
+    /// the walk over what is committed.
+    fn with_index(&self, index: Index, state: State, s: Scan) -> Result<Step> {
+        let (root, fields) = (self.root, &self.fields);
+        if diff(&s.entries, &state.entries).is_empty() {
+            let was = state.opstamp;
+            let Some((view, state)) = self.pin(index, state)? else {
+                return Ok(Step::Again);
+            };
+            if state.opstamp != was {
+                // a writer committed meanwhile: lay the walk over its commit
+                return Ok(Step::done(overlaid(root, fields, view, s, &state, None)));
+            }
+            let report = state_report(Some(&state), &s.problems);
+            return Ok(Step::done(Opened::new(view, report, s.problems, false)));
+        }
+        match self.try_write(&s)? {
+            Write::Synced(opened) => Ok(Step::Done(opened)),
+            Write::Refused(why) => {
                 // a failed write may have left the committed index as it was
                 // or (rarely) moved on: read what is there now
-                if let Some((index, state)) = store::open_existing(&paths)
-                    && let Some((view, state)) =
-                        pinned(root, &fields, &paths, index, state, swap_deadline)?
+                if let Some((index, state)) = store::open_existing(&self.paths)
+                    && let Some((view, state)) = self.pin(index, state)?
                 {
-                    return Ok(overlaid(root, &fields, view, s, &state, why_not));
+                    return Ok(Step::done(overlaid(
+                        root,
+                        fields,
+                        view,
+                        s,
+                        &state,
+                        Some(why),
+                    )));
                 }
-                let Some((view, state)) =
-                    pinned(root, &fields, &paths, index, state, swap_deadline)?
-                else {
-                    again();
-                    continue;
+                let Some((view, state)) = self.pin(index, state)? else {
+                    return Ok(Step::Again);
                 };
-                return Ok(overlaid(root, &fields, view, s, &state, why_not));
+                Ok(Step::done(overlaid(
+                    root,
+                    fields,
+                    view,
+                    s,
+                    &state,
+                    Some(why),
+                )))
             }
-            // Someone else writes (a running watch, or a parallel command):
-            // answer from the committed index with the changed notes laid over it.
-            let Some((view, state)) = pinned(root, &fields, &paths, index, state, swap_deadline)?
-            else {
-                again();
-                continue;
-            };
-            return Ok(overlaid(root, &fields, view, s, &state, None));
-        } else if let Some(lock) = WriteLock::try_acquire(&paths)? {
-            let done = write_sync(&paths, &fields, rules, lock, false, Some(s), progress)?;
-            return Opened::synced(root, &fields, done);
-        } else if Instant::now() >= deadline {
+            Write::Busy => {
+                // Someone else writes (a running watch, or a parallel command):
+                // answer from the committed index with the changed notes laid over it.
+                let Some((view, state)) = self.pin(index, state)? else {
+                    return Ok(Step::Again);
+                };
+                Ok(Step::done(overlaid(root, fields, view, s, &state, None)))
+            }
+        }
+    }
+
+    /// Sync the walk `s` under the write lock if it is free. The walk is
+    /// handed to the writer as a copy: the caller keeps it for the overlay in
+    /// case the index turns out not to be writable.
+    fn try_write(&self, s: &Scan) -> Result<Write> {
+        match WriteLock::try_acquire(&self.paths) {
+            Ok(Some(lock)) => {
+                match write_sync(
+                    &self.paths,
+                    &self.fields,
+                    self.rules,
+                    lock,
+                    false,
+                    Some(s.clone()),
+                    self.progress,
+                ) {
+                    Ok(done) => Opened::synced(self.root, &self.fields, done)
+                        .map(|o| Write::Synced(Box::new(o))),
+                    Err(e) if e.cannot_write() => Ok(Write::Refused(not_updated(&e))),
+                    Err(e) => Err(e),
+                }
+            }
+            Ok(None) => Ok(Write::Busy),
+            Err(e) if e.cannot_write() => Ok(Write::Refused(not_updated(&e))),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// No usable index yet: build it under the write lock, or, while another
+    /// process builds it, wait (past `busy_deadline` reading what it has
+    /// committed so far, past `deadline` giving up as busy).
+    fn without_index(&self, s: Scan, deadline: Instant, busy_deadline: Instant) -> Result<Step> {
+        if let Some(lock) = WriteLock::try_acquire(&self.paths)? {
+            let done = write_sync(
+                &self.paths,
+                &self.fields,
+                self.rules,
+                lock,
+                false,
+                Some(s),
+                self.progress,
+            )?;
+            return Opened::synced(self.root, &self.fields, done).map(Step::done);
+        }
+        if Instant::now() >= deadline {
             return Err(IndexError::Busy {
-                path: paths.index.clone(),
+                path: self.paths.index.clone(),
             });
-        } else if Instant::now() >= busy_deadline
-            && let Ok(index) = store::open_index(&paths.index)
-            && let Ok(view) = view(root, &fields, index)
+        }
+        if Instant::now() >= busy_deadline
+            && let Ok(index) = store::open_index(&self.paths.index)
+            && let Ok(view) = view(self.root, &self.fields, index)
         {
             // a writer holds the lock and builds the index anew: read what is
             // committed, and say that it may miss changes
             let report = state_report(None, &s.problems);
             let mut o = Opened::new(view, report, s.problems, true);
             o.stale = Some("another rapport process is rebuilding the index".into());
-            return Ok(o);
+            return Ok(Step::done(o));
         }
-        thread::sleep(Duration::from_millis(40));
+        Ok(Step::Wait)
+    }
+
+    /// [`pinned`] with this opening's paths and swap deadline.
+    fn pin(&self, index: Index, state: State) -> Result<Option<(IndexView, State)>> {
+        pinned(
+            self.root,
+            &self.fields,
+            &self.paths,
+            index,
+            state,
+            self.swap_deadline,
+        )
     }
 }
 

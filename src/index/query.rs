@@ -30,6 +30,7 @@ use crate::vault::config::Config;
 use crate::vault::frontmatter::{self, Split};
 use crate::vault::names::nfc;
 use crate::vault::note::{MAX_INDEXED_BYTES, Note};
+use crate::vault::text::replace_controls;
 
 /// One search hit.
 #[derive(Debug, Clone, Serialize)]
@@ -128,6 +129,38 @@ fn matches(w: &dyn tantivy::query::Weight, seg: &SegmentReader, doc: u32) -> tan
     let mut sc = w.scorer(seg, 1.0)?;
     let at = sc.doc();
     Ok(at == doc || (at < doc && sc.seek(doc) == doc))
+}
+
+/// What tells, for one span with a concept, which member matched a contact.
+struct SpanVia {
+    /// the asked words themselves, in any topic group
+    asked: Box<dyn tantivy::query::Weight>,
+    /// each member (or compound part) per group, best group first
+    members: Vec<(String, Box<dyn tantivy::query::Weight>)>,
+}
+
+/// The concept members through which a document matched: for each span
+/// whose asked words it does not hold, the first member it does.
+fn matched_members(
+    vias: &[SpanVia],
+    seg: &SegmentReader,
+    doc: u32,
+) -> tantivy::Result<Vec<String>> {
+    let mut via = Vec::new();
+    for span in vias {
+        if matches(span.asked.as_ref(), seg, doc)? {
+            continue;
+        }
+        for (m, w) in &span.members {
+            if matches(w.as_ref(), seg, doc)? {
+                if !via.contains(m) {
+                    via.push(m.clone());
+                }
+                break;
+            }
+        }
+    }
+    Ok(via)
 }
 
 /// One run of the topic words and the other words of its concept.
@@ -806,11 +839,7 @@ impl IndexView {
             } => (yaml, yaml_line, body, body_line),
             _ => ("", 1, &text[..], 1),
         };
-        let clean = |s: &str| -> String {
-            s.chars()
-                .map(|c| if c.is_control() { ' ' } else { c })
-                .collect()
-        };
+        let clean = |s: &str| -> String { replace_controls(s, &[], ' ').into_owned() };
         let body_gens: Vec<&SnippetGenerator> = gens
             .iter()
             .filter(|(g, _)| *g == Group::Body)
@@ -1104,42 +1133,12 @@ impl IndexView {
     ) -> Result<Vec<TopicMatch>> {
         let searcher = self.searcher();
         let dir = self.dir();
-        let mut plan: Vec<SpanPlan> = concepts
-            .spans(words)
-            .iter()
-            .map(|s| SpanPlan {
-                words: s.words.clone(),
-                members: s.others().into_iter().map(str::to_string).collect(),
-                parts: vec![],
-            })
-            .collect();
-        for span in &mut plan {
-            span.parts = self.compound_parts(&searcher, concepts, span);
-        }
+        let plan = self.topic_plan(&searcher, words, concepts);
         let groups: Vec<(Group, f32, Box<dyn Query>)> = Group::topic_weights()
             .iter()
             .map(|(g, w)| (*g, *w, self.topic_group_query(&searcher, *g, &plan)))
             .collect();
-        let any: Vec<(Occur, Box<dyn Query>)> = groups
-            .iter()
-            .map(|(_, w, q)| {
-                (
-                    Occur::Should,
-                    Box::new(BoostQuery::new(q.box_clone(), *w)) as Box<dyn Query>,
-                )
-            })
-            .collect();
-        let contact: Box<dyn Query> = Box::new(TermQuery::new(
-            Term::from_field_text(self.fields.kind, "contact"),
-            IndexRecordOption::Basic,
-        ));
-        let q = BooleanQuery::new(vec![
-            (
-                Occur::Must,
-                Box::new(BooleanQuery::new(any)) as Box<dyn Query>,
-            ),
-            (Occur::Must, contact),
-        ]);
+        let q = self.topic_query(&groups);
         let limit = clamp_limit(limit, &searcher);
         if limit == 0 {
             return Ok(vec![]);
@@ -1153,43 +1152,7 @@ impl IndexView {
             .map(|(g, _, q)| q.weight(enable).map(|w| (*g, w)))
             .collect::<tantivy::Result<Vec<_>>>()
             .map_err(tv_err(&dir))?;
-        // per span with a concept: the asked words anywhere, and each member
-        // in each group (best group first), to name the member that matched
-        let mut vias = Vec::new();
-        for span in &plan {
-            if span.members.is_empty() {
-                continue;
-            }
-            let mut asked: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-            for &(g, _) in Group::topic_weights() {
-                let v = self.fields.group(g);
-                for f in [v.folded, v.stem] {
-                    for t in span.asked_terms(self, f) {
-                        asked.push((Occur::Should, term_query(t)));
-                    }
-                }
-            }
-            let asked = BooleanQuery::new(asked)
-                .weight(enable)
-                .map_err(tv_err(&dir))?;
-            let mut members = Vec::new();
-            for &(g, _) in Group::topic_weights() {
-                for m in &span.members {
-                    if let Some(q) = self.member_query(&searcher, self.fields.group(g), span, m) {
-                        members.push((m.clone(), q.weight(enable).map_err(tv_err(&dir))?));
-                    }
-                }
-            }
-            for &(g, _) in Group::topic_weights() {
-                for part in &span.parts {
-                    let f = self.fields.group(g).folded;
-                    if let Some(q) = self.part_query(&searcher, f, span, part) {
-                        members.push((part.clone(), q.weight(enable).map_err(tv_err(&dir))?));
-                    }
-                }
-            }
-            vias.push((asked, members));
-        }
+        let vias = self.span_vias(&searcher, &plan, enable)?;
         let gens = self.snippet_generators(&searcher, &q);
         let mut out = Vec::new();
         for (score, addr) in top {
@@ -1200,20 +1163,7 @@ impl IndexView {
                     fields.push(g.as_str());
                 }
             }
-            let mut via = Vec::new();
-            for (asked, members) in &vias {
-                if matches(asked.as_ref(), seg, addr.doc_id).map_err(tv_err(&dir))? {
-                    continue;
-                }
-                for (m, w) in members {
-                    if matches(w.as_ref(), seg, addr.doc_id).map_err(tv_err(&dir))? {
-                        if !via.contains(m) {
-                            via.push(m.clone());
-                        }
-                        break;
-                    }
-                }
-            }
+            let via = matched_members(&vias, seg, addr.doc_id).map_err(tv_err(&dir))?;
             let note = self.note_of(&searcher, addr)?;
             if self.shadowed(&note.path) {
                 continue;
@@ -1232,6 +1182,101 @@ impl IndexView {
             });
         }
         Ok(out)
+    }
+
+    /// The spans of the asked words, each with the other members of its
+    /// concept and the German compounds in the index that hold one of them.
+    fn topic_plan(
+        &self,
+        searcher: &Searcher,
+        words: &[String],
+        concepts: &Concepts,
+    ) -> Vec<SpanPlan> {
+        let mut plan: Vec<SpanPlan> = concepts
+            .spans(words)
+            .iter()
+            .map(|s| SpanPlan {
+                words: s.words.clone(),
+                members: s.others().into_iter().map(str::to_string).collect(),
+                parts: vec![],
+            })
+            .collect();
+        for span in &mut plan {
+            span.parts = self.compound_parts(searcher, concepts, span);
+        }
+        plan
+    }
+
+    /// Contacts matching any of the weighted group queries.
+    fn topic_query(&self, groups: &[(Group, f32, Box<dyn Query>)]) -> BooleanQuery {
+        let any: Vec<(Occur, Box<dyn Query>)> = groups
+            .iter()
+            .map(|(_, w, q)| {
+                (
+                    Occur::Should,
+                    Box::new(BoostQuery::new(q.box_clone(), *w)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        let contact: Box<dyn Query> = Box::new(TermQuery::new(
+            Term::from_field_text(self.fields.kind, "contact"),
+            IndexRecordOption::Basic,
+        ));
+        BooleanQuery::new(vec![
+            (
+                Occur::Must,
+                Box::new(BooleanQuery::new(any)) as Box<dyn Query>,
+            ),
+            (Occur::Must, contact),
+        ])
+    }
+
+    /// Per span with a concept: the asked words anywhere, and each member
+    /// (and compound part) in each group, best group first, to name the
+    /// member that matched.
+    fn span_vias(
+        &self,
+        searcher: &Searcher,
+        plan: &[SpanPlan],
+        enable: EnableScoring<'_>,
+    ) -> Result<Vec<SpanVia>> {
+        let dir = self.dir();
+        let mut vias = Vec::new();
+        for span in plan {
+            if span.members.is_empty() {
+                continue;
+            }
+            let mut asked: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            for &(g, _) in Group::topic_weights() {
+                let v = self.fields.group(g);
+                for f in [v.folded, v.stem] {
+                    for t in span.asked_terms(self, f) {
+                        asked.push((Occur::Should, term_query(t)));
+                    }
+                }
+            }
+            let asked = BooleanQuery::new(asked)
+                .weight(enable)
+                .map_err(tv_err(&dir))?;
+            let mut members = Vec::new();
+            for &(g, _) in Group::topic_weights() {
+                for m in &span.members {
+                    if let Some(q) = self.member_query(searcher, self.fields.group(g), span, m) {
+                        members.push((m.clone(), q.weight(enable).map_err(tv_err(&dir))?));
+                    }
+                }
+            }
+            for &(g, _) in Group::topic_weights() {
+                for part in &span.parts {
+                    let f = self.fields.group(g).folded;
+                    if let Some(q) = self.part_query(searcher, f, span, part) {
+                        members.push((part.clone(), q.weight(enable).map_err(tv_err(&dir))?));
+                    }
+                }
+            }
+            vias.push(SpanVia { asked, members });
+        }
+        Ok(vias)
     }
 
     /// The most telling words of a text for this vault: frequent in the text,

@@ -233,8 +233,33 @@ fn walk_dir(
     out: &mut Scan,
     subdirs: &mut Vec<(PathBuf, String, usize)>,
 ) {
-    let rd = match fs::read_dir(dir) {
-        Ok(rd) => rd,
+    let Some(rd) = open_dir(dir, rel, out) else {
+        return;
+    };
+    for item in rd {
+        let Ok(entry) = item else { continue };
+        let name = entry.file_name();
+        let utf8 = name.to_str().is_some();
+        let name = name.to_string_lossy();
+        let child_rel = join_rel(rel, &name);
+        let Ok(ft) = entry.file_type() else { continue };
+        if !utf8 {
+            not_utf8(rules, ft, child_rel, out);
+        } else if ft.is_dir() {
+            subdirs.extend(subdir(rules, &entry, child_rel, depth, out));
+        } else if ft.is_symlink() && !child_rel.ends_with(".md") && rules.is_walked_dir(&child_rel)
+        {
+            symlinked_dir(&entry, child_rel, out);
+        } else if rules.is_note(&child_rel) {
+            note_entry(root, canonical_root, &entry, ft, child_rel, out);
+        }
+    }
+}
+
+/// The listing of `dir`, or a problem for `rel` saying why it cannot be read.
+fn open_dir(dir: &Path, rel: &str, out: &mut Scan) -> Option<fs::ReadDir> {
+    match fs::read_dir(dir) {
+        Ok(rd) => Some(rd),
         Err(e) => {
             // ENAMETOOLONG reads "invalid filename", which misleads: the name is fine
             let why = if e.raw_os_error() == Some(libc::ENAMETOOLONG) {
@@ -250,105 +275,113 @@ fn walk_dir(
                     format!("cannot read folder: {why}"),
                 ),
             });
-            return;
+            None
         }
+    }
+}
+
+/// A name that is not UTF-8: the lossy `child_rel` names no file, so the
+/// note (or the notes below the folder) cannot be read back by path.
+fn not_utf8(rules: &NoteRules, ft: fs::FileType, child_rel: String, out: &mut Scan) {
+    if (ft.is_dir() && rules.is_walked_dir(&child_rel)) || rules.is_note(&child_rel) {
+        out.problems.push(ScanProblem {
+            rel: child_rel,
+            problem: Problem::new(
+                Severity::Error,
+                Code::Encoding,
+                "file name is not valid UTF-8; not indexed (rename it)",
+            ),
+        });
+    }
+}
+
+/// A folder to walk next (path, relative path, depth), unless the rules
+/// skip it or it is nested too deep; a folder named like a note is walked
+/// with a warning.
+fn subdir(
+    rules: &NoteRules,
+    entry: &fs::DirEntry,
+    child_rel: String,
+    depth: usize,
+    out: &mut Scan,
+) -> Option<(PathBuf, String, usize)> {
+    if !rules.is_walked_dir(&child_rel) {
+        return None;
+    }
+    if child_rel.ends_with(".md") && rules.is_note(&child_rel) {
+        out.problems.push(ScanProblem {
+            rel: child_rel.clone(),
+            problem: Problem::new(
+                Severity::Warning,
+                Code::NotAFile,
+                "a folder named like a note; its contents are walked, the folder itself is not a note",
+            ),
+        });
+    }
+    if depth + 1 > MAX_DEPTH {
+        out.problems.push(ScanProblem {
+            rel: child_rel,
+            problem: Problem::new(
+                Severity::Warning,
+                Code::Depth,
+                "folder nested too deep; not walked",
+            ),
+        });
+        return None;
+    }
+    Some((entry.path(), child_rel, depth + 1))
+}
+
+/// A symlink where a folder would be walked: it is not followed (no loops,
+/// no escaping the vault), so say so, or its notes vanish without a word.
+fn symlinked_dir(entry: &fs::DirEntry, child_rel: String, out: &mut Scan) {
+    let why = match fs::metadata(entry.path()) {
+        Ok(md) if md.is_dir() => Some("symlinked folder; not followed"),
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => Some("symlink loop; not followed"),
+        _ => None,
     };
-    for item in rd {
-        let Ok(entry) = item else { continue };
-        let name = entry.file_name();
-        let utf8 = name.to_str().is_some();
-        let name = name.to_string_lossy();
-        let child_rel = join_rel(rel, &name);
-        let Ok(ft) = entry.file_type() else { continue };
-        if !utf8 {
-            // the lossy `child_rel` names no file: the note (or the notes
-            // below the folder) cannot be read back by path
-            if (ft.is_dir() && rules.is_walked_dir(&child_rel)) || rules.is_note(&child_rel) {
-                out.problems.push(ScanProblem {
-                    rel: child_rel,
-                    problem: Problem::new(
-                        Severity::Error,
-                        Code::Encoding,
-                        "file name is not valid UTF-8; not indexed (rename it)",
-                    ),
-                });
-            }
-            continue;
-        }
-        if ft.is_dir() {
-            if !rules.is_walked_dir(&child_rel) {
-                continue;
-            }
-            if child_rel.ends_with(".md") && rules.is_note(&child_rel) {
-                out.problems.push(ScanProblem {
-                    rel: child_rel.clone(),
-                    problem: Problem::new(
-                        Severity::Warning,
-                        Code::NotAFile,
-                        "a folder named like a note; its contents are walked, the folder itself is not a note",
-                    ),
-                });
-            }
-            if depth + 1 > MAX_DEPTH {
-                out.problems.push(ScanProblem {
-                    rel: child_rel,
-                    problem: Problem::new(
-                        Severity::Warning,
-                        Code::Depth,
-                        "folder nested too deep; not walked",
-                    ),
-                });
-                continue;
-            }
-            subdirs.push((entry.path(), child_rel, depth + 1));
-            continue;
-        }
-        if ft.is_symlink() && !child_rel.ends_with(".md") && rules.is_walked_dir(&child_rel) {
-            // a symlinked folder is not followed (no loops, no escaping the
-            // vault): say so, or its notes vanish without a word
-            let why = match fs::metadata(entry.path()) {
-                Ok(md) if md.is_dir() => Some("symlinked folder; not followed"),
-                Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
-                    Some("symlink loop; not followed")
-                }
-                _ => None,
-            };
-            if let Some(why) = why {
-                out.problems.push(ScanProblem {
-                    rel: child_rel,
-                    problem: Problem::new(Severity::Warning, Code::Symlink, why),
-                });
-            }
-            continue;
-        }
-        if !rules.is_note(&child_rel) {
-            continue;
-        }
-        if ft.is_file() {
-            // fstatat relative to the open folder: no path walk per file
-            match entry.metadata() {
-                Ok(md) => out.entries.push(Entry {
-                    rel: child_rel,
-                    stat: Stat::of(&md),
-                }),
-                Err(e) => out.problems.push(ScanProblem {
-                    rel: child_rel,
-                    problem: Problem::new(
-                        Severity::Error,
-                        Code::Io,
-                        format!("cannot read: {}", e.kind()),
-                    ),
-                }),
-            }
-            continue;
-        }
-        match stat_note(root, canonical_root, &child_rel) {
-            Ok(Some(e)) => out.entries.push(e),
-            Ok(None) => {}
-            Err(problem) => out.problems.push(ScanProblem {
+    if let Some(why) = why {
+        out.problems.push(ScanProblem {
+            rel: child_rel,
+            problem: Problem::new(Severity::Warning, Code::Symlink, why),
+        });
+    }
+}
+
+/// A file the rules call a note: its stat as an entry, or a problem.
+fn note_entry(
+    root: &Path,
+    canonical_root: &Path,
+    entry: &fs::DirEntry,
+    ft: fs::FileType,
+    child_rel: String,
+    out: &mut Scan,
+) {
+    if ft.is_file() {
+        // fstatat relative to the open folder: no path walk per file
+        match entry.metadata() {
+            Ok(md) => out.entries.push(Entry {
                 rel: child_rel,
-                problem,
+                stat: Stat::of(&md),
+            }),
+            Err(e) => out.problems.push(ScanProblem {
+                rel: child_rel,
+                problem: Problem::new(
+                    Severity::Error,
+                    Code::Io,
+                    format!("cannot read: {}", e.kind()),
+                ),
             }),
         }
+        return;
+    }
+    // a symlink to a note (or something else named like one)
+    match stat_note(root, canonical_root, &child_rel) {
+        Ok(Some(e)) => out.entries.push(e),
+        Ok(None) => {}
+        Err(problem) => out.problems.push(ScanProblem {
+            rel: child_rel,
+            problem,
+        }),
     }
 }

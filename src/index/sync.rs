@@ -165,6 +165,79 @@ struct Work<'a> {
     kind: &'static str,
 }
 
+/// One note read in phase 1 of [`Writer::apply_diff`].
+struct Done {
+    rel: String,
+    stat: Stat,
+    hash: u64,
+    kind: &'static str,
+    /// parsed and not yet handed to the writer
+    parsed: Option<Parsed>,
+    /// the content changed: (to be) indexed
+    indexed: bool,
+    errors: bool,
+}
+
+/// The added, then the changed entries of a diff, each with its report kind.
+fn work_list(d: &Diff) -> Vec<Work<'_>> {
+    let mut work: Vec<Work<'_>> = Vec::with_capacity(d.added.len() + d.changed.len());
+    work.extend(d.added.iter().map(|e| Work {
+        entry: e,
+        kind: "added",
+    }));
+    work.extend(d.changed.iter().map(|e| Work {
+        entry: e,
+        kind: "updated",
+    }));
+    work
+}
+
+/// Phase 1 of a chunk (parallel when it is large): read and hash every note,
+/// and parse only those whose hash differs from the stat cache.
+fn read_chunk(
+    root: &Path,
+    state: &BTreeMap<String, (Option<Stat>, u64, bool)>,
+    work: &[Work<'_>],
+    progress: &dyn Progress,
+) -> Vec<Done> {
+    let results: Mutex<Vec<Done>> = Mutex::new(Vec::with_capacity(work.len()));
+    let next = AtomicUsize::new(0);
+    let threads = if work.len() > 64 { 2 } else { 1 };
+    std::thread::scope(|s| {
+        for _ in 0..threads {
+            s.spawn(|| {
+                let mut local = Vec::new();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(w) = work.get(i) else { break };
+                    let (hash, parsed) = read_note(root, &w.entry.rel);
+                    let same =
+                        hash != 0 && state.get(&w.entry.rel).is_some_and(|(_, h, _)| *h == hash);
+                    let errors = if same {
+                        state.get(&w.entry.rel).is_some_and(|(_, _, e)| *e)
+                    } else {
+                        has_errors(&parsed)
+                    };
+                    local.push(Done {
+                        rel: w.entry.rel.clone(),
+                        stat: w.entry.stat,
+                        hash,
+                        kind: w.kind,
+                        parsed: (!same).then_some(parsed),
+                        indexed: !same,
+                        errors,
+                    });
+                    progress.inc();
+                }
+                if let Ok(mut r) = results.lock() {
+                    r.append(&mut local);
+                }
+            });
+        }
+    });
+    results.into_inner().unwrap_or_default()
+}
+
 impl Writer {
     /// Open for writing, building the index from `scan` when there is none
     /// usable (or `rebuild` is asked). Returns the report of that build.
@@ -358,30 +431,8 @@ impl Writer {
         // an "added" path may still have a document when the stat cache lost
         // its entry: delete by path first, unless the index is new
         let may_have_docs = !self.state.is_empty();
-        let mut report = Report::default();
-        let mut work: Vec<Work<'_>> = Vec::with_capacity(d.added.len() + d.changed.len());
-        work.extend(d.added.iter().map(|e| Work {
-            entry: e,
-            kind: "added",
-        }));
-        work.extend(d.changed.iter().map(|e| Work {
-            entry: e,
-            kind: "updated",
-        }));
+        let work = work_list(&d);
         let mut dirty = !d.removed.is_empty();
-
-        // Phase 1 (parallel): read and hash; parse only what really changed.
-        struct Done {
-            rel: String,
-            stat: Stat,
-            hash: u64,
-            kind: &'static str,
-            /// parsed and not yet handed to the writer
-            parsed: Option<Parsed>,
-            /// the content changed: (to be) indexed
-            indexed: bool,
-            errors: bool,
-        }
         let root = self.paths.root.clone();
         if work.len() > 300 {
             progress.start(work.len());
@@ -392,83 +443,12 @@ impl Writer {
         // (100k notes: 700 MiB); each chunk is parsed on both cores, then fed
         // to tantivy (interleaving parsing and feeding was 16% slower).
         for work in work.chunks(CHUNK) {
-            let results: Mutex<Vec<Done>> = Mutex::new(Vec::with_capacity(work.len()));
-            let next = AtomicUsize::new(0);
-            let state = &self.state;
-            let threads = if work.len() > 64 { 2 } else { 1 };
-            std::thread::scope(|s| {
-                for _ in 0..threads {
-                    s.spawn(|| {
-                        let mut local = Vec::new();
-                        loop {
-                            let i = next.fetch_add(1, Ordering::Relaxed);
-                            let Some(w) = work.get(i) else { break };
-                            let (hash, parsed) = read_note(&root, &w.entry.rel);
-                            let same = hash != 0
-                                && state.get(&w.entry.rel).is_some_and(|(_, h, _)| *h == hash);
-                            let errors = if same {
-                                state.get(&w.entry.rel).is_some_and(|(_, _, e)| *e)
-                            } else {
-                                has_errors(&parsed)
-                            };
-                            local.push(Done {
-                                rel: w.entry.rel.clone(),
-                                stat: w.entry.stat,
-                                hash,
-                                kind: w.kind,
-                                parsed: (!same).then_some(parsed),
-                                indexed: !same,
-                                errors,
-                            });
-                            progress.inc();
-                        }
-                        if let Ok(mut r) = results.lock() {
-                            r.append(&mut local);
-                        }
-                    });
-                }
-            });
-            let mut results = results.into_inner().unwrap_or_default();
-
+            let mut results = read_chunk(&root, &self.state, work, progress);
             let to_index: Vec<&Done> = results.iter().filter(|d| d.parsed.is_some()).collect();
             if !to_index.is_empty() || removed_pending {
-                let threads = if to_index.len() > 1000 { 2 } else { 1 };
-                let fields = self.fields.clone();
-                let w = self.index_writer(dir, threads)?;
-                if removed_pending {
-                    for rel in &d.removed {
-                        w.delete_term(Term::from_field_text(fields.path, rel));
-                    }
-                    removed_pending = false;
-                }
-                for done in &to_index {
-                    if done.kind == "updated" || may_have_docs {
-                        w.delete_term(Term::from_field_text(fields.path, &done.rel));
-                    }
-                }
-                // Phase 2: documents to tantivy (its own threads do the indexing).
-                let next = AtomicUsize::new(0);
-                let failed: Mutex<Option<tantivy::TantivyError>> = Mutex::new(None);
-                std::thread::scope(|s| {
-                    for _ in 0..threads {
-                        s.spawn(|| {
-                            loop {
-                                let i = next.fetch_add(1, Ordering::Relaxed);
-                                let Some(done) = to_index.get(i) else { break };
-                                let Some(parsed) = &done.parsed else { continue };
-                                let doc = note_doc(&fields, parsed, done.hash);
-                                if let Err(e) = w.add_document(doc)
-                                    && let Ok(mut f) = failed.lock()
-                                {
-                                    *f = Some(e);
-                                }
-                            }
-                        });
-                    }
-                });
-                if let Some(e) = failed.into_inner().ok().flatten() {
-                    return Err(tv_err(dir)(e));
-                }
+                let removed = removed_pending.then_some(d.removed.as_slice());
+                self.index_chunk(dir, &to_index, removed, may_have_docs)?;
+                removed_pending = false;
                 dirty = true;
             }
             for done in &mut results {
@@ -478,21 +458,73 @@ impl Writer {
         }
         if removed_pending {
             // nothing added or changed: only deletions
-            let fields = self.fields.clone();
-            let w = self.index_writer(dir, 1)?;
-            for rel in &d.removed {
-                w.delete_term(Term::from_field_text(fields.path, rel));
-            }
+            self.index_chunk(dir, &[], Some(&d.removed), may_have_docs)?;
         }
         progress.finish();
-        let mut results = all;
-        results.sort_by(|a, b| a.rel.cmp(&b.rel));
-        for rel in &d.removed {
+        all.sort_by(|a, b| a.rel.cmp(&b.rel));
+        let mut report = self.record(&d.removed, &all, scan_start);
+        self.commit_and_save(dir, dirty, !all.is_empty())?;
+        report.notes = self.state.len();
+        report.errors = self.state.values().filter(|(_, _, e)| *e).count();
+        Ok(report)
+    }
+
+    /// Phase 2 of a chunk: delete the documents of `removed` (when given)
+    /// and of the notes about to be re-indexed, then hand the parsed notes
+    /// to tantivy, whose own threads do the indexing.
+    fn index_chunk(
+        &mut self,
+        dir: &Path,
+        to_index: &[&Done],
+        removed: Option<&[String]>,
+        may_have_docs: bool,
+    ) -> Result<()> {
+        let threads = if to_index.len() > 1000 { 2 } else { 1 };
+        let fields = self.fields.clone();
+        let w = self.index_writer(dir, threads)?;
+        for rel in removed.unwrap_or_default() {
+            w.delete_term(Term::from_field_text(fields.path, rel));
+        }
+        for done in to_index {
+            if done.kind == "updated" || may_have_docs {
+                w.delete_term(Term::from_field_text(fields.path, &done.rel));
+            }
+        }
+        let next = AtomicUsize::new(0);
+        let failed: Mutex<Option<tantivy::TantivyError>> = Mutex::new(None);
+        std::thread::scope(|s| {
+            for _ in 0..threads {
+                s.spawn(|| {
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(done) = to_index.get(i) else { break };
+                        let Some(parsed) = &done.parsed else { continue };
+                        let doc = note_doc(&fields, parsed, done.hash);
+                        if let Err(e) = w.add_document(doc)
+                            && let Ok(mut f) = failed.lock()
+                        {
+                            *f = Some(e);
+                        }
+                    }
+                });
+            }
+        });
+        match failed.into_inner().ok().flatten() {
+            Some(e) => Err(tv_err(dir)(e)),
+            None => Ok(()),
+        }
+    }
+
+    /// Bring the stat cache up to date with what was removed and read
+    /// (`results` sorted by path) and count the changes for the report.
+    fn record(&mut self, removed: &[String], results: &[Done], scan_start: i64) -> Report {
+        let mut report = Report::default();
+        for rel in removed {
             self.state.remove(rel);
             report.removed += 1;
             report.changes.push(("removed", rel.clone()));
         }
-        for done in &results {
+        for done in results {
             if done.indexed {
                 if done.kind == "added" {
                     report.added += 1;
@@ -507,25 +539,29 @@ impl Writer {
             );
         }
         report.changes.sort_by(|a, b| a.1.cmp(&b.1));
+        report
+    }
+
+    /// Commit the index when it changed (the counts ride along in meta.json,
+    /// so that `--no-sync` needs no look at the stat cache), and save the
+    /// stat cache when anything was read or changed.
+    fn commit_and_save(&mut self, dir: &Path, dirty: bool, read_any: bool) -> Result<()> {
         if dirty {
+            let errors = self.state.values().filter(|(_, _, e)| *e).count();
+            let notes = self.state.len();
             let w = self
                 .writer
                 .as_mut()
                 .ok_or_else(|| IndexError::Query("index writer unavailable".into()))?;
-            // the counts ride along in meta.json, so that `--no-sync` needs
-            // no look at the stat cache
-            let errors = self.state.values().filter(|(_, _, e)| *e).count();
             let mut prepared = w.prepare_commit().map_err(tv_err(dir))?;
-            prepared.set_payload(&Summary::payload(self.state.len(), errors));
+            prepared.set_payload(&Summary::payload(notes, errors));
             self.opstamp = prepared.commit().map_err(tv_err(dir))?;
         }
-        if dirty || !results.is_empty() {
+        if dirty || read_any {
             self.save_state(dir)?;
             store::make_private(dir);
         }
-        report.notes = self.state.len();
-        report.errors = self.state.values().filter(|(_, _, e)| *e).count();
-        Ok(report)
+        Ok(())
     }
 
     fn save_state(&self, dir: &Path) -> Result<()> {
