@@ -1,14 +1,21 @@
 //! The index adapter: the only module that imports tantivy. Opens the index
 //! under `<vault>/.rapport/`, keeps it in line with the vault, answers queries.
 
-pub mod diff;
-pub mod fsmonitor;
-pub mod query;
-pub mod scan;
-pub mod schema;
-pub mod state;
-pub mod store;
-pub mod sync;
+pub(crate) mod diff;
+pub(crate) mod fsmonitor;
+pub(crate) mod query;
+pub(crate) mod scan;
+pub(crate) mod schema;
+pub(crate) mod state;
+pub(crate) mod store;
+pub(crate) mod sync;
+
+// The index's API outside the crate: open a view (synced or not), what the
+// view answers, the writer, and the errors. Everything else is the crate's.
+pub use query::{Hit, TopicMatch};
+pub use scan::ScanProblem;
+pub use store::{IndexError, Result};
+pub use sync::{NoProgress, Progress, Report, Writer};
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -18,11 +25,11 @@ use std::time::{Duration, Instant};
 use tantivy::{Index, IndexReader};
 
 use crate::index::diff::diff;
-use crate::index::scan::{Scan, ScanProblem, scan};
+use crate::index::scan::{Scan, scan};
 use crate::index::schema::Fields;
 use crate::index::state::State;
-use crate::index::store::{IndexError, Paths, Result, WriteLock};
-use crate::index::sync::{Progress, Report, Writer, note_doc, read_note};
+use crate::index::store::{Paths, WriteLock};
+use crate::index::sync::{note_doc, read_note};
 use crate::vault::note::Parsed;
 use crate::vault::rules::NoteRules;
 
@@ -409,6 +416,9 @@ pub fn open(
         };
         match step {
             Step::Done(opened) => return Ok(*opened),
+            // a commit that never comes to match its stat cache: the writer
+            // stopped between the two (a SIGSTOPped watch); never wait for ever
+            Step::Again if Instant::now() >= busy_deadline => return o.unpinned(),
             Step::Again => thread::sleep(Duration::from_millis(20)),
             Step::Wait => thread::sleep(Duration::from_millis(40)),
         }
@@ -620,6 +630,23 @@ impl Opening<'_> {
     }
 
     /// [`pinned`] with this opening's paths and swap deadline.
+    /// The newest commit, marked stale: what a reader answers from when the
+    /// commit it reads keeps differing from the stat cache beside it.
+    fn unpinned(&self) -> Result<Opened> {
+        let Some((index, state)) = store::open_existing(&self.paths) else {
+            return Err(IndexError::Busy {
+                path: self.paths.index.clone(),
+            });
+        };
+        let view = view(self.root, &self.fields, index)?;
+        let mut o = Opened::new(view, state_report(Some(&state), &[]), vec![], true);
+        o.stale = Some(
+            "another rapport process stopped between committing the index and saving its stat cache"
+                .into(),
+        );
+        Ok(o)
+    }
+
     fn pin(&self, index: Index, state: State) -> Result<Option<(IndexView, State)>> {
         pinned(
             self.root,

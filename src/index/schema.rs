@@ -168,6 +168,7 @@ pub enum Mode {
     /// lowercased and ASCII-folded (the `folded_analyzer` chain)
     Fold,
     /// lowercased, stemmed, ASCII-folded (the `stem_analyzer` chain)
+    #[cfg_attr(not(test), allow(dead_code))] // only the reference chains of the tests
     Stem(Lang),
     /// the German stem, then the English stem at the same position when it
     /// differs (the two `stem_analyzer` chains merged)
@@ -367,6 +368,7 @@ impl TokenStream for TermTokenStream<'_> {
 }
 
 /// The reference chain that `TermTokenizer` reproduces (tests compare them).
+#[cfg_attr(not(test), allow(dead_code))] // the reference chains the tests compare with
 pub fn folded_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_WORD_BYTES + 1))
@@ -376,6 +378,7 @@ pub fn folded_analyzer() -> TextAnalyzer {
 }
 
 /// The reference chain that `TermTokenizer` reproduces (tests compare them).
+#[cfg_attr(not(test), allow(dead_code))] // the reference chains the tests compare with
 pub fn stem_analyzer(lang: Lang) -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_WORD_BYTES + 1))
@@ -393,6 +396,7 @@ pub enum Lang {
 
 /// Stem memo per thread: a vault's vocabulary is small, and snowball stemming
 /// is the dominant cost of indexing (see PERF-NOTES.md).
+#[cfg_attr(not(test), allow(dead_code))] // the reference chains the tests compare with
 struct Memo {
     de: frostem::Stemmer,
     en: frostem::Stemmer,
@@ -409,6 +413,7 @@ thread_local! {
     });
 }
 
+#[cfg_attr(not(test), allow(dead_code))] // the reference chains the tests compare with
 fn stem_in_place(lang: Lang, word: &mut String) {
     MEMO.with(|m| {
         let mut m = m.borrow_mut();
@@ -434,6 +439,7 @@ fn stem_in_place(lang: Lang, word: &mut String) {
 
 /// A snowball stemmer token filter with a per-thread memo.
 #[derive(Clone, Copy)]
+#[cfg_attr(not(test), allow(dead_code))] // the reference chains the tests compare with
 pub struct MemoStemmer {
     lang: Lang,
 }
@@ -449,6 +455,7 @@ impl TokenFilter for MemoStemmer {
 }
 
 #[derive(Clone)]
+#[cfg_attr(not(test), allow(dead_code))] // the reference chains the tests compare with
 pub struct MemoStemFilter<T> {
     lang: Lang,
     inner: T,
@@ -464,6 +471,7 @@ impl<T: Tokenizer> Tokenizer for MemoStemFilter<T> {
     }
 }
 
+#[cfg_attr(not(test), allow(dead_code))] // the reference chains the tests compare with
 pub struct MemoStemStream<T> {
     lang: Lang,
     tail: T,

@@ -16,8 +16,7 @@ use std::path::Path;
 
 use proptest::prelude::*;
 
-use rapport::index::sync::NoProgress;
-use rapport::index::{self, SyncMode};
+use rapport::index::{self, NoProgress, SyncMode};
 use rapport::vault::note::parse_note;
 use rapport::vault::rules::NoteRules;
 
