@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::topics::LinkResolver;
 use crate::vault::model::{Code, Note, Problem, Severity};
 use crate::vault::names::fold;
+use crate::vault::text::excerpt;
 
 /// A problem and the vault-relative path of the file it belongs to.
 #[derive(Debug, Clone, PartialEq)]
@@ -22,9 +23,6 @@ pub struct Found {
 /// other holder, quadratic: 100k notes gave 286 MB of output, 1.37 GB of
 /// memory).
 pub const DUPLICATES_LISTED: usize = 10;
-
-/// A key in a message: at most this many characters, then `…`.
-const KEY_CHARS: usize = 60;
 
 /// The holders of one folded name or alias: how many, and the first
 /// `DUPLICATES_LISTED + 1` by path (the warning's holder and the others it
@@ -49,14 +47,6 @@ impl Holders {
     }
 }
 
-/// `key` shortened for a message.
-fn shown_key(key: &str) -> String {
-    match key.char_indices().nth(KEY_CHARS) {
-        Some((at, _)) => format!("{}…", &key[..at]),
-        None => key.to_string(),
-    }
-}
-
 /// The warning for a group of holders of `key`: on the first holder by path,
 /// naming up to [`DUPLICATES_LISTED`] others and how many are not listed.
 fn duplicate(key: &str, notes: &[Note], h: &Holders) -> Option<Found> {
@@ -65,7 +55,7 @@ fn duplicate(key: &str, notes: &[Note], h: &Holders) -> Option<Found> {
     let total = h.count - 1;
     let mut message = format!(
         "name or alias {:?} is also used by {}",
-        shown_key(key),
+        excerpt(key),
         others.join(", ")
     );
     if total > others.len() {

@@ -415,16 +415,8 @@ pub const MAX_PREFIX_WORDS: usize = 200;
 /// would stand for a large part of the vocabulary.
 pub const MIN_PREFIX_CHARS: usize = 2;
 
-/// The longest stretch of a query quoted in an error message.
-const EXCERPT_CHARS: usize = 60;
-
-/// `s` for an error message: at most [`EXCERPT_CHARS`] chars, then `…`.
-pub fn excerpt(s: &str) -> String {
-    match s.char_indices().nth(EXCERPT_CHARS) {
-        Some((at, _)) => format!("{}…", &s[..at]),
-        None => s.to_string(),
-    }
-}
+/// Queries are quoted in error messages as `vault::text::excerpt` makes them.
+pub use crate::vault::text::excerpt;
 
 /// A requested number of hits, cut to the number of documents there are
 /// (`-n 18446744073709551615` must not size a heap); 0 stays 0.

@@ -101,6 +101,18 @@ pub fn decode_hex_escapes(s: &str, marker: u8) -> Vec<u8> {
     out
 }
 
+/// How many characters of a user's text an error message quotes.
+pub const EXCERPT_CHARS: usize = 60;
+
+/// `s` for an error or warning message: at most [`EXCERPT_CHARS`]
+/// characters, then `…`.
+pub fn excerpt(s: &str) -> String {
+    match s.char_indices().nth(EXCERPT_CHARS) {
+        Some((at, _)) => format!("{}…", &s[..at]),
+        None => s.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
