@@ -109,8 +109,8 @@ pub fn private_dir(p: &Path) -> io::Result<()> {
     b.create(p)
 }
 
-/// Write a small user-only file if it is missing.
-fn write_new(p: &Path, bytes: &[u8]) -> io::Result<()> {
+/// Create the user-only file `p`; an error if it exists.
+pub fn create_private_file(p: &Path) -> io::Result<File> {
     let mut o = fs::OpenOptions::new();
     o.create_new(true).write(true);
     #[cfg(unix)]
@@ -118,7 +118,20 @@ fn write_new(p: &Path, bytes: &[u8]) -> io::Result<()> {
         use std::os::unix::fs::OpenOptionsExt;
         o.mode(0o600);
     }
-    match o.open(p) {
+    o.open(p)
+}
+
+/// How long ago a file was last modified, from its metadata; `None` when
+/// that cannot be told (no metadata, no mtime, an mtime in the future). The
+/// sweeps of what rapport leaves in `.rapport/` decide by it.
+pub fn age(meta: io::Result<fs::Metadata>, now: SystemTime) -> Option<std::time::Duration> {
+    let modified = meta.and_then(|m| m.modified()).ok()?;
+    now.duration_since(modified).ok()
+}
+
+/// Write a small user-only file if it is missing.
+fn write_new(p: &Path, bytes: &[u8]) -> io::Result<()> {
+    match create_private_file(p) {
         Ok(mut f) => f.write_all(bytes),
         Err(e) if e.kind() == io::ErrorKind::AlreadyExists => Ok(()),
         Err(e) => Err(e),
@@ -165,11 +178,7 @@ pub fn sweep_others(keep: &Path) {
         }
         // a folder made a moment ago may be another process's, about to be
         // locked (two first commands at once): leave it for a later sweep
-        let young = fs::metadata(&other)
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|m| now.duration_since(m).ok())
-            .is_none_or(|age| age < SWEEP_AFTER);
+        let young = age(fs::metadata(&other), now).is_none_or(|a| a < SWEEP_AFTER);
         if young {
             continue;
         }

@@ -507,12 +507,7 @@ fn sweep_stale(dir: &Path) {
         if !name.starts_with(TEMP_PREFIX) {
             continue;
         }
-        let old = e
-            .metadata()
-            .and_then(|m| m.modified())
-            .ok()
-            .and_then(|m| now.duration_since(m).ok())
-            .is_some_and(|age| age > STALE_TEMP);
+        let old = dotdir::age(e.metadata(), now).is_some_and(|a| a > STALE_TEMP);
         if old {
             let _ = fs::remove_file(e.path());
         }

@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
+use crate::dotdir;
 use crate::index::store::Paths;
 
 /// The folder of cookies inside the cache folder.
@@ -125,7 +126,7 @@ pub fn ask(paths: &Paths) -> Freshness {
     drop(f);
     let name = unique();
     let cookie = dir.join(format!("{name}.{COOKIE}"));
-    if let Err(e) = create_private(&cookie) {
+    if let Err(e) = dotdir::create_private_file(&cookie) {
         return Freshness::Walk(format!("cannot write a cookie: {e}"));
     }
     let start = Instant::now();
@@ -175,17 +176,6 @@ fn unique() -> String {
         nanos,
         COUNT.fetch_add(1, Ordering::Relaxed)
     )
-}
-
-fn create_private(p: &Path) -> io::Result<File> {
-    let mut o = fs::OpenOptions::new();
-    o.create_new(true).write(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
-    }
-    o.open(p)
 }
 
 /// The watcher's side: the cookie folder made, ready to be watched.
@@ -250,7 +240,7 @@ impl Cookies {
             text.push_str(rel);
             text.push('\n');
         }
-        let written = create_private(&part)
+        let written = dotdir::create_private_file(&part)
             .and_then(|mut f| io::Write::write_all(&mut f, text.as_bytes()))
             .and_then(|()| fs::rename(&part, self.dir.join(format!("{name}.{FRESH}"))));
         if written.is_err() {
@@ -268,12 +258,7 @@ impl Cookies {
         };
         let now = SystemTime::now();
         for e in rd.flatten() {
-            let old = e
-                .metadata()
-                .and_then(|m| m.modified())
-                .ok()
-                .and_then(|m| now.duration_since(m).ok())
-                .is_some_and(|age| age > LEFTOVER);
+            let old = dotdir::age(e.metadata(), now).is_some_and(|a| a > LEFTOVER);
             if old {
                 let _ = fs::remove_file(e.path());
             }
