@@ -12,7 +12,7 @@ use crate::index::query::{Hit, TopicMatch};
 use crate::index::scan::ScanProblem;
 use crate::index::store::IndexError;
 use crate::index::sync::{NoProgress, Progress, Report};
-use crate::index::{self, IndexView, Opened, SyncMode};
+use crate::index::{self, IndexView, Opened, SyncMode, Terms};
 use crate::vault::config::Config;
 use crate::vault::note::Note;
 use crate::vault::reading::Reading;
@@ -218,10 +218,10 @@ impl Session {
             busy,
             notice,
             stale,
-        } = match index::open(&root, &rules, o.mode, progress) {
+        } = match index::open(&root, &rules, &reading, o.mode, progress) {
             Err(e) if e.damaged() && o.mode != SyncMode::Rebuild => {
                 notify(&o.notices, rebuilt_notice(&e));
-                index::open(&root, &rules, SyncMode::Rebuild, progress)?
+                index::open(&root, &rules, &reading, SyncMode::Rebuild, progress)?
             }
             r => r?,
         };
@@ -259,8 +259,14 @@ impl Session {
         match first {
             Err(e) if e.damaged() && !self.repaired.get() && self.mode != SyncMode::Rebuild => {
                 self.repaired.set(true);
-                let opened = index::open(&self.root, &self.rules, SyncMode::Rebuild, &NoProgress)
-                    .map_err(|_| e_owned(&e))?;
+                let opened = index::open(
+                    &self.root,
+                    &self.rules,
+                    &self.reading,
+                    SyncMode::Rebuild,
+                    &NoProgress,
+                )
+                .map_err(|_| e_owned(&e))?;
                 notify(&self.notices, rebuilt_notice(&e));
                 *self.view.borrow_mut() = opened.view;
                 Ok(f(&self.view.borrow())?)
@@ -298,13 +304,33 @@ impl Session {
     pub fn notes(&self) -> Result<Vec<Note>> {
         let mut notes = self.read(IndexView::notes)?;
         for n in &mut notes {
-            self.reading.apply(n);
-            n.facts.apply_inactive(&self.config.inactive_status);
+            self.finish(n);
         }
         if self.config.journal {
             crate::journal::credit(&mut notes);
         }
         Ok(notes)
+    }
+
+    /// The notes with `term` in the report field `field` (`IndexView::notes_with`).
+    pub fn notes_with(&self, field: Terms, term: &str) -> Result<Vec<Note>> {
+        let mut notes = self.read(|v| v.notes_with(field, term))?;
+        for n in &mut notes {
+            self.finish(n);
+        }
+        Ok(notes)
+    }
+
+    /// What the index does not store of a note as read: whether its status
+    /// is one of the config's inactive ones.
+    pub fn finish(&self, n: &mut Note) {
+        n.facts.apply_inactive(&self.config.inactive_status);
+    }
+
+    /// The notes with a problem of error severity: every problem an answer
+    /// may have to mention (`cli::cmd::troubles`) is among theirs.
+    pub fn notes_with_errors(&self) -> Result<Vec<Note>> {
+        self.notes_with(Terms::Problems, "error")
     }
 
     /// Resolve a NAME among contacts (`vault::lookup::find`).

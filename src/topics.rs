@@ -137,11 +137,19 @@ impl LinkResolver {
 
     /// The notes a target names (more than one when ambiguous).
     pub fn resolve(&self, target: &str) -> &[usize] {
-        let t = target.trim();
-        let t = t.strip_suffix(".md").unwrap_or(t);
-        let t = t.rsplit('/').next().unwrap_or(t);
-        self.by_key.get(&fold(t)).map_or(&[], |v| v.as_slice())
+        self.by_key
+            .get(&link_key(target))
+            .map_or(&[], |v| v.as_slice())
     }
+}
+
+/// The key a link target is resolved by: without `.md` and folders, folded
+/// (`[[people/Anna Schmidt.md]]` → `anna schmidt`); a note answers to the
+/// folded forms of [`Note::keys`].
+pub fn link_key(target: &str) -> String {
+    let t = target.trim();
+    let t = t.strip_suffix(".md").unwrap_or(t);
+    fold(t.rsplit('/').next().unwrap_or(t))
 }
 
 #[derive(Debug, Clone, Serialize)]

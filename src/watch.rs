@@ -26,6 +26,7 @@ use crate::index::scan::{rel_path, scan, stat_note};
 use crate::index::schema::Fields;
 use crate::index::store::{IndexError, Paths, WriteLock};
 use crate::index::sync::{NoProgress, Progress, Report, Writer};
+use crate::vault::reading::Reading;
 use crate::vault::rules::{NoteRules, is_editor_temp};
 
 /// How long events settle before a batch is applied: long enough to take an
@@ -144,6 +145,8 @@ impl Stopper {
 pub struct Watch {
     root: PathBuf,
     rules: std::cell::RefCell<NoteRules>,
+    /// How notes are read (the config's rules); the index stores them so.
+    reading: std::cell::RefCell<Reading>,
     /// Reads the vault's rules again after `.rapport/config.toml` changed.
     reload: Option<Reload>,
     opts: Options,
@@ -152,7 +155,7 @@ pub struct Watch {
 }
 
 /// How `watch` reads the note rules again (an error is a one-line message).
-pub type Reload = Box<dyn Fn() -> Result<NoteRules, String>>;
+pub type Reload = Box<dyn Fn() -> Result<(NoteRules, Reading), String>>;
 
 /// The files under `.rapport/` whose change is applied by a rescan.
 const CONFIG_FILES: [&str; 2] = [".rapport/config.toml", ".rapport/template.md"];
@@ -549,13 +552,14 @@ enum Waited<T> {
 
 impl Watch {
     /// A watch over the vault at `root` (it must exist now).
-    pub fn new(root: &Path, rules: NoteRules, opts: Options) -> Watch {
+    pub fn new(root: &Path, rules: NoteRules, reading: Reading, opts: Options) -> Watch {
         let (tx, rx) = mpsc::channel();
         Watch {
             // by name, not by the working directory's handle: a vault folder
             // that is replaced under `--vault .` is noticed too
             root: std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf()),
             rules: std::cell::RefCell::new(rules),
+            reading: std::cell::RefCell::new(reading),
             reload: None,
             opts,
             tx,
@@ -567,6 +571,11 @@ impl Watch {
     pub fn with_reload(mut self, f: Reload) -> Watch {
         self.reload = Some(f);
         self
+    }
+
+    /// The index schema, storing notes as the vault's rules read them.
+    fn fields(&self) -> Fields {
+        Fields::reading(self.reading.borrow().clone())
     }
 
     /// A handle to stop `run` from another thread (a signal handler).
@@ -774,7 +783,7 @@ impl Watch {
     ) -> Result<(Writer, bool), WatchError> {
         let s = scan(root, &self.rules.borrow());
         let (writer, report) =
-            Writer::open_synced(paths, &Fields::new(), lock, false, &s, progress)?;
+            Writer::open_synced(paths, &self.fields(), lock, false, &s, progress)?;
         on(Change::Watching {
             vault: root.display().to_string(),
             notes: report.notes,
@@ -1013,8 +1022,9 @@ impl Watch {
             return false;
         };
         match reload() {
-            Ok(r) => {
+            Ok((r, reading)) => {
                 *self.rules.borrow_mut() = r;
+                *self.reading.borrow_mut() = reading;
                 on(Change::Warning {
                     message: ".rapport/config.toml changed; rescanning".into(),
                 });

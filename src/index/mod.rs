@@ -9,6 +9,7 @@ pub(crate) mod schema;
 pub(crate) mod state;
 pub(crate) mod store;
 pub(crate) mod sync;
+pub(crate) mod terms;
 
 // The index's API outside the crate: open a view (synced or not), what the
 // view answers, the writer, and the errors. Everything else is the crate's.
@@ -16,6 +17,7 @@ pub use query::{Hit, TopicMatch};
 pub use scan::ScanProblem;
 pub use store::{IndexError, Result};
 pub use sync::{NoProgress, Progress, Report, Writer};
+pub use terms::Terms;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -31,6 +33,7 @@ use crate::index::state::State;
 use crate::index::store::{Paths, WriteLock};
 use crate::index::sync::{note_doc, read_note};
 use crate::vault::note::Parsed;
+use crate::vault::reading::Reading;
 use crate::vault::rules::NoteRules;
 
 /// How a command wants the index.
@@ -296,7 +299,7 @@ fn pinned(
         {
             return Ok(Some((view, state)));
         }
-        match store::open_existing(paths) {
+        match store::open_existing(paths, fields) {
             Some((i, st)) => (index, state) = (i, st),
             None => return Ok(None),
         }
@@ -306,10 +309,14 @@ fn pinned(
 
 /// Read the index and its stat cache while the vault is walked: a sync needs
 /// both, and the walk waits on the file system more than on the cores.
-fn load_and_scan(paths: &Paths, rules: &NoteRules) -> (Option<(Index, State)>, Scan) {
+fn load_and_scan(
+    paths: &Paths,
+    fields: &Fields,
+    rules: &NoteRules,
+) -> (Option<(Index, State)>, Scan) {
     thread::scope(|sc| {
         let walk = sc.spawn(|| scan(&paths.root, rules));
-        let existing = store::open_existing(paths);
+        let existing = store::open_existing(paths, fields);
         match walk.join() {
             Ok(s) => (existing, s),
             Err(p) => std::panic::resume_unwind(p),
@@ -364,7 +371,7 @@ fn vouched(
         }
     }
     // the counts travel with the commit: no stat cache is read either
-    let Some((index, summary)) = store::open_existing_summary(paths) else {
+    let Some((index, summary)) = store::open_existing_summary(paths, fields) else {
         return Ok(None);
     };
     let Some(mut view) = reader_view(root, fields, index, swap_deadline)? else {
@@ -385,6 +392,7 @@ fn vouched(
 pub fn open(
     root: &Path,
     rules: &NoteRules,
+    reading: &Reading,
     mode: SyncMode,
     progress: &dyn Progress,
 ) -> Result<Opened> {
@@ -394,7 +402,7 @@ pub fn open(
         root,
         rules,
         paths: Paths::new(root),
-        fields: Fields::new(),
+        fields: Fields::reading(reading.clone()),
         progress,
         swap_deadline: Instant::now() + SWAP_WAIT,
     };
@@ -409,7 +417,7 @@ pub fn open(
     loop {
         let step = match o.cached(mode)? {
             Some(step) => step,
-            None => match load_and_scan(&o.paths, rules) {
+            None => match load_and_scan(&o.paths, &o.fields, rules) {
                 (Some((index, state)), s) => o.with_index(index, state, s)?,
                 (None, s) => o.without_index(s, deadline, busy_deadline)?,
             },
@@ -488,7 +496,7 @@ impl Opening<'_> {
         if mode != SyncMode::NoSync {
             return Ok(None);
         }
-        if let Some((index, summary)) = store::open_existing_summary(&self.paths) {
+        if let Some((index, summary)) = store::open_existing_summary(&self.paths, &self.fields) {
             let Some(view) = reader_view(self.root, &self.fields, index, self.swap_deadline)?
             else {
                 return Ok(Some(Step::Again));
@@ -501,7 +509,7 @@ impl Opening<'_> {
             return Ok(Some(Step::done(Opened::new(view, report, vec![], false))));
         }
         // an index whose state cache is stale is still readable
-        if let Ok(index) = store::open_index(&self.paths.index)
+        if let Ok(index) = store::open_index(&self.paths.index, &self.fields)
             && let Ok(view) = view(self.root, &self.fields, index)
         {
             let report = state_report(None, &[]);
@@ -532,7 +540,7 @@ impl Opening<'_> {
             Write::Refused(why) => {
                 // a failed write may have left the committed index as it was
                 // or (rarely) moved on: read what is there now
-                if let Some((index, state)) = store::open_existing(&self.paths)
+                if let Some((index, state)) = store::open_existing(&self.paths, &self.fields)
                     && let Some((view, state)) = self.pin(index, state)?
                 {
                     return Ok(Step::done(overlaid(
@@ -616,7 +624,7 @@ impl Opening<'_> {
             });
         }
         if Instant::now() >= busy_deadline
-            && let Ok(index) = store::open_index(&self.paths.index)
+            && let Ok(index) = store::open_index(&self.paths.index, &self.fields)
             && let Ok(view) = view(self.root, &self.fields, index)
         {
             // a writer holds the lock and builds the index anew: read what is
@@ -633,7 +641,7 @@ impl Opening<'_> {
     /// The newest commit, marked stale: what a reader answers from when the
     /// commit it reads keeps differing from the stat cache beside it.
     fn unpinned(&self) -> Result<Opened> {
-        let Some((index, state)) = store::open_existing(&self.paths) else {
+        let Some((index, state)) = store::open_existing(&self.paths, &self.fields) else {
             return Err(IndexError::Busy {
                 path: self.paths.index.clone(),
             });
@@ -664,6 +672,7 @@ mod tests {
     use super::{SyncMode, open};
     use crate::index::state::STATE_FILE;
     use crate::index::sync::NoProgress;
+    use crate::vault::reading::Reading;
     use crate::vault::rules::NoteRules;
 
     #[test]
@@ -673,13 +682,27 @@ mod tests {
         std::fs::write(root.join("a.md"), "---\nname: Anna\n---\nsailing\n").expect("write");
         std::fs::write(root.join("b.md"), "---\nname: [unclosed\n---\nbody\n").expect("write");
         let rules = NoteRules::default();
-        let synced = open(root, &rules, SyncMode::Sync, &NoProgress).expect("sync");
+        let synced = open(
+            root,
+            &rules,
+            &Reading::default(),
+            SyncMode::Sync,
+            &NoProgress,
+        )
+        .expect("sync");
         assert_eq!((synced.report.notes, synced.report.errors), (2, 1));
         drop(synced);
         // --no-sync reads no stat cache: the counts travel in meta.json
         let paths = crate::index::store::Paths::new(root);
         std::fs::remove_file(paths.index.join(STATE_FILE)).expect("rm");
-        let o = open(root, &rules, SyncMode::NoSync, &NoProgress).expect("no-sync");
+        let o = open(
+            root,
+            &rules,
+            &Reading::default(),
+            SyncMode::NoSync,
+            &NoProgress,
+        )
+        .expect("no-sync");
         assert_eq!((o.report.notes, o.report.errors), (2, 1));
         assert_eq!(o.view.search("sailing", 5).expect("search").len(), 1);
     }

@@ -452,7 +452,7 @@ impl IndexView {
     }
 
     /// Is a committed document for `path` out of date?
-    fn shadowed(&self, path: &str) -> bool {
+    pub(crate) fn shadowed(&self, path: &str) -> bool {
         self.overlay
             .as_ref()
             .is_some_and(|o| o.shadowed.contains(path))
@@ -516,7 +516,8 @@ impl IndexView {
         })
     }
 
-    fn note_of(&self, searcher: &Searcher, addr: DocAddress) -> Result<Note> {
+    /// The note stored at `addr` (whether the overlay replaces it: [`Self::shadowed`]).
+    pub(crate) fn note_of(&self, searcher: &Searcher, addr: DocAddress) -> Result<Note> {
         let doc: TantivyDocument = searcher.doc(addr).map_err(tv_err(&self.dir()))?;
         let meta = doc
             .get_first(self.fields.meta)

@@ -17,7 +17,7 @@ use tantivy::tokenizer::{
 /// Bump when the schema, analyzers or stored meta format change: a mismatch
 /// rebuilds. A change to the field table needs no bump: [`schema_stamp`]
 /// includes a fingerprint of it.
-pub const SCHEMA_VERSION: u32 = 7;
+pub const SCHEMA_VERSION: u32 = 8;
 
 /// What `rapport-version` holds: [`SCHEMA_VERSION`] and a fingerprint of the
 /// field table's keys, aliases and groups (a new field, or one searched
@@ -53,6 +53,7 @@ pub const TOKENIZER_FOLD: &str = "rapport_fold";
 pub const TOKENIZER_STEM: &str = "rapport_stem";
 
 pub use crate::vault::fields::Group;
+use crate::vault::reading::Reading;
 
 /// The two fields of one text group.
 #[derive(Debug, Clone, Copy)]
@@ -72,18 +73,41 @@ pub struct Fields {
     pub hash: Field,
     /// The parsed `Note` as JSON.
     pub meta: Field,
-    /// `contact` or `note`.
+    /// `contact` or `note`, as the vault's reading rules decide.
     pub kind: Field,
+    /// Every key a link or NAME can use for the note (name, aliases, file
+    /// stem), folded as links are resolved (`Note::keys`, `link_key`).
+    pub keys: Field,
+    /// The keys the note's wiki links point at (links out).
+    pub links: Field,
+    /// The keys a dated note's mentions point at (journal credit).
+    pub mentions: Field,
+    /// `error` and/or `warning`: the severities of the problems the parse
+    /// found in the note, so `check` and the problems line find them without
+    /// reading every note.
+    pub problems: Field,
     groups: Vec<(Group, Variants)>,
+    /// How notes are read (the config's rules): applied before storing.
+    pub reading: Reading,
 }
 
 impl Fields {
+    /// The schema, storing notes as read without config rules.
     pub fn new() -> Fields {
+        Fields::reading(Reading::default())
+    }
+
+    /// The schema, storing notes as `reading` reads them.
+    pub fn reading(reading: Reading) -> Fields {
         let mut b = Schema::builder();
         let path = b.add_text_field("path", STRING | STORED | FAST);
         let hash = b.add_u64_field("hash", INDEXED | FAST);
         let meta = b.add_text_field("meta", STORED);
         let kind = b.add_text_field("kind", STRING);
+        let keys = b.add_text_field("keys", STRING);
+        let links = b.add_text_field("links", STRING);
+        let mentions = b.add_text_field("mentions", STRING);
+        let problems = b.add_text_field("problems", STRING);
         let folded_opts = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(TOKENIZER_FOLD)
@@ -107,7 +131,20 @@ impl Fields {
             hash,
             meta,
             kind,
+            keys,
+            links,
+            mentions,
+            problems,
             groups,
+            reading,
+        }
+    }
+
+    /// What `rapport-version` holds for this schema and these reading rules.
+    pub fn stamp(&self) -> String {
+        match self.reading.stamp() {
+            "" => schema_stamp(),
+            r => format!("{}-{r}", schema_stamp()),
         }
     }
 

@@ -14,7 +14,7 @@ use tantivy::directory::{
 use tantivy::{Index, IndexReader, ReloadPolicy};
 
 use crate::dotdir;
-use crate::index::schema::{self, Fields, schema_stamp};
+use crate::index::schema::{self, Fields};
 use crate::index::state::{State, Summary};
 
 pub const VERSION_FILE: &str = "rapport-version";
@@ -259,9 +259,9 @@ impl WriteLock {
 }
 
 /// Open the index in `dir` with rapport's analyzers, checking the schema version.
-pub fn open_index(dir: &Path) -> Result<Index> {
+pub fn open_index(dir: &Path, fields: &Fields) -> Result<Index> {
     let v = fs::read_to_string(dir.join(VERSION_FILE)).map_err(io_err(dir))?;
-    let stamp = schema_stamp();
+    let stamp = fields.stamp();
     if v.trim() != stamp {
         return Err(IndexError::Io {
             path: dir.to_path_buf(),
@@ -339,8 +339,8 @@ pub fn reader(index: &Index, dir: &Path) -> Result<IndexReader> {
 }
 
 /// Is there a usable index with a matching state cache?
-pub fn open_existing(paths: &Paths) -> Option<(Index, State)> {
-    let index = open_index(&paths.index).ok()?;
+pub fn open_existing(paths: &Paths, fields: &Fields) -> Option<(Index, State)> {
+    let index = open_index(&paths.index, fields).ok()?;
     let metas = index.load_metas().ok()?;
     let state = State::load(&paths.index)?;
     // Segment files are only opened by a reader: a truncated or missing one
@@ -356,8 +356,8 @@ pub fn open_existing(paths: &Paths) -> Option<(Index, State)> {
 /// The index and the counts of its last commit (from the commit payload),
 /// for `--no-sync`: no look at the stat cache. An index written without the
 /// payload falls back to the cache, as `open_existing` does.
-pub fn open_existing_summary(paths: &Paths) -> Option<(Index, Summary)> {
-    let index = open_index(&paths.index).ok()?;
+pub fn open_existing_summary(paths: &Paths, fields: &Fields) -> Option<(Index, Summary)> {
+    let index = open_index(&paths.index, fields).ok()?;
     let metas = index.load_metas().ok()?;
     // as in open_existing: a missing or truncated segment file means rebuild
     reader(&index, &paths.index).ok()?;
@@ -402,9 +402,9 @@ pub fn create_new(paths: &Paths, fields: &Fields) -> Result<(PathBuf, Index)> {
 }
 
 /// Put a complete new index (with version and state written) in place.
-pub fn swap_in(paths: &Paths, new_dir: &Path) -> Result<()> {
+pub fn swap_in(paths: &Paths, new_dir: &Path, fields: &Fields) -> Result<()> {
     let vf = new_dir.join(VERSION_FILE);
-    fs::write(&vf, format!("{}\n", schema_stamp())).map_err(io_err(&vf))?;
+    fs::write(&vf, format!("{}\n", fields.stamp())).map_err(io_err(&vf))?;
     make_private(new_dir);
     let old = paths.cache.join("index.old");
     remove_any(&old).map_err(io_err(&old))?;

@@ -18,8 +18,10 @@ use crate::index::scan::{Entry, Scan, Stat};
 use crate::index::schema::{Fields, Group};
 use crate::index::state::{State, Summary};
 use crate::index::store::{self, IndexError, Paths, Result, WriteLock, tv_err};
+use crate::topics::link_key;
 use crate::vault::fields::{FIELDS, Slot, values};
-use crate::vault::note::{Code, Parsed, Problem, Severity, parse_note};
+use crate::vault::names::fold;
+use crate::vault::note::{Code, Note, Parsed, Problem, Severity, parse_note};
 
 /// What one sync did.
 #[derive(Debug, Default, Clone, Serialize)]
@@ -76,17 +78,59 @@ fn settled(stat: Stat, scan_start: i64) -> Option<Stat> {
     (stat.mtime_ns < scan_start - RACY_NS && stat.ctime_ns < scan_start - RACY_NS).then_some(stat)
 }
 
-/// Build the index document of a parsed note.
+/// Build the index document of a parsed note. The text groups are the
+/// note's own words; what is stored (the model, kind, keys, links) is the
+/// note as the vault's reading rules read it.
 pub fn note_doc(fields: &Fields, parsed: &Parsed, hash: u64) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
-    let n = &parsed.note;
+    let mut n = parsed.note.clone();
+    fields.reading.apply(&mut n);
     doc.add_text(fields.path, &n.path);
     doc.add_u64(fields.hash, hash);
     doc.add_text(fields.kind, if n.is_contact { "contact" } else { "note" });
+    add_facts(fields, &n, &mut doc);
     doc.add_text(
         fields.meta,
-        serde_json::to_string(n).unwrap_or_else(|_| String::from("{}")),
+        serde_json::to_string(&n).unwrap_or_else(|_| String::from("{}")),
     );
+    add_groups(fields, parsed, &mut doc);
+    doc
+}
+
+/// The terms other notes and reports find a note by: its keys, the keys its
+/// links and (when dated) mentions point at, its problems' severities.
+fn add_facts(fields: &Fields, n: &Note, doc: &mut TantivyDocument) {
+    let mut terms = |f, keys: Vec<String>| {
+        let mut seen: Vec<&str> = Vec::new();
+        for k in &keys {
+            if !k.is_empty() && !seen.contains(&k.as_str()) {
+                doc.add_text(f, k);
+                seen.push(k);
+            }
+        }
+    };
+    terms(fields.keys, n.keys().into_iter().map(fold).collect());
+    terms(
+        fields.links,
+        n.links.iter().map(|l| link_key(&l.target)).collect(),
+    );
+    if n.dated.is_some() {
+        terms(
+            fields.mentions,
+            n.mentions.iter().map(|m| link_key(&m.target)).collect(),
+        );
+    }
+    for (sev, word) in [(Severity::Error, "error"), (Severity::Warning, "warning")] {
+        if n.problems.iter().any(|p| p.severity == sev) {
+            doc.add_text(fields.problems, word);
+        }
+    }
+}
+
+/// The searchable text of each group: its fields' values in table order,
+/// one per line, from the note as written.
+fn add_groups(fields: &Fields, parsed: &Parsed, doc: &mut TantivyDocument) {
+    let n = &parsed.note;
     let f = &n.facts;
     let mut add = |g: Group, text: &str| {
         if text.is_empty() {
@@ -99,7 +143,6 @@ pub fn note_doc(fields: &Fields, parsed: &Parsed, hash: u64) -> TantivyDocument 
         doc.add_text(v.folded, text);
         doc.add_text(v.stem, text);
     };
-    // each group's text: its fields' values in table order, one per line
     let mut text: BTreeMap<Group, String> = BTreeMap::new();
     text.insert(Group::Name, n.name.clone());
     text.insert(Group::Extra, parsed.extra_text.clone());
@@ -121,7 +164,6 @@ pub fn note_doc(fields: &Fields, parsed: &Parsed, hash: u64) -> TantivyDocument 
             _ => add(g, text.get(&g).map_or("", String::as_str)),
         }
     }
-    doc
 }
 
 /// Read one note for indexing: `(hash, parsed)`. A file that cannot be read is
@@ -250,7 +292,7 @@ impl Writer {
         progress: &dyn Progress,
     ) -> Result<(Writer, Option<Report>)> {
         store::clean_leftovers(paths);
-        if !rebuild && let Some((index, state)) = store::open_existing(paths) {
+        if !rebuild && let Some((index, state)) = store::open_existing(paths, fields) {
             let map = state
                 .entries
                 .into_iter()
@@ -284,8 +326,8 @@ impl Writer {
         if let Some(iw) = w.writer.take() {
             iw.wait_merging_threads().map_err(tv_err(&dir))?;
         }
-        store::swap_in(paths, &dir)?;
-        w.index = store::open_index(&paths.index)?;
+        store::swap_in(paths, &dir, fields)?;
+        w.index = store::open_index(&paths.index, fields)?;
         report.rebuilt = true;
         Ok((w, Some(report)))
     }

@@ -51,6 +51,9 @@ pub struct Reading {
     selective: bool,
     fields: BTreeMap<String, Vec<String>>,
     tiers: BTreeMap<String, Cadence>,
+    /// A fingerprint of the config parts above: the index stores notes as
+    /// read by these rules, so a change to them rebuilds it.
+    stamp: String,
 }
 
 /// A value as compared by a selector: folded, without `[[` `]]` and any
@@ -62,6 +65,15 @@ fn plain(s: &str) -> String {
         .and_then(|r| r.strip_suffix("]]"))
         .map_or(s, |inner| inner.split(['|', '#']).next().unwrap_or(inner));
     fold(s.trim_start_matches('#'))
+}
+
+/// A short hash of the config keys that change how notes read.
+fn fingerprint(c: &Config) -> String {
+    let mut h = blake3::Hasher::new();
+    h.update(format!("{:?}", c.contacts).as_bytes());
+    h.update(format!("{:?}", c.fields).as_bytes());
+    h.update(format!("{:?}", c.tiers).as_bytes());
+    h.finalize().to_hex()[..8].to_string()
 }
 
 impl Reading {
@@ -89,7 +101,14 @@ impl Reading {
             selective: !c.contacts.is_empty(),
             fields: c.fields.clone(),
             tiers: c.tiers.clone(),
+            stamp: fingerprint(c),
         })
+    }
+
+    /// The fingerprint of the rules, e.g. `a1b2c3d4`; empty for the default
+    /// rules (no config).
+    pub fn stamp(&self) -> &str {
+        &self.stamp
     }
 
     /// Does the config choose the contacts (`contacts` set)?

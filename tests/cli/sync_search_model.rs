@@ -18,6 +18,7 @@ use proptest::prelude::*;
 
 use rapport::index::{self, NoProgress, SyncMode};
 use rapport::vault::note::parse_note;
+use rapport::vault::reading::Reading;
 use rapport::vault::rules::NoteRules;
 
 /// Words of one length, so that swapping one for another keeps the size.
@@ -186,8 +187,14 @@ fn apply(root: &Path, model: &mut Model, op: &Op) {
 
 /// Sync, then compare the index with the model.
 fn check(root: &Path, model: &Model) -> Result<(), TestCaseError> {
-    let opened = index::open(root, &NoteRules::default(), SyncMode::Sync, &NoProgress)
-        .map_err(|e| TestCaseError::fail(format!("open: {e}")))?;
+    let opened = index::open(
+        root,
+        &NoteRules::default(),
+        &Reading::default(),
+        SyncMode::Sync,
+        &NoProgress,
+    )
+    .map_err(|e| TestCaseError::fail(format!("open: {e}")))?;
     let notes = opened.view.notes().expect("notes");
     let got: Vec<_> = notes.iter().map(|n| n.path.clone()).collect();
     let want: Vec<_> = model.keys().cloned().collect();
@@ -243,7 +250,7 @@ proptest! {
         }
         check(root, &model)?;
         // and a rebuild agrees
-        index::open(root, &NoteRules::default(), SyncMode::Rebuild, &NoProgress)
+        index::open(root, &NoteRules::default(), &Reading::default(), SyncMode::Rebuild, &NoProgress)
             .map_err(|e| TestCaseError::fail(format!("rebuild: {e}")))?;
         check(root, &model)?;
     }

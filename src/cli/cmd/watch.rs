@@ -210,16 +210,21 @@ fn debounce() -> anyhow::Result<Duration> {
 
 pub fn run(ctx: &mut Ctx, a: WatchArgs) -> anyhow::Result<Exit> {
     let WatchArgs { poll, ics, days } = a;
-    let Vault { root, rules, .. } = Vault::resolve(ctx.global.vault.as_deref())?;
+    let Vault {
+        root,
+        rules,
+        reading,
+        ..
+    } = Vault::resolve(ctx.global.vault.as_deref())?;
     let opts = Options {
         poll: poll.map(|p| p.unwrap_or(DEFAULT_POLL)),
         debounce: debounce()?,
     };
     let ics = ics.map(|p| ics_file(ctx, &p, days)).transpose()?;
     let again = root.clone();
-    let watch = Watch::new(&root, rules, opts).with_reload(Box::new(move || {
+    let watch = Watch::new(&root, rules, reading, opts).with_reload(Box::new(move || {
         Vault::load(again.clone())
-            .map(|v| v.rules)
+            .map(|v| (v.rules, v.reading))
             .map_err(|e| e.to_string())
     }));
 

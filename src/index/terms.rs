@@ -1,0 +1,75 @@
+//! Notes found by an exact term of the fields written for reports (keys,
+//! links, mentions, problems: see [`Fields`](crate::index::schema::Fields)):
+//! an answer about a few notes reads those notes, not the vault.
+
+use tantivy::Term;
+use tantivy::collector::DocSetCollector;
+use tantivy::query::TermQuery;
+use tantivy::schema::{Field, IndexRecordOption};
+
+use crate::index::IndexView;
+use crate::index::store::{Result, tv_err};
+use crate::vault::model::Note;
+
+/// A field of the exact terms kept for reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Terms {
+    /// The folded keys a note answers to (`Note::keys`).
+    Keys,
+    /// The keys its links point at.
+    Links,
+    /// The keys a dated note's mentions point at.
+    Mentions,
+    /// `error` / `warning`: the severities of its problems.
+    Problems,
+}
+
+impl IndexView {
+    fn terms_field(&self, t: Terms) -> Field {
+        match t {
+            Terms::Keys => self.fields.keys,
+            Terms::Links => self.fields.links,
+            Terms::Mentions => self.fields.mentions,
+            Terms::Problems => self.fields.problems,
+        }
+    }
+
+    /// The notes with `term` in `field` (committed and laid over), in path
+    /// order, as the vault's reading rules read them.
+    pub fn notes_with(&self, field: Terms, term: &str) -> Result<Vec<Note>> {
+        let searcher = self.searcher();
+        let f = self.terms_field(field);
+        let q = TermQuery::new(Term::from_field_text(f, term), IndexRecordOption::Basic);
+        let addrs = searcher
+            .search(&q, &DocSetCollector)
+            .map_err(tv_err(&self.root))?;
+        let mut out = Vec::with_capacity(addrs.len());
+        for a in addrs {
+            let n = self.note_of(&searcher, a)?;
+            if !self.shadowed(&n.path) {
+                out.push(n);
+            }
+        }
+        if let Some(ov) = &self.overlay {
+            out.append(&mut ov.view.notes_with(field, term)?);
+        }
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(out)
+    }
+
+    /// How many notes (committed and laid over) have `term` in `field`; the
+    /// committed count may include notes the overlay replaces, which are
+    /// read to tell.
+    pub fn count_with(&self, field: Terms, term: &str) -> Result<usize> {
+        if self.overlay.is_some() {
+            return Ok(self.notes_with(field, term)?.len());
+        }
+        let searcher = self.searcher();
+        let f = self.terms_field(field);
+        let q = TermQuery::new(Term::from_field_text(f, term), IndexRecordOption::Basic);
+        let n = searcher
+            .search(&q, &tantivy::collector::Count)
+            .map_err(tv_err(&self.root))?;
+        Ok(n)
+    }
+}
