@@ -44,6 +44,14 @@ fn e_owned(e: &IndexError) -> IndexError {
     IndexError::Query(e.to_string())
 }
 
+/// `RAPPORT_WHOLE_MODEL=1`: answer every report from the whole vault model
+/// (every note read back and computed over), the straightforward way the
+/// index-backed answers must agree with; for tests and to rule the index out
+/// when an answer looks wrong (docs/ARCHITECTURE.md, "Tests").
+pub fn whole_model() -> bool {
+    std::env::var_os("RAPPORT_WHOLE_MODEL").is_some_and(|v| v == "1")
+}
+
 /// What the caller asks for.
 #[derive(Debug, Clone)]
 pub struct Options {
