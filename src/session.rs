@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
-use crate::index::query::{Hit, TopicMatch};
-use crate::index::scan::ScanProblem;
-use crate::index::store::IndexError;
-use crate::index::sync::{NoProgress, Progress, Report};
+use crate::index::IndexError;
+use crate::index::disk::scan::ScanProblem;
+use crate::index::engine::query::{Hit, TopicMatch};
+use crate::index::engine::sync::{NoProgress, Progress, Report};
 use crate::index::{self, IndexView, Opened, SyncMode, Terms};
 use crate::vault::config::Config;
 use crate::vault::note::Note;
@@ -262,7 +262,7 @@ impl Session {
 
     /// Run a read of the index; an index found damaged on the way is rebuilt
     /// once (with a notice) and the read tried again.
-    fn read<T>(&self, f: impl Fn(&IndexView) -> index::store::Result<T>) -> Result<T> {
+    fn read<T>(&self, f: impl Fn(&IndexView) -> index::Result<T>) -> Result<T> {
         let first = f(&self.view.borrow());
         match first {
             Err(e) if e.damaged() && !self.repaired.get() && self.mode != SyncMode::Rebuild => {

@@ -3,7 +3,7 @@
 //! by stat and hash through the index `Writer` (one commit per batch), and
 //! anything that involves a folder, lost events or an error falls back to a
 //! full scan. A native watch also answers the sync cookies of read commands
-//! (`index::fsmonitor`), so that they need not walk the vault.
+//! (`index::disk::fsmonitor`), so that they need not walk the vault.
 //! `--poll` needs no watcher at all: every interval is a full scan, which
 //! compares each note's stat (nanosecond mtime, ctime, size, inode) with the
 //! stat cache and reads only what changed. No printing here: every change
@@ -20,12 +20,13 @@ use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind, RemoveKind};
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 use serde::Serialize;
 
-use crate::index::fsmonitor::{Cookies, Doubt};
+use crate::index::disk::fsmonitor::{Cookies, Doubt};
 
-use crate::index::scan::{rel_path, scan, stat_note};
-use crate::index::schema::Fields;
-use crate::index::store::{IndexError, Paths, WriteLock};
-use crate::index::sync::{NoProgress, Progress, Report, Writer};
+use crate::index::IndexError;
+use crate::index::disk::layout::{Paths, WriteLock};
+use crate::index::disk::scan::{rel_path, scan, stat_note};
+use crate::index::engine::schema::Fields;
+use crate::index::engine::sync::{NoProgress, Progress, Report, Writer};
 use crate::vault::reading::Reading;
 use crate::vault::rules::{NoteRules, is_editor_temp};
 
@@ -433,7 +434,7 @@ struct Live {
     active: Active,
     /// The sync cookies of read commands; none when polling.
     cookies: Option<Cookies>,
-    _serving: Option<crate::index::fsmonitor::Serving>,
+    _serving: Option<crate::index::disk::fsmonitor::Serving>,
     /// The last full scan found no problems (a reader without a walk would
     /// not see them).
     clean: bool,
@@ -730,7 +731,7 @@ impl Watch {
         let cookies = match self.opts.poll {
             None => Some(
                 Cookies::prepare(&paths)
-                    .map_err(|e| io_error(&crate::index::fsmonitor::dir(&paths), e))?,
+                    .map_err(|e| io_error(&crate::index::disk::fsmonitor::dir(&paths), e))?,
             ),
             Some(_) => None,
         };
@@ -744,7 +745,7 @@ impl Watch {
                     .as_ref()
                     .map(|c| {
                         c.serve()
-                            .map_err(|e| io_error(&crate::index::fsmonitor::dir(&paths), e))
+                            .map_err(|e| io_error(&crate::index::disk::fsmonitor::dir(&paths), e))
                     })
                     .transpose()?;
                 Ok((first, serving))

@@ -9,7 +9,7 @@ use serde::Serialize;
 use unicode_width::UnicodeWidthStr;
 
 use crate::cli::args::ColorWhen;
-use crate::index::sync::Progress;
+use crate::index::engine::sync::Progress;
 use crate::vault::text::is_control_except;
 
 pub const BOLD: Style = Style::new().bold();

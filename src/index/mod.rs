@@ -1,23 +1,24 @@
-//! The index adapter: the only module that imports tantivy. Opens the index
-//! under `<vault>/.rapport/`, keeps it in line with the vault, answers queries.
+//! The index: opens it under `<vault>/.rapport/`, keeps it in line with the
+//! vault, answers queries. Two halves (docs/ARCHITECTURE.md, "The index"):
+//! `disk` is the vault on disk (walk, stat cache, diff, layout and lock,
+//! the watch's sync cookies) and never imports tantivy; `engine` is tantivy
+//! (schema, analyzers, writer, queries). This module is the opening
+//! protocol between them: walk while the index loads, take the writer or
+//! wait for it, pin the view to the commit its stat cache describes, lay
+//! changed notes over a committed index that could not be brought in line.
+//! Only tantivy's handle types pass through here; `error` is shared.
 
-pub(crate) mod diff;
-pub(crate) mod fsmonitor;
-pub(crate) mod query;
-pub(crate) mod scan;
-pub(crate) mod schema;
-pub(crate) mod state;
-pub(crate) mod store;
-pub(crate) mod sync;
-pub(crate) mod terms;
+pub(crate) mod disk;
+pub(crate) mod engine;
+pub(crate) mod error;
 
 // The index's API outside the crate: open a view (synced or not), what the
 // view answers, the writer, and the errors. Everything else is the crate's.
-pub use query::{Hit, TopicMatch};
-pub use scan::ScanProblem;
-pub use store::{IndexError, Result};
-pub use sync::{NoProgress, Progress, Report, Writer};
-pub use terms::Terms;
+pub use disk::scan::ScanProblem;
+pub use engine::query::{Hit, TopicMatch};
+pub use engine::sync::{NoProgress, Progress, Report, Writer};
+pub use engine::terms::Terms;
+pub use error::{IndexError, Result};
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -26,12 +27,13 @@ use std::time::{Duration, Instant};
 
 use tantivy::{Index, IndexReader};
 
-use crate::index::diff::diff;
-use crate::index::scan::{Scan, scan};
-use crate::index::schema::Fields;
-use crate::index::state::State;
-use crate::index::store::{Paths, WriteLock};
-use crate::index::sync::{note_doc, read_note};
+use crate::index::disk::diff::diff;
+use crate::index::disk::layout::{Paths, WriteLock};
+use crate::index::disk::scan::{Scan, scan};
+use crate::index::disk::state::State;
+use crate::index::engine::schema::Fields;
+use crate::index::engine::store;
+use crate::index::engine::sync::read_note;
 use crate::vault::note::Parsed;
 use crate::vault::reading::Reading;
 use crate::vault::rules::NoteRules;
@@ -198,19 +200,7 @@ fn ram_overlay(
     if fresh.is_empty() && shadowed.is_empty() {
         return Ok(None);
     }
-    let index = Index::create_in_ram(fields.schema.clone());
-    schema::register(index.tokenizers());
-    let ram = Path::new("(changed notes)");
-    let mut w: tantivy::IndexWriter = index
-        .writer_with_num_threads(1, 15_000_000)
-        .map_err(store::tv_err(ram))?;
-    for (hash, parsed) in &fresh {
-        w.add_document(note_doc(fields, parsed, *hash))
-            .map_err(store::tv_err(ram))?;
-    }
-    w.commit().map_err(store::tv_err(ram))?;
-    let reader = store::reader(&index, ram)?;
-    reader.reload().map_err(store::tv_err(ram))?;
+    let (index, reader) = store::in_memory(fields, &fresh)?;
     Ok(Some(Overlay {
         shadowed,
         view: Box::new(IndexView {
@@ -351,9 +341,9 @@ fn vouched(
     fields: &Fields,
     swap_deadline: Instant,
 ) -> Result<Option<Opened>> {
-    let answer = fsmonitor::ask(paths);
-    fsmonitor::trace(&answer);
-    let fsmonitor::Freshness::Fresh { pending, .. } = answer else {
+    let answer = disk::fsmonitor::ask(paths);
+    disk::fsmonitor::trace(&answer);
+    let disk::fsmonitor::Freshness::Fresh { pending, .. } = answer else {
         return Ok(None);
     };
     // the notes the watcher has seen change but not committed yet are read
@@ -363,7 +353,7 @@ fn vouched(
     };
     let mut fresh = Vec::new();
     for rel in &pending {
-        match scan::stat_note(root, &canonical, rel) {
+        match disk::scan::stat_note(root, &canonical, rel) {
             Ok(Some(_)) => fresh.push(read_note(root, rel)),
             Ok(None) => {}
             // a symlink or a folder named like a note: the walk reports it
@@ -670,8 +660,8 @@ impl Opening<'_> {
 #[cfg(test)]
 mod tests {
     use super::{SyncMode, open};
-    use crate::index::state::STATE_FILE;
-    use crate::index::sync::NoProgress;
+    use crate::index::disk::state::STATE_FILE;
+    use crate::index::engine::sync::NoProgress;
     use crate::vault::reading::Reading;
     use crate::vault::rules::NoteRules;
 
@@ -693,7 +683,7 @@ mod tests {
         assert_eq!((synced.report.notes, synced.report.errors), (2, 1));
         drop(synced);
         // --no-sync reads no stat cache: the counts travel in meta.json
-        let paths = crate::index::store::Paths::new(root);
+        let paths = crate::index::disk::layout::Paths::new(root);
         std::fs::remove_file(paths.index.join(STATE_FILE)).expect("rm");
         let o = open(
             root,

@@ -3,7 +3,7 @@
 //! the keys other tools write for it, how its value is read, where its text is
 //! searched, how `show` labels it and whether the built-in template writes it.
 //! Front-matter parsing (`vault::frontmatter`), the `[fields]` config
-//! mapping (`vault::reading`), the index document (`index::sync`), `show` and
+//! mapping (`vault::reading`), the index document (`index::engine::sync`), `show` and
 //! the built-in template (`edit::template`) all walk this table.
 
 use std::sync::LazyLock;
@@ -12,7 +12,7 @@ use jiff::civil::Date;
 use serde_norway::Value;
 
 use crate::vault::cadence::{Birthday, Cadence, parse_date};
-use crate::vault::model::{Code, Facts};
+use crate::vault::model::{Code, Facts, Status};
 
 /// A text group of the index: the search prefix (`interests:sailing`) and
 /// the weight a match there carries.
@@ -142,6 +142,7 @@ pub enum Slot {
     ),
     Birthday,
     Cadence,
+    Status,
     /// `true`/`yes` sets `status: paused` unless a status is given.
     Paused,
 }
@@ -339,7 +340,7 @@ pub const FIELDS: &[FieldDef] = &[
     FieldDef {
         key: "status",
         aliases: &[],
-        slot: text!(status),
+        slot: Slot::Status,
         group: Some(Group::Extra),
         show: Some(("status", 16)),
         template: Template::No,
@@ -432,6 +433,7 @@ pub fn apply_field(f: &mut Facts, name: &mut Option<String>, key: &str, v: &Valu
     match def.slot {
         Slot::Name => *name = scalar(v),
         Slot::Text(_, m) => *m(f) = scalar(v),
+        Slot::Status => f.status = scalar(v).map(Status::new),
         Slot::List(_, m) => m(f).extend(list(v)),
         Slot::Tags(_, m) => m(f).extend(
             list(v)
@@ -441,7 +443,7 @@ pub fn apply_field(f: &mut Facts, name: &mut Option<String>, key: &str, v: &Valu
         ),
         Slot::Paused => {
             if matches!(v, Value::Bool(true)) || one().is_some_and(|s| s == "true" || s == "yes") {
-                f.status.get_or_insert_with(|| "paused".to_string());
+                f.status.get_or_insert_with(|| Status::new("paused"));
             }
         }
         Slot::Date(_, m) => match one().map(|s| parse_date(&s)) {
@@ -469,6 +471,7 @@ pub fn values(def: &FieldDef, f: &Facts) -> Vec<String> {
     match def.slot {
         Slot::Name | Slot::Paused => Vec::new(),
         Slot::Text(g, _) => g(f).iter().cloned().collect(),
+        Slot::Status => f.status.iter().map(|s| s.as_str().to_string()).collect(),
         Slot::List(g, _) | Slot::Tags(g, _) => g(f).clone(),
         Slot::Date(g, _) => g(f).iter().map(Date::to_string).collect(),
         Slot::Birthday => f.birthday.iter().map(Birthday::to_string).collect(),

@@ -183,7 +183,7 @@ pub struct Facts {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cadence: Option<Cadence>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<Status>,
     /// The vCard `UID` of the card this contact was imported from or exported as.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vcard_uid: Option<String>,
@@ -209,12 +209,28 @@ pub fn untrusting(n: &Note) -> impl Iterator<Item = &Problem> {
 /// The `status` values that end follow-ups when the config names none.
 pub const DEFAULT_INACTIVE: [&str; 5] = ["archived", "paused", "inactive", "dormant", "deceased"];
 
-/// Is `status` one of `list`? Compared folded (case, accents, spaces).
-pub fn status_in<S: AsRef<str>>(status: Option<&str>, list: &[S]) -> bool {
-    let Some(s) = status.map(fold).filter(|s| !s.is_empty()) else {
-        return false;
-    };
-    list.iter().any(|l| fold(l.as_ref()) == s)
+/// A contact's `status` as written: free text (`active`, `paused`,
+/// `Ruhend`). Which statuses end follow-ups is the vault's list
+/// (`inactive_status`, docs/config.md), compared folded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Status(String);
+
+impl Status {
+    pub fn new(text: impl Into<String>) -> Status {
+        Status(text.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Is it one of `list`? Compared folded (case, accents, spaces); an
+    /// empty status is none.
+    pub fn is_one_of<S: AsRef<str>>(&self, list: &[S]) -> bool {
+        let s = fold(&self.0);
+        !s.is_empty() && list.iter().any(|l| fold(l.as_ref()) == s)
+    }
 }
 
 impl Facts {
@@ -228,12 +244,16 @@ impl Facts {
     /// config's `inactive_status`) take no part in `due`.
     pub fn is_inactive(&self) -> bool {
         self.inactive
-            .unwrap_or_else(|| status_in(self.status.as_deref(), &DEFAULT_INACTIVE))
+            .unwrap_or_else(|| self.status_in(&DEFAULT_INACTIVE))
     }
 
     /// Decide [`Facts::is_inactive`] by the vault's list of statuses.
     pub fn apply_inactive<S: AsRef<str>>(&mut self, list: &[S]) {
-        self.inactive = Some(status_in(self.status.as_deref(), list));
+        self.inactive = Some(self.status_in(list));
+    }
+
+    fn status_in<S: AsRef<str>>(&self, list: &[S]) -> bool {
+        self.status.as_ref().is_some_and(|s| s.is_one_of(list))
     }
 }
 

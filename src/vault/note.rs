@@ -531,8 +531,8 @@ mod tests {
         assert!(!n.facts.is_inactive());
         n.facts.apply_inactive(&["Ruhend"]);
         assert!(n.facts.is_inactive());
-        assert!(super::status_in(Some("Verstörben"), &["verstorben"]));
-        assert!(!super::status_in(None, &["archived"]));
+        assert!(super::Status::new("Verstörben").is_one_of(&["verstorben"]));
+        assert!(!super::Status::new(" ").is_one_of(&[" "]));
     }
 
     #[test]

@@ -312,7 +312,7 @@ mod tests {
             f.snooze_until.map(|d| d.to_string()).as_deref(),
             Some("2026-12-24")
         );
-        assert_eq!(f.status.as_deref(), Some("paused"));
+        assert_eq!(f.status.as_ref().map(|s| s.as_str()), Some("paused"));
         assert_eq!(
             f.sources.get("last_contact").map(String::as_str),
             Some("lastContact")

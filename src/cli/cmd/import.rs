@@ -24,7 +24,7 @@ use crate::import::plan::{Action, Entry, Existing, State, existing, next_state, 
 use crate::import::vcard_out::{Version, card, derived_uid, file_name};
 use crate::import::{Format, Parsed, VCARD_UID, parse, read_inputs};
 use crate::index::SyncMode;
-use crate::index::sync::Progress;
+use crate::index::engine::sync::Progress;
 use crate::session::Session;
 use crate::vault::lookup;
 use crate::vault::note::Note;

@@ -4,8 +4,8 @@ use crate::cli::Ctx;
 use crate::cli::args::IndexArgs;
 use crate::cli::exit::Exit;
 use crate::cli::render::{DIM, YELLOW};
+use crate::index::IndexError;
 use crate::index::SyncMode;
-use crate::index::store::IndexError;
 use crate::session::SessionError;
 
 pub fn run(ctx: &mut Ctx, a: IndexArgs) -> anyhow::Result<Exit> {

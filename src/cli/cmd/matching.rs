@@ -13,7 +13,7 @@ use crate::cli::exit::Exit;
 use crate::cli::render::{BOLD, CYAN, DIM, MAGENTA};
 use crate::concepts::Concepts;
 use crate::index::SyncMode;
-use crate::index::query::{TopicMatch, is_function_word};
+use crate::index::engine::query::{TopicMatch, is_function_word};
 use crate::session::Session;
 use crate::vault::note::Note;
 

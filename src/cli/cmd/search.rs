@@ -8,7 +8,7 @@ use crate::cli::exit::Exit;
 use crate::cli::render::{BOLD, GREEN, MAGENTA};
 use crate::concepts::Concepts;
 use crate::index::SyncMode;
-use crate::index::query::{Hit, concept_query};
+use crate::index::engine::query::{Hit, concept_query};
 
 #[derive(Serialize)]
 struct SearchResult<'a> {

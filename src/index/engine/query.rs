@@ -5,9 +5,8 @@
 use std::collections::HashMap;
 use std::fs;
 use std::ops::Range;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
+use rayon::prelude::*;
 use serde::Serialize;
 use tantivy::collector::TopDocs;
 use tantivy::query::{
@@ -24,8 +23,8 @@ use tantivy::{DocAddress, Searcher, SegmentReader, Term};
 
 use crate::concepts::Concepts;
 use crate::index::IndexView;
-use crate::index::schema::{Group, MAX_WORD_BYTES, query_tokenizers, too_long_word};
-use crate::index::store::{IndexError, Result, tv_err};
+use crate::index::engine::schema::{Group, MAX_WORD_BYTES, query_tokenizers, too_long_word};
+use crate::index::error::{IndexError, Result, tv_err};
 use crate::vault::config::Config;
 use crate::vault::frontmatter::{self, Split};
 use crate::vault::names::nfc;
@@ -190,7 +189,7 @@ impl SpanPlan {
 
 /// Words too common in German news prose to tell what a text is about that
 /// neither tantivy's stop words nor stopwords-iso's German list have.
-const EXTRA_STOP_WORDS: &str = include_str!("../../data/stopwords-extra.txt");
+const EXTRA_STOP_WORDS: &str = include_str!("../../../data/stopwords-extra.txt");
 
 /// A stop-word analyzer: lowercase, then tantivy's (snowball) English and
 /// German stop words removed.
@@ -465,23 +464,19 @@ impl IndexView {
         let mut order: Vec<&SegmentReader> = segs.iter().collect();
         order.sort_by_key(|s| std::cmp::Reverse(s.max_doc()));
         let docs: u32 = order.iter().map(|s| s.num_docs()).sum();
-        let threads = if docs > 2000 { order.len().min(2) } else { 1 };
-        let next = AtomicUsize::new(0);
-        let parts: Mutex<Vec<Result<Vec<Note>>>> = Mutex::new(Vec::new());
-        std::thread::scope(|sc| {
-            for _ in 0..threads {
-                sc.spawn(|| {
-                    while let Some(seg) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
-                        let part = self.segment_notes(seg, &dir);
-                        if let Ok(mut p) = parts.lock() {
-                            p.push(part);
-                        }
-                    }
-                });
-            }
-        });
+        let parts: Vec<Result<Vec<Note>>> = if docs > 2000 {
+            order
+                .par_iter()
+                .map(|seg| self.segment_notes(seg, &dir))
+                .collect()
+        } else {
+            order
+                .iter()
+                .map(|seg| self.segment_notes(seg, &dir))
+                .collect()
+        };
         let mut out = Vec::with_capacity(docs as usize);
-        for part in parts.into_inner().unwrap_or_default() {
+        for part in parts {
             out.append(&mut part?);
         }
         out.sort_by(|a, b| a.path.cmp(&b.path));
@@ -1049,7 +1044,7 @@ impl IndexView {
     fn member_query(
         &self,
         searcher: &Searcher,
-        v: crate::index::schema::Variants,
+        v: crate::index::engine::schema::Variants,
         span: &SpanPlan,
         member: &str,
     ) -> Option<Box<dyn Query>> {
@@ -1319,7 +1314,7 @@ impl IndexView {
 mod tests {
     use super::{MAX_QUERY_DEPTH, excerpt, query_depth};
     use crate::concepts::Concepts;
-    use crate::index::schema::{Lang, folded_analyzer, stem_analyzer, too_long_word};
+    use crate::index::engine::schema::{Lang, folded_analyzer, stem_analyzer, too_long_word};
 
     fn tokens(mut a: tantivy::tokenizer::TextAnalyzer, text: &str) -> Vec<String> {
         let mut s = a.token_stream(text);

@@ -5,19 +5,20 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use rayon::prelude::*;
 use serde::Serialize;
 use tantivy::schema::TantivyDocument;
 use tantivy::{Index, IndexWriter, Term};
 
-use crate::index::diff::{Diff, Known, diff};
-use crate::index::scan::{Entry, Scan, Stat};
-use crate::index::schema::{Fields, Group};
-use crate::index::state::{State, Summary};
-use crate::index::store::{self, IndexError, Paths, Result, WriteLock, tv_err};
+use crate::index::disk::diff::{Diff, Known, diff};
+use crate::index::disk::layout::{self, Paths, WriteLock};
+use crate::index::disk::scan::{Entry, Scan, Stat};
+use crate::index::disk::state::{State, Summary};
+use crate::index::engine::schema::{Fields, Group};
+use crate::index::engine::store;
+use crate::index::error::{IndexError, Result, io_err, tv_err};
 use crate::topics::link_key;
 use crate::vault::fields::{FIELDS, Slot, values};
 use crate::vault::names::fold;
@@ -242,42 +243,27 @@ fn read_chunk(
     work: &[Work<'_>],
     progress: &dyn Progress,
 ) -> Vec<Done> {
-    let results: Mutex<Vec<Done>> = Mutex::new(Vec::with_capacity(work.len()));
-    let next = AtomicUsize::new(0);
-    let threads = if work.len() > 64 { 2 } else { 1 };
-    std::thread::scope(|s| {
-        for _ in 0..threads {
-            s.spawn(|| {
-                let mut local = Vec::new();
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(w) = work.get(i) else { break };
-                    let (hash, parsed) = read_note(root, &w.entry.rel);
-                    let same =
-                        hash != 0 && state.get(&w.entry.rel).is_some_and(|(_, h, _)| *h == hash);
-                    let errors = if same {
-                        state.get(&w.entry.rel).is_some_and(|(_, _, e)| *e)
-                    } else {
-                        has_errors(&parsed)
-                    };
-                    local.push(Done {
-                        rel: w.entry.rel.clone(),
-                        stat: w.entry.stat,
-                        hash,
-                        kind: w.kind,
-                        parsed: (!same).then_some(parsed),
-                        indexed: !same,
-                        errors,
-                    });
-                    progress.inc();
-                }
-                if let Ok(mut r) = results.lock() {
-                    r.append(&mut local);
-                }
-            });
+    let read = |w: &Work<'_>| {
+        let (hash, parsed) = read_note(root, &w.entry.rel);
+        let same = hash != 0 && state.get(&w.entry.rel).is_some_and(|(_, h, _)| *h == hash);
+        let errors = if same {
+            state.get(&w.entry.rel).is_some_and(|(_, _, e)| *e)
+        } else {
+            has_errors(&parsed)
+        };
+        progress.inc();
+        Done {
+            rel: w.entry.rel.clone(),
+            stat: w.entry.stat,
+            hash,
+            kind: w.kind,
+            parsed: (!same).then_some(parsed),
+            indexed: !same,
+            errors,
         }
-    });
-    results.into_inner().unwrap_or_default()
+    };
+    // both cores when it is worth waking them: reading waits on the disk
+    work.par_iter().with_min_len(64).map(read).collect()
 }
 
 impl Writer {
@@ -291,7 +277,7 @@ impl Writer {
         scan: &Scan,
         progress: &dyn Progress,
     ) -> Result<(Writer, Option<Report>)> {
-        store::clean_leftovers(paths);
+        layout::clean_leftovers(paths);
         if !rebuild && let Some((index, state)) = store::open_existing(paths, fields) {
             let map = state
                 .entries
@@ -398,6 +384,10 @@ impl Writer {
                             source: e,
                         },
                     })?;
+            // files a writer killed mid-batch left behind (a delete file of
+            // an uncommitted opstamp) would collide with this writer's own:
+            // tantivy removes what no commit refers to (best effort)
+            let _ = w.garbage_collect_files().wait();
             self.writer = Some(w);
         }
         self.writer
@@ -532,29 +522,19 @@ impl Writer {
                 w.delete_term(Term::from_field_text(fields.path, &done.rel));
             }
         }
-        let next = AtomicUsize::new(0);
-        let failed: Mutex<Option<tantivy::TantivyError>> = Mutex::new(None);
-        std::thread::scope(|s| {
-            for _ in 0..threads {
-                s.spawn(|| {
-                    loop {
-                        let i = next.fetch_add(1, Ordering::Relaxed);
-                        let Some(done) = to_index.get(i) else { break };
-                        let Some(parsed) = &done.parsed else { continue };
-                        let doc = note_doc(&fields, parsed, done.hash);
-                        if let Err(e) = w.add_document(doc)
-                            && let Ok(mut f) = failed.lock()
-                        {
-                            *f = Some(e);
-                        }
-                    }
-                });
-            }
-        });
-        match failed.into_inner().ok().flatten() {
-            Some(e) => Err(tv_err(dir)(e)),
+        let add = |done: &&Done| match &done.parsed {
+            Some(parsed) => w
+                .add_document(note_doc(&fields, parsed, done.hash))
+                .map(|_| ()),
             None => Ok(()),
-        }
+        };
+        // tantivy's own threads index; ours build the documents
+        let added = if threads > 1 {
+            to_index.par_iter().try_for_each(add)
+        } else {
+            to_index.iter().try_for_each(add)
+        };
+        added.map_err(tv_err(dir))
     }
 
     /// Bring the stat cache up to date with what was removed and read
@@ -601,7 +581,7 @@ impl Writer {
         }
         if dirty || read_any {
             self.save_state(dir)?;
-            store::make_private(dir);
+            layout::make_private(dir);
         }
         Ok(())
     }
@@ -612,7 +592,7 @@ impl Writer {
             entries: self.known(),
         }
         .save(dir)
-        .map_err(store::io_err(dir))
+        .map_err(io_err(dir))
     }
 
     /// Let background merges finish (short-lived processes call this before exit).
@@ -620,7 +600,7 @@ impl Writer {
         if let Some(w) = self.writer.take() {
             let dir = self.paths.index.clone();
             w.wait_merging_threads().map_err(tv_err(&dir))?;
-            store::make_private(&dir);
+            layout::make_private(&dir);
         }
         Ok(())
     }

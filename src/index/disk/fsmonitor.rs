@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::dotdir;
-use crate::index::store::Paths;
+use crate::index::disk::layout::Paths;
 
 /// The folder of cookies inside the cache folder.
 const DIR: &str = "watch";
@@ -284,7 +284,7 @@ pub fn trace(what: &Freshness) {
 #[cfg(test)]
 mod tests {
     use super::{Cookies, Doubt, Freshness, ask};
-    use crate::index::store::Paths;
+    use crate::index::disk::layout::Paths;
 
     #[test]
     fn a_cookie_is_answered_only_while_the_lock_is_held() {

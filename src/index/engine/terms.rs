@@ -1,5 +1,5 @@
 //! Notes found by an exact term of the fields written for reports (keys,
-//! links, mentions, problems: see [`Fields`](crate::index::schema::Fields)):
+//! links, mentions, problems: see [`Fields`](crate::index::engine::schema::Fields)):
 //! an answer about a few notes reads those notes, not the vault.
 
 use tantivy::Term;
@@ -8,7 +8,7 @@ use tantivy::query::TermQuery;
 use tantivy::schema::{Field, IndexRecordOption};
 
 use crate::index::IndexView;
-use crate::index::store::{Result, tv_err};
+use crate::index::error::{Result, tv_err};
 use crate::vault::model::Note;
 
 /// A field of the exact terms kept for reports.

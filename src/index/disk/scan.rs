@@ -5,7 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
-use std::sync::{Condvar, Mutex};
+use std::sync::Mutex;
 
 use crate::vault::note::{Code, Problem, Severity};
 use crate::vault::rules::NoteRules;
@@ -140,74 +140,51 @@ pub fn stat_note(root: &Path, canonical_root: &Path, rel: &str) -> Result<Option
 /// Deeper than this is not walked (and reported): a guard, not a real limit.
 const MAX_DEPTH: usize = 256;
 
-struct Queue {
-    dirs: Vec<(PathBuf, String, usize)>,
-    active: usize,
+/// What every directory of one walk shares.
+struct Walk<'a> {
+    root: &'a Path,
+    canonical_root: &'a Path,
+    rules: &'a NoteRules,
+    found: Mutex<Scan>,
 }
 
-/// Walk `root` for notes, on two threads. Hidden and ignored folders are not
-/// entered; symlinked folders are not followed (no loops, no escaping).
+/// Walk `root` for notes, a folder per task on the shared thread pool.
+/// Hidden and ignored folders are not entered; symlinked folders are not
+/// followed (no loops, no escaping).
 pub fn scan(root: &Path, rules: &NoteRules) -> Scan {
     let canonical_root = fs::canonicalize(root).unwrap_or_else(|_| PathBuf::from(root));
-    let queue = Mutex::new(Queue {
-        dirs: vec![(root.to_path_buf(), String::new(), 0)],
-        active: 0,
-    });
-    let ready = Condvar::new();
-    let results: Mutex<Scan> = Mutex::new(Scan::default());
-    std::thread::scope(|s| {
-        for _ in 0..2 {
-            s.spawn(|| {
-                let mut local = Scan::default();
-                loop {
-                    let job = {
-                        let Ok(mut q) = queue.lock() else { break };
-                        loop {
-                            if let Some(job) = q.dirs.pop() {
-                                q.active += 1;
-                                break Some(job);
-                            }
-                            if q.active == 0 {
-                                break None;
-                            }
-                            q = match ready.wait(q) {
-                                Ok(q) => q,
-                                Err(_) => return,
-                            };
-                        }
-                    };
-                    let Some((dir, rel, depth)) = job else {
-                        ready.notify_all();
-                        break;
-                    };
-                    let mut subdirs = Vec::new();
-                    walk_dir(
-                        root,
-                        &canonical_root,
-                        rules,
-                        &dir,
-                        &rel,
-                        depth,
-                        &mut local,
-                        &mut subdirs,
-                    );
-                    if let Ok(mut q) = queue.lock() {
-                        q.dirs.extend(subdirs);
-                        q.active -= 1;
-                    }
-                    ready.notify_all();
-                }
-                if let Ok(mut r) = results.lock() {
-                    r.entries.append(&mut local.entries);
-                    r.problems.append(&mut local.problems);
-                }
-            });
-        }
-    });
-    let mut out = results.into_inner().unwrap_or_default();
+    let walk = Walk {
+        root,
+        canonical_root: &canonical_root,
+        rules,
+        found: Mutex::new(Scan::default()),
+    };
+    rayon::scope(|s| walk_tree(&walk, s, root.to_path_buf(), String::new(), 0));
+    let mut out = walk.found.into_inner().unwrap_or_default();
     out.entries.sort_unstable_by(|a, b| a.rel.cmp(&b.rel));
     out.problems.sort_by(|a, b| a.rel.cmp(&b.rel));
     out
+}
+
+/// List one folder, hand in what it holds, and walk its subfolders as
+/// tasks of their own.
+fn walk_tree<'s>(
+    walk: &'s Walk<'s>,
+    s: &rayon::Scope<'s>,
+    dir: PathBuf,
+    rel: String,
+    depth: usize,
+) {
+    let mut local = Scan::default();
+    let mut subdirs = Vec::new();
+    walk_dir(walk, &dir, &rel, depth, &mut local, &mut subdirs);
+    if let Ok(mut r) = walk.found.lock() {
+        r.entries.append(&mut local.entries);
+        r.problems.append(&mut local.problems);
+    }
+    for (d, r, depth) in subdirs {
+        s.spawn(move |s| walk_tree(walk, s, d, r, depth));
+    }
 }
 
 fn join_rel(rel: &str, name: &str) -> String {
@@ -222,11 +199,8 @@ fn join_rel(rel: &str, name: &str) -> String {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn walk_dir(
-    root: &Path,
-    canonical_root: &Path,
-    rules: &NoteRules,
+    walk: &Walk<'_>,
     dir: &Path,
     rel: &str,
     depth: usize,
@@ -236,6 +210,7 @@ fn walk_dir(
     let Some(rd) = open_dir(dir, rel, out) else {
         return;
     };
+    let (root, canonical_root, rules) = (walk.root, walk.canonical_root, walk.rules);
     for item in rd {
         let Ok(entry) = item else { continue };
         let name = entry.file_name();

@@ -6,8 +6,8 @@ use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
-use crate::index::diff::Known;
-use crate::index::scan::Stat;
+use crate::index::disk::diff::Known;
+use crate::index::disk::scan::Stat;
 
 pub const STATE_FILE: &str = "rapport-state";
 const MAGIC: &str = "rapport-state 1";
@@ -251,8 +251,8 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::State;
-    use crate::index::diff::Known;
-    use crate::index::scan::Stat;
+    use crate::index::disk::diff::Known;
+    use crate::index::disk::scan::Stat;
 
     #[test]
     fn round_trip_with_odd_paths() {

@@ -1,7 +1,7 @@
 //! PURE: compare the notes on disk with what the index knows, both sorted by
 //! path, into added / stat-changed / removed / unchanged.
 
-use crate::index::scan::{Entry, Stat};
+use crate::index::disk::scan::{Entry, Stat};
 
 /// What the index knows about one note.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,7 +72,7 @@ pub fn diff(disk: &[Entry], known: &[Known]) -> Diff {
 #[cfg(test)]
 mod tests {
     use super::{Known, diff};
-    use crate::index::scan::{Entry, Stat};
+    use crate::index::disk::scan::{Entry, Stat};
 
     fn e(rel: &str, m: i64) -> Entry {
         Entry {

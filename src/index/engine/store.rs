@@ -1,0 +1,188 @@
+//! Opening the tantivy index with analyzers registered and its version
+//! checked, and rebuilds that swap a complete new index in place so a crash
+//! at any moment leaves something usable or rebuildable.
+
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
+use tantivy::directory::{
+    Directory, DirectoryLock, FileHandle, FileSlice, Lock, META_LOCK, MmapDirectory, WatchCallback,
+    WatchHandle, WritePtr,
+};
+use tantivy::{Index, IndexReader, ReloadPolicy};
+
+use crate::index::disk::layout::{Paths, create_private_dir, make_private, remove_any};
+use crate::index::disk::state::{State, Summary};
+use crate::index::engine::schema::{self, Fields};
+use crate::index::engine::sync::note_doc;
+use crate::index::error::{IndexError, Result, io_err, tv_err};
+use crate::vault::note::Parsed;
+
+pub const VERSION_FILE: &str = "rapport-version";
+
+/// Open the index in `dir` with rapport's analyzers, checking the schema version.
+pub fn open_index(dir: &Path, fields: &Fields) -> Result<Index> {
+    let v = fs::read_to_string(dir.join(VERSION_FILE)).map_err(io_err(dir))?;
+    let stamp = fields.stamp();
+    if v.trim() != stamp {
+        return Err(IndexError::Io {
+            path: dir.to_path_buf(),
+            source: io::Error::other(format!("index schema version {} is not {stamp}", v.trim())),
+        });
+    }
+    let mmap = MmapDirectory::open(dir).map_err(|e| tv_err(dir)(e.into()))?;
+    let index = Index::open(ReadTolerant(mmap)).map_err(tv_err(dir))?;
+    schema::register(index.tokenizers());
+    Ok(index)
+}
+
+/// The index folder as tantivy sees it, except that a reader on a folder it
+/// cannot write (a read-only mount, an immutable `.rapport/`) goes on without
+/// tantivy's meta lock file. That lock only keeps a writer's clean-up from
+/// deleting segment files while a reader opens them, and no writer can work
+/// in a folder that cannot be written.
+#[derive(Clone, Debug)]
+struct ReadTolerant(MmapDirectory);
+
+impl Directory for ReadTolerant {
+    fn get_file_handle(
+        &self,
+        path: &Path,
+    ) -> std::result::Result<std::sync::Arc<dyn FileHandle>, OpenReadError> {
+        self.0.get_file_handle(path)
+    }
+    fn open_read(&self, path: &Path) -> std::result::Result<FileSlice, OpenReadError> {
+        self.0.open_read(path)
+    }
+    fn delete(&self, path: &Path) -> std::result::Result<(), DeleteError> {
+        self.0.delete(path)
+    }
+    fn exists(&self, path: &Path) -> std::result::Result<bool, OpenReadError> {
+        self.0.exists(path)
+    }
+    fn open_write(&self, path: &Path) -> std::result::Result<WritePtr, OpenWriteError> {
+        self.0.open_write(path)
+    }
+    fn atomic_read(&self, path: &Path) -> std::result::Result<Vec<u8>, OpenReadError> {
+        self.0.atomic_read(path)
+    }
+    fn atomic_write(&self, path: &Path, data: &[u8]) -> io::Result<()> {
+        self.0.atomic_write(path, data)
+    }
+    fn sync_directory(&self) -> io::Result<()> {
+        self.0.sync_directory()
+    }
+    fn acquire_lock(&self, lock: &Lock) -> std::result::Result<DirectoryLock, LockError> {
+        match self.0.acquire_lock(lock) {
+            Err(LockError::IoError(e))
+                if lock.filepath == META_LOCK.filepath
+                    && matches!(
+                        e.kind(),
+                        io::ErrorKind::ReadOnlyFilesystem | io::ErrorKind::PermissionDenied
+                    ) =>
+            {
+                Ok(DirectoryLock::from(Box::new(())))
+            }
+            other => other,
+        }
+    }
+    fn watch(&self, cb: WatchCallback) -> tantivy::Result<WatchHandle> {
+        self.0.watch(cb)
+    }
+}
+
+/// A reader that reloads only when asked (short-lived processes).
+pub fn reader(index: &Index, dir: &Path) -> Result<IndexReader> {
+    index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()
+        .map_err(tv_err(dir))
+}
+
+/// Is there a usable index with a matching state cache?
+pub fn open_existing(paths: &Paths, fields: &Fields) -> Option<(Index, State)> {
+    let index = open_index(&paths.index, fields).ok()?;
+    let metas = index.load_metas().ok()?;
+    let state = State::load(&paths.index)?;
+    // Segment files are only opened by a reader: a truncated or missing one
+    // makes the index unusable, and it is rebuilt like a missing index.
+    let r = reader(&index, &paths.index).ok()?;
+    // a cache that parses but lost or gained entries would make the next
+    // sync add a second document for a path: rebuild instead
+    let agree =
+        state.opstamp == metas.opstamp && r.searcher().num_docs() == state.entries.len() as u64;
+    agree.then_some((index, state))
+}
+
+/// The index and the counts of its last commit (from the commit payload),
+/// for `--no-sync`: no look at the stat cache. An index written without the
+/// payload falls back to the cache, as `open_existing` does.
+pub fn open_existing_summary(paths: &Paths, fields: &Fields) -> Option<(Index, Summary)> {
+    let index = open_index(&paths.index, fields).ok()?;
+    let metas = index.load_metas().ok()?;
+    // as in open_existing: a missing or truncated segment file means rebuild
+    reader(&index, &paths.index).ok()?;
+    if let Some(s) = metas
+        .payload
+        .as_deref()
+        .and_then(|p| Summary::from_payload(p, metas.opstamp))
+    {
+        return Some((index, s));
+    }
+    let state = State::load(&paths.index)?;
+    (state.opstamp == metas.opstamp).then(|| {
+        let summary = Summary {
+            opstamp: state.opstamp,
+            notes: state.entries.len(),
+            errors: state.entries.iter().filter(|k| k.errors).count(),
+        };
+        (index, summary)
+    })
+}
+
+/// Create an empty index in a fresh temp folder beside the live one.
+pub fn create_new(paths: &Paths, fields: &Fields) -> Result<(PathBuf, Index)> {
+    let dir = paths.cache.join("index.new");
+    remove_any(&dir).map_err(io_err(&dir))?;
+    create_private_dir(&dir)?;
+    let index = Index::create_in_dir(&dir, fields.schema.clone()).map_err(tv_err(&dir))?;
+    schema::register(index.tokenizers());
+    Ok((dir, index))
+}
+
+/// Put a complete new index (with version and state written) in place.
+pub fn swap_in(paths: &Paths, new_dir: &Path, fields: &Fields) -> Result<()> {
+    let vf = new_dir.join(VERSION_FILE);
+    fs::write(&vf, format!("{}\n", fields.stamp())).map_err(io_err(&vf))?;
+    make_private(new_dir);
+    let old = paths.cache.join("index.old");
+    remove_any(&old).map_err(io_err(&old))?;
+    // whatever is in the way (an old index, or a file where the folder should be)
+    if fs::symlink_metadata(&paths.index).is_ok() {
+        fs::rename(&paths.index, &old).map_err(io_err(&paths.index))?;
+    }
+    fs::rename(new_dir, &paths.index).map_err(io_err(new_dir))?;
+    let _ = remove_any(&old);
+    Ok(())
+}
+
+/// Index `notes` in memory (the overlay of notes changed since the commit).
+pub fn in_memory(fields: &Fields, notes: &[(u64, Parsed)]) -> Result<(Index, IndexReader)> {
+    let index = Index::create_in_ram(fields.schema.clone());
+    schema::register(index.tokenizers());
+    let ram = Path::new("(changed notes)");
+    let mut w: tantivy::IndexWriter = index
+        .writer_with_num_threads(1, 15_000_000)
+        .map_err(tv_err(ram))?;
+    for (hash, parsed) in notes {
+        w.add_document(note_doc(fields, parsed, *hash))
+            .map_err(tv_err(ram))?;
+    }
+    w.commit().map_err(tv_err(ram))?;
+    let reader = reader(&index, ram)?;
+    reader.reload().map_err(tv_err(ram))?;
+    Ok((index, reader))
+}
