@@ -729,10 +729,11 @@ impl Watch {
         // the cookie folder exists before the vault is watched, so that its
         // events arrive; polling sees no events and answers no cookies
         let cookies = match self.opts.poll {
-            None => Some(
-                Cookies::prepare(&paths)
-                    .map_err(|e| io_error(&crate::index::disk::fsmonitor::dir(&paths), e))?,
-            ),
+            None => match Cookies::prepare(&paths) {
+                Ok(c) => Some(c),
+                Err(_) if identity(&self.root) != Some(ident) => return Ok(End::VaultMissing),
+                Err(e) => return Err(io_error(&crate::index::disk::fsmonitor::dir(&paths), e)),
+            },
             Some(_) => None,
         };
         // watch before the first scan, so nothing between the two is missed
@@ -754,6 +755,11 @@ impl Watch {
             Ok(x) => x,
             Err(e) => {
                 active.stop();
+                // moved or removed while starting (its cache folder went
+                // with it): wait for it to come back, as when it goes later
+                if identity(&self.root) != Some(ident) {
+                    return Ok(End::VaultMissing);
+                }
                 return Err(e);
             }
         };

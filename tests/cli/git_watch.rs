@@ -132,7 +132,8 @@ fn git_commands_with_watch_running() {
 /// files too): one that vanishes between git's listing and its lstat fails
 /// the stash before anything is stashed, a race between two programs in the
 /// work tree that a user meets as "could not lstat" and runs again; so does
-/// this test, a few times.
+/// this test, a few times. A watcher writing into the cache folder while git
+/// removes it makes git warn "Directory not empty" after stashing: done.
 fn stash_all(v: &TestVault) {
     for attempt in 0..5 {
         let out = std::process::Command::new("git")
@@ -142,7 +143,11 @@ fn stash_all(v: &TestVault) {
             .output()
             .expect("run git");
         let err = String::from_utf8_lossy(&out.stderr);
-        if out.status.success() {
+        // stashed, but the watcher wrote into the cache folder while git
+        // removed it: the notes are stashed, the new cache stays
+        let stashed_but_busy =
+            err.contains("Directory not empty") && !v.git(&["stash", "list"]).trim().is_empty();
+        if out.status.success() || stashed_but_busy {
             return;
         }
         assert!(

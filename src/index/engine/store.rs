@@ -32,64 +32,106 @@ pub fn open_index(dir: &Path, fields: &Fields) -> Result<Index> {
             source: io::Error::other(format!("index schema version {} is not {stamp}", v.trim())),
         });
     }
-    let mmap = MmapDirectory::open(dir).map_err(|e| tv_err(dir)(e.into()))?;
-    let index = Index::open(ReadTolerant(mmap)).map_err(tv_err(dir))?;
+    let index = Index::open(Dir::open(dir)?).map_err(tv_err(dir))?;
     schema::register(index.tokenizers());
     Ok(index)
 }
 
-/// The index folder as tantivy sees it, except that a reader on a folder it
-/// cannot write (a read-only mount, an immutable `.rapport/`) goes on without
-/// tantivy's meta lock file. That lock only keeps a writer's clean-up from
-/// deleting segment files while a reader opens them, and no writer can work
-/// in a folder that cannot be written.
+/// The index folder as tantivy sees it, with locks of rapport's own: each
+/// lock is an OS lock on a file that stays (tantivy's own lock files come
+/// and go with every reader and commit, and a file vanishing between git's
+/// listing and its `lstat` fails `git clean -fdx` or `git stash --all` run
+/// beside a `watch`). A reader on a folder it cannot write (a read-only
+/// mount, an immutable `.rapport/`) goes on without the meta lock: that lock
+/// only keeps a writer's clean-up from deleting segment files while a reader
+/// opens them, and no writer can work in a folder that cannot be written.
 #[derive(Clone, Debug)]
-struct ReadTolerant(MmapDirectory);
+struct Dir {
+    mmap: MmapDirectory,
+    path: PathBuf,
+}
 
-impl Directory for ReadTolerant {
+impl Dir {
+    fn open(path: &Path) -> Result<Dir> {
+        let mmap = MmapDirectory::open(path).map_err(|e| tv_err(path)(e.into()))?;
+        Ok(Dir {
+            mmap,
+            path: path.to_path_buf(),
+        })
+    }
+}
+
+/// Hold `lock` as an OS lock on its file, made if missing and never removed.
+fn lock_file(dir: &Path, lock: &Lock) -> std::result::Result<DirectoryLock, LockError> {
+    let path = dir.join(&lock.filepath);
+    let file = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .or_else(|e| match fs::File::open(&path) {
+            Ok(f) => Ok(f),
+            Err(_) => Err(e),
+        });
+    let file = match file {
+        Ok(f) => f,
+        Err(e)
+            if lock.filepath == META_LOCK.filepath
+                && matches!(
+                    e.kind(),
+                    io::ErrorKind::ReadOnlyFilesystem | io::ErrorKind::PermissionDenied
+                ) =>
+        {
+            return Ok(DirectoryLock::from(Box::new(())));
+        }
+        Err(e) => return Err(LockError::wrap_io_error(e)),
+    };
+    if lock.is_blocking {
+        file.lock().map_err(LockError::wrap_io_error)?;
+    } else {
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(fs::TryLockError::WouldBlock) => return Err(LockError::LockBusy),
+            Err(fs::TryLockError::Error(e)) => return Err(LockError::wrap_io_error(e)),
+        }
+    }
+    // closing the file releases the lock; the file stays
+    Ok(DirectoryLock::from(Box::new(file)))
+}
+
+impl Directory for Dir {
     fn get_file_handle(
         &self,
         path: &Path,
     ) -> std::result::Result<std::sync::Arc<dyn FileHandle>, OpenReadError> {
-        self.0.get_file_handle(path)
+        self.mmap.get_file_handle(path)
     }
     fn open_read(&self, path: &Path) -> std::result::Result<FileSlice, OpenReadError> {
-        self.0.open_read(path)
+        self.mmap.open_read(path)
     }
     fn delete(&self, path: &Path) -> std::result::Result<(), DeleteError> {
-        self.0.delete(path)
+        self.mmap.delete(path)
     }
     fn exists(&self, path: &Path) -> std::result::Result<bool, OpenReadError> {
-        self.0.exists(path)
+        self.mmap.exists(path)
     }
     fn open_write(&self, path: &Path) -> std::result::Result<WritePtr, OpenWriteError> {
-        self.0.open_write(path)
+        self.mmap.open_write(path)
     }
     fn atomic_read(&self, path: &Path) -> std::result::Result<Vec<u8>, OpenReadError> {
-        self.0.atomic_read(path)
+        self.mmap.atomic_read(path)
     }
     fn atomic_write(&self, path: &Path, data: &[u8]) -> io::Result<()> {
-        self.0.atomic_write(path, data)
+        self.mmap.atomic_write(path, data)
     }
     fn sync_directory(&self) -> io::Result<()> {
-        self.0.sync_directory()
+        self.mmap.sync_directory()
     }
     fn acquire_lock(&self, lock: &Lock) -> std::result::Result<DirectoryLock, LockError> {
-        match self.0.acquire_lock(lock) {
-            Err(LockError::IoError(e))
-                if lock.filepath == META_LOCK.filepath
-                    && matches!(
-                        e.kind(),
-                        io::ErrorKind::ReadOnlyFilesystem | io::ErrorKind::PermissionDenied
-                    ) =>
-            {
-                Ok(DirectoryLock::from(Box::new(())))
-            }
-            other => other,
-        }
+        lock_file(&self.path, lock)
     }
     fn watch(&self, cb: WatchCallback) -> tantivy::Result<WatchHandle> {
-        self.0.watch(cb)
+        self.mmap.watch(cb)
     }
 }
 
@@ -148,7 +190,12 @@ pub fn create_new(paths: &Paths, fields: &Fields) -> Result<(PathBuf, Index)> {
     let dir = paths.cache.join("index.new");
     remove_any(&dir).map_err(io_err(&dir))?;
     create_private_dir(&dir)?;
-    let index = Index::create_in_dir(&dir, fields.schema.clone()).map_err(tv_err(&dir))?;
+    let index = Index::create(
+        Dir::open(&dir)?,
+        fields.schema.clone(),
+        tantivy::IndexSettings::default(),
+    )
+    .map_err(tv_err(&dir))?;
     schema::register(index.tokenizers());
     Ok((dir, index))
 }
