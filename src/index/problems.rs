@@ -94,27 +94,56 @@ impl Seg<'_> {
         Ok(())
     }
 
-    fn path(&self, doc: DocId) -> Result<String> {
-        let mut out = String::new();
-        let ord = self
-            .paths
+    /// The term ordinal of `doc`'s path in this segment's path column
+    /// (ordinals follow the paths' order).
+    fn path_ord(&self, doc: DocId) -> Result<u64> {
+        self.paths
             .as_ref()
             .and_then(|c| c.term_ords(doc).next())
-            .ok_or_else(|| IndexError::Query("a stored note without a path".into()))?;
-        if let Some(c) = &self.paths {
-            c.ord_to_str(ord, &mut out).map_err(io_err)?;
-        }
-        Ok(out)
+            .ok_or_else(|| IndexError::Query("a stored note without a path".into()))
     }
+}
 
-    fn note_ref(&self, doc: DocId) -> Result<NoteRef> {
-        Ok(NoteRef {
-            path: self.path(doc)?,
-            part: self.part,
-            segment: self.ord,
+/// The paths of `docs` (index into `segs`, document), in the order given:
+/// each segment's ordinals sorted and its dictionary read once in order (a
+/// lookup per document decodes a dictionary block each time).
+fn paths_of(segs: &[Seg<'_>], docs: &[(usize, DocId)]) -> Result<Vec<String>> {
+    let mut out = vec![String::new(); docs.len()];
+    let mut keyed: Vec<(usize, u64, usize)> = Vec::with_capacity(docs.len());
+    for (i, &(s, d)) in docs.iter().enumerate() {
+        keyed.push((s, segs[s].path_ord(d)?, i));
+    }
+    keyed.sort_unstable();
+    for group in keyed.chunk_by(|a, b| a.0 == b.0) {
+        let Some(col) = segs[group[0].0].paths.as_ref() else {
+            continue;
+        };
+        let ords: Vec<u64> = group.iter().map(|k| k.1).collect();
+        let mut at = group.iter();
+        col.dictionary()
+            .sorted_ords_to_term_cb(&ords, |bytes| {
+                if let Some(k) = at.next() {
+                    out[k.2] = String::from_utf8_lossy(bytes).into_owned();
+                }
+            })
+            .map_err(io_err)?;
+    }
+    Ok(out)
+}
+
+/// Notes found at `docs` (index into `segs`, document), with their paths.
+fn note_refs(segs: &[Seg<'_>], docs: &[(usize, DocId)]) -> Result<Vec<NoteRef>> {
+    let paths = paths_of(segs, docs)?;
+    Ok(docs
+        .iter()
+        .zip(paths)
+        .map(|(&(s, doc), path)| NoteRef {
+            path,
+            part: segs[s].part,
+            segment: segs[s].ord,
             doc,
         })
-    }
+        .collect())
 }
 
 fn io_err(e: std::io::Error) -> IndexError {
@@ -277,16 +306,16 @@ impl<'v> Snapshot<'v> {
         let segs = self.segs(true)?;
         let inv = self.inverted(&segs, f)?;
         let t = Term::from_field_text(self.field(f), term);
-        let mut out = Vec::new();
-        for (s, inv) in segs.iter().zip(&inv) {
+        let mut docs = Vec::new();
+        for (i, (s, inv)) in segs.iter().zip(&inv).enumerate() {
             if let Some(ti) = inv.get_term_info(&t).map_err(io_err)? {
                 s.docs(inv, &ti, |d| {
-                    out.push(s.note_ref(d)?);
+                    docs.push((i, d));
                     Ok(true)
                 })?;
             }
         }
-        Ok(out)
+        note_refs(&segs, &docs)
     }
 
     /// Every term of `f` that `min` or more notes may hold, in term order,
@@ -314,13 +343,16 @@ impl<'v> Snapshot<'v> {
             if most < min {
                 continue;
             }
-            let mut h = H::default();
+            let mut docs = Vec::new();
             for (i, ti) in &infos {
-                let s = &segs[*i];
-                s.docs(&inv[*i], ti, |d| {
-                    add(&mut h, s.path(d)?);
+                segs[*i].docs(&inv[*i], ti, |d| {
+                    docs.push((*i, d));
                     Ok(true)
                 })?;
+            }
+            let mut h = H::default();
+            for p in paths_of(&segs, &docs)? {
+                add(&mut h, p);
             }
             out.push((String::from_utf8_lossy(merger.key()).into_owned(), h));
         }
@@ -340,7 +372,7 @@ impl<'v> Snapshot<'v> {
             .map_err(io_err)?;
         let mut merger = TermMerger::new(streams);
         let mut broken = HashSet::new();
-        let mut holders = Vec::new();
+        let mut docs = Vec::new();
         while merger.advance() {
             let text = String::from_utf8_lossy(merger.key()).into_owned();
             let key = Term::from_field_text(self.field(Fact::Keys), &text);
@@ -348,14 +380,14 @@ impl<'v> Snapshot<'v> {
                 continue;
             }
             for (i, ti) in merger.current_segment_ords_and_term_infos() {
-                let s = &segs[i];
-                s.docs(&links[i], &ti, |d| {
-                    holders.push(s.note_ref(d)?);
+                segs[i].docs(&links[i], &ti, |d| {
+                    docs.push((i, d));
                     Ok(true)
                 })?;
             }
             broken.insert(text);
         }
+        let mut holders = note_refs(&segs, &docs)?;
         if self.count_with(Fact::Blank, "key")? == 0 {
             let blank = self.notes_with(Fact::Blank, "link")?;
             if !blank.is_empty() {
