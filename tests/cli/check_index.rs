@@ -253,3 +253,25 @@ fn a_clean_vault_is_clean_both_ways() {
     );
     same_both_ways(&v, "clean");
 }
+
+/// A link whose key folds to nothing (`[[people/]]`) is broken unless some
+/// note's key folds to nothing too (a file named ` .md`); both ways agree,
+/// before and after that note comes and goes.
+#[test]
+fn an_empty_link_key_both_ways() {
+    let v = TestVault::new()
+        .note("people/a.md", "---\nname: Ann\n---\n[[people/]]\n")
+        .note("people/b.md", "---\nname: Ben\n---\n");
+    let out = run(&v, &["check"], false).stdout;
+    assert!(
+        out.contains("people/a.md:4: warning[link]: [[people/]]"),
+        "{out}"
+    );
+    same_both_ways(&v, "no blank key");
+    v.write("people/ .md", "A file with a blank stem.\n");
+    let out = run(&v, &["check"], false).stdout;
+    assert!(!out.contains("warning[link]"), "{out}");
+    same_both_ways(&v, "a blank key");
+    v.remove("people/ .md");
+    same_both_ways(&v, "the blank key removed");
+}
