@@ -32,7 +32,8 @@ const CONFIG: &str = ".rapport/config.toml";
 /// How many notes are read from the index at a time.
 const BATCH: usize = 256;
 
-type Found<T> = Result<T, IndexError>;
+/// An answer read from the index.
+type Read<T> = Result<T, IndexError>;
 
 #[derive(Serialize)]
 struct Item {
@@ -127,7 +128,7 @@ fn whole(s: &Session) -> anyhow::Result<(Vec<Item>, usize)> {
 }
 
 /// The report from the index, written to `out` as it is read.
-fn from_index(s: &Session, v: &IndexView, out: &mut Out) -> Found<Exit> {
+fn from_index(s: &Session, v: &IndexView, out: &mut Out) -> Read<Exit> {
     let snap = v.snapshot()?;
     let notes = snap.note_count();
     let mut extras: Vec<(Origin, Item)> = s
@@ -192,7 +193,7 @@ struct Stream<'a, 'v> {
 }
 
 impl Stream<'_, '_> {
-    fn next(&mut self) -> Found<Option<Item>> {
+    fn next(&mut self) -> Read<Option<Item>> {
         loop {
             if let Some(i) = self.ready.pop_front() {
                 return Ok(Some(i));
@@ -247,7 +248,7 @@ impl Stream<'_, '_> {
 
 /// Write the report: every item `next` gives, then (not with `--json`) the
 /// summary over `notes` notes.
-fn emit(out: &mut Out, notes: usize, next: &mut dyn FnMut() -> Found<Option<Item>>) -> Found<Exit> {
+fn emit(out: &mut Out, notes: usize, next: &mut dyn FnMut() -> Read<Option<Item>>) -> Read<Exit> {
     let counts = Counts::default();
     if out.json {
         let failed = RefCell::new(None);
@@ -301,7 +302,7 @@ impl Counts {
 /// `{"problems": [...]}`, the array written item by item as `next` gives
 /// them; a failed read stops it and is left in `failed`.
 struct Report<'a> {
-    next: RefCell<&'a mut dyn FnMut() -> Found<Option<Item>>>,
+    next: RefCell<&'a mut dyn FnMut() -> Read<Option<Item>>>,
     counts: &'a Counts,
     failed: &'a RefCell<Option<IndexError>>,
 }
