@@ -1,7 +1,10 @@
-//! The vault-wide rules of `check` (docs/commands.md), pure over the notes:
-//! names or aliases held by several contacts, links that name no note, and
-//! the hint for a vault where most notes count as contacts. Each rule
-//! returns typed problems; `cli/cmd/check.rs` only sorts and renders them.
+//! The vault-wide rules of `check` (docs/commands.md): names or aliases held
+//! by several contacts, links that name no note, and the hint for a vault
+//! where most notes count as contacts. Each rule is one function over what
+//! it needs (a group of holders, a note and a way to tell whether a target
+//! names a note, two counts), fed from all notes here and from the index's
+//! terms by `cli/cmd/check.rs`; it returns typed problems, which that file
+//! orders and renders.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -24,34 +27,67 @@ pub struct Found {
 /// memory).
 pub const DUPLICATES_LISTED: usize = 10;
 
-/// The holders of one folded name or alias: how many, and the first
-/// `DUPLICATES_LISTED + 1` by path (the warning's holder and the others it
-/// names). Memory per group is bounded whatever its size.
-#[derive(Default)]
-struct Holders {
+/// A folded name or alias held by this many contacts is a duplicate.
+pub const SHARED: usize = 2;
+
+/// The holders of one folded name or alias: how many, and the paths of the
+/// first `DUPLICATES_LISTED + 1` by path (the warning's holder and the others
+/// it names). Memory per group is bounded whatever its size. `P` is a path
+/// borrowed from the notes or one read from the index.
+#[derive(Debug)]
+pub struct Holders<P> {
     count: usize,
-    first: Vec<usize>,
+    first: Vec<P>,
 }
 
-impl Holders {
-    fn add(&mut self, notes: &[Note], i: usize) {
-        self.count += 1;
-        let path = notes[i].path.as_str();
-        let at = self
-            .first
-            .partition_point(|&j| notes[j].path.as_str() <= path);
-        if at <= DUPLICATES_LISTED {
-            self.first.insert(at, i);
-            self.first.truncate(DUPLICATES_LISTED + 1);
+impl<P> Default for Holders<P> {
+    fn default() -> Self {
+        Holders {
+            count: 0,
+            first: Vec::new(),
         }
     }
 }
 
-/// The warning for a group of holders of `key`: on the first holder by path,
-/// naming up to [`DUPLICATES_LISTED`] others and how many are not listed.
-fn duplicate(key: &str, notes: &[Note], h: &Holders) -> Option<Found> {
-    let (&me, rest) = h.first.split_first()?;
-    let others: Vec<&str> = rest.iter().map(|&i| notes[i].path.as_str()).collect();
+impl<P: AsRef<str>> Holders<P> {
+    /// One more holder, at `path`.
+    pub fn add(&mut self, path: P) {
+        self.count += 1;
+        let at = self.first.partition_point(|j| j.as_ref() <= path.as_ref());
+        if at <= DUPLICATES_LISTED {
+            self.first.insert(at, path);
+            self.first.truncate(DUPLICATES_LISTED + 1);
+        }
+    }
+
+    /// How many notes hold the key.
+    pub fn count(&self) -> usize {
+        self.count
+    }
+}
+
+/// The folded keys the duplicate rule counts for a note: a contact's name
+/// and aliases (not its file stem), each once; none for other notes. A note
+/// whose name and alias fold alike holds the key once.
+pub fn name_keys(n: &Note) -> BTreeSet<String> {
+    if !n.is_contact {
+        return BTreeSet::new();
+    }
+    std::iter::once(&n.name)
+        .chain(n.facts.aliases.iter())
+        .map(|k| fold(k))
+        .collect()
+}
+
+/// The warning for a group of holders of `key`, when they are
+/// [`SHARED`] or more: on the first holder by path, naming up to
+/// [`DUPLICATES_LISTED`] others and how many are not listed.
+pub fn duplicate<P: AsRef<str>>(key: &str, h: &Holders<P>) -> Option<Found> {
+    if h.count < SHARED {
+        return None;
+    }
+    let (me, rest) = h.first.split_first()?;
+    let others: Vec<&str> = rest.iter().map(AsRef::as_ref).collect();
     let total = h.count - 1;
     let mut message = format!(
         "name or alias {:?} is also used by {}",
@@ -62,7 +98,7 @@ fn duplicate(key: &str, notes: &[Note], h: &Holders) -> Option<Found> {
         message.push_str(&format!(" and {} more", total - others.len()));
     }
     Some(Found {
-        path: notes[me].path.clone(),
+        path: me.as_ref().to_string(),
         problem: Problem::new(Severity::Warning, Code::Duplicate, message),
     })
 }
@@ -70,45 +106,58 @@ fn duplicate(key: &str, notes: &[Note], h: &Holders) -> Option<Found> {
 /// One warning per folded name or alias that several contacts hold, in
 /// key order.
 pub fn duplicates(notes: &[Note]) -> Vec<Found> {
-    let mut groups: BTreeMap<String, Holders> = BTreeMap::new();
-    for (i, n) in notes.iter().enumerate().filter(|(_, n)| n.is_contact) {
-        // a note whose name and alias fold alike holds the key once
-        let keys: BTreeSet<String> = std::iter::once(&n.name)
-            .chain(n.facts.aliases.iter())
-            .map(|k| fold(k))
-            .collect();
-        for k in keys {
-            groups.entry(k).or_default().add(notes, i);
+    let mut groups: BTreeMap<String, Holders<&str>> = BTreeMap::new();
+    for n in notes {
+        for k in name_keys(n) {
+            groups.entry(k).or_default().add(n.path.as_str());
         }
     }
     groups
         .iter()
-        .filter(|(_, h)| h.count >= 2)
-        .filter_map(|(key, h)| duplicate(key, notes, h))
+        .filter_map(|(key, h)| duplicate(key, h))
+        .collect()
+}
+
+/// Whether a link target names some note (by name, alias or file stem,
+/// folded as [`link_key`](crate::topics::link_key) folds it): answered by a [`LinkResolver`] over the
+/// notes, or by the index's terms.
+pub trait NamesANote {
+    fn names_a_note(&self, target: &str) -> bool;
+}
+
+impl NamesANote for LinkResolver {
+    fn names_a_note(&self, target: &str) -> bool {
+        !self.resolve(target).is_empty()
+    }
+}
+
+/// The warnings for the links of `n` that name no note, in link order.
+pub fn broken_links_of(n: &Note, names: &impl NamesANote) -> Vec<Found> {
+    n.links
+        .iter()
+        .filter(|l| !names.names_a_note(&l.target))
+        .map(|l| {
+            let mut problem = Problem::new(
+                Severity::Warning,
+                Code::Link,
+                format!("{} matches no note's name, alias or file name", l.shown()),
+            );
+            problem.line = Some(l.line);
+            Found {
+                path: n.path.clone(),
+                problem,
+            }
+        })
         .collect()
 }
 
 /// One warning per link that matches no note's name, alias or file name.
 pub fn broken_links(notes: &[Note]) -> Vec<Found> {
     let resolver = LinkResolver::new(notes);
-    let mut out = Vec::new();
-    for n in notes {
-        for l in &n.links {
-            if resolver.resolve(&l.target).is_empty() {
-                let mut problem = Problem::new(
-                    Severity::Warning,
-                    Code::Link,
-                    format!("{} matches no note's name, alias or file name", l.shown()),
-                );
-                problem.line = Some(l.line);
-                out.push(Found {
-                    path: n.path.clone(),
-                    problem,
-                });
-            }
-        }
-    }
-    out
+    notes
+        .iter()
+        .flat_map(|n| broken_links_of(n, &resolver))
+        .collect()
 }
 
 /// Problems that need all notes at once: duplicate names, then broken links.
@@ -122,16 +171,20 @@ pub fn vault_problems(notes: &[Note]) -> Vec<Found> {
 /// front matter (an Obsidian vault's pages): say once how to choose.
 /// `selective` is whether the config names which notes are contacts.
 pub fn contacts_hint(notes: &[Note], selective: bool) -> Option<Problem> {
-    const LARGE: usize = 100;
     let contacts = notes.iter().filter(|n| n.is_contact).count();
-    (!selective && notes.len() >= LARGE && contacts * 2 > notes.len()).then(|| {
+    contacts_hint_for(contacts, notes.len(), selective)
+}
+
+/// [`contacts_hint`] from the counts: `contacts` of `notes` notes.
+pub fn contacts_hint_for(contacts: usize, notes: usize, selective: bool) -> Option<Problem> {
+    const LARGE: usize = 100;
+    (!selective && notes >= LARGE && contacts * 2 > notes).then(|| {
         Problem::new(
             Severity::Warning,
             Code::Contacts,
             format!(
-                "{contacts} of {} notes count as contacts because they have front matter; \
-                 say which are in .rapport/config.toml, e.g. contacts = [\"people/\", \"tags:person\"]",
-                notes.len()
+                "{contacts} of {notes} notes count as contacts because they have front matter; \
+                 say which are in .rapport/config.toml, e.g. contacts = [\"people/\", \"tags:person\"]"
             ),
         )
     })

@@ -262,7 +262,7 @@ impl Session {
 
     /// Run a read of the index; an index found damaged on the way is rebuilt
     /// once (with a notice) and the read tried again.
-    fn read<T>(&self, f: impl Fn(&IndexView) -> index::Result<T>) -> Result<T> {
+    fn read<T>(&self, mut f: impl FnMut(&IndexView) -> index::Result<T>) -> Result<T> {
         let first = f(&self.view.borrow());
         match first {
             Err(e) if e.damaged() && !self.repaired.get() && self.mode != SyncMode::Rebuild => {
@@ -281,6 +281,13 @@ impl Session {
             }
             r => Ok(r?),
         }
+    }
+
+    /// Run `f` over the index view, once more from the start over a rebuilt
+    /// index when it finds the index damaged: for an answer written while
+    /// it is read (`check`), whose caller drops what the first run wrote.
+    pub fn read_view<T>(&self, f: impl FnMut(&IndexView) -> index::Result<T>) -> Result<T> {
+        self.read(f)
     }
 
     /// Search the index (see `IndexView::search`).

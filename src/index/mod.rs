@@ -15,6 +15,7 @@ pub(crate) mod error;
 // The index's API outside the crate: open a view (synced or not), what the
 // view answers, the writer, and the errors. Everything else is the crate's.
 pub use disk::scan::ScanProblem;
+pub use engine::problems::{Fact, NoteRef, Snapshot};
 pub use engine::query::{Hit, TopicMatch};
 pub use engine::sync::{NoProgress, Progress, Report, Writer};
 pub use engine::terms::Terms;

@@ -9,6 +9,7 @@
 
 mod harness;
 
+mod check_index;
 mod concepts;
 mod concurrency;
 mod followups;

@@ -86,6 +86,12 @@ pub struct Fields {
     /// found in the note, so `check` and the problems line find them without
     /// reading every note.
     pub problems: Field,
+    /// A contact's folded name and aliases, each once (not its file stem,
+    /// empty ones too): what `check` finds names held twice by.
+    pub names: Field,
+    /// `key` when one of the note's keys folds to nothing, `link` when one
+    /// of its links' keys does (`keys` and `links` leave empty keys out).
+    pub blank: Field,
     groups: Vec<(Group, Variants)>,
     /// How notes are read (the config's rules): applied before storing.
     pub reading: Reading,
@@ -108,6 +114,8 @@ impl Fields {
         let links = b.add_text_field("links", STRING);
         let mentions = b.add_text_field("mentions", STRING);
         let problems = b.add_text_field("problems", STRING);
+        let names = b.add_text_field("names", STRING);
+        let blank = b.add_text_field("blank", STRING);
         let folded_opts = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(TOKENIZER_FOLD)
@@ -135,16 +143,22 @@ impl Fields {
             links,
             mentions,
             problems,
+            names,
+            blank,
             groups,
             reading,
         }
     }
 
     /// What `rapport-version` holds for this schema and these reading rules.
+    /// A new or changed index field changes it too (a hash of the tantivy
+    /// schema), so adding a field needs no version bump.
     pub fn stamp(&self) -> String {
+        let schema = serde_json::to_string(&self.schema).unwrap_or_default();
+        let fields = &blake3::hash(schema.as_bytes()).to_hex()[..8];
         match self.reading.stamp() {
-            "" => schema_stamp(),
-            r => format!("{}-{r}", schema_stamp()),
+            "" => format!("{}-{fields}", schema_stamp()),
+            r => format!("{}-{fields}-{r}", schema_stamp()),
         }
     }
 

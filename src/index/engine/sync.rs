@@ -90,6 +90,7 @@ pub fn note_doc(fields: &Fields, parsed: &Parsed, hash: u64) -> TantivyDocument 
     doc.add_u64(fields.hash, hash);
     doc.add_text(fields.kind, if n.is_contact { "contact" } else { "note" });
     add_facts(fields, &n, &mut doc);
+    add_check_facts(fields, &n, &mut doc);
     doc.add_text(
         fields.meta,
         serde_json::to_string(&n).unwrap_or_else(|_| String::from("{}")),
@@ -125,6 +126,21 @@ fn add_facts(fields: &Fields, n: &Note, doc: &mut TantivyDocument) {
         if n.problems.iter().any(|p| p.severity == sev) {
             doc.add_text(fields.problems, word);
         }
+    }
+}
+
+/// The terms `check` answers its vault-wide rules from: a contact's name
+/// keys (`checks::name_keys`) and whether a key or a link key of the note
+/// folds to nothing.
+fn add_check_facts(fields: &Fields, n: &Note, doc: &mut TantivyDocument) {
+    for k in crate::checks::name_keys(n) {
+        doc.add_text(fields.names, &k);
+    }
+    if n.keys().into_iter().any(|k| fold(k).is_empty()) {
+        doc.add_text(fields.blank, "key");
+    }
+    if n.links.iter().any(|l| link_key(&l.target).is_empty()) {
+        doc.add_text(fields.blank, "link");
     }
 }
 
