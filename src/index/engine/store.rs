@@ -64,19 +64,22 @@ impl Dir {
 /// Hold `lock` as an OS lock on its file, made if missing and never removed.
 fn lock_file(dir: &Path, lock: &Lock) -> std::result::Result<DirectoryLock, LockError> {
     let path = dir.join(&lock.filepath);
+    let meta = lock.filepath == META_LOCK.filepath;
     let file = fs::OpenOptions::new()
         .create(true)
         .truncate(false)
         .write(true)
         .open(&path)
+        // a reader in a folder it cannot write locks the file that is there;
+        // a writer never takes its lock in such a folder
         .or_else(|e| match fs::File::open(&path) {
-            Ok(f) => Ok(f),
-            Err(_) => Err(e),
+            Ok(f) if meta => Ok(f),
+            _ => Err(e),
         });
     let file = match file {
         Ok(f) => f,
         Err(e)
-            if lock.filepath == META_LOCK.filepath
+            if meta
                 && matches!(
                     e.kind(),
                     io::ErrorKind::ReadOnlyFilesystem | io::ErrorKind::PermissionDenied
