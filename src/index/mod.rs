@@ -1,6 +1,7 @@
 //! The index adapter: the only module that imports tantivy. Opens the index
 //! under `<vault>/.rapport/`, keeps it in line with the vault, answers queries.
 
+pub(crate) mod columns;
 pub(crate) mod diff;
 pub(crate) mod fsmonitor;
 pub(crate) mod query;

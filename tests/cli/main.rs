@@ -11,6 +11,7 @@ mod harness;
 
 mod concepts;
 mod concurrency;
+mod due_columns;
 mod followups;
 mod fresh;
 mod freshness;
