@@ -8,9 +8,12 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use jiff::civil::Date;
 use tantivy::columnar::Column;
+use tantivy::schema::Value;
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{
     DocAddress, DocId, DocSet, Searcher, SegmentReader, TERMINATED, TantivyDocument, Term,
@@ -135,6 +138,9 @@ struct SegColumns {
 
 /// A note across segments: segment ordinal and doc id.
 type Gid = u64;
+
+/// Notes read back with their ids.
+type Loaded = Vec<(Gid, Note)>;
 
 fn gid(seg: usize, doc: DocId) -> Gid {
     ((seg as u64) << 32) | u64::from(doc)
@@ -404,11 +410,11 @@ impl IndexView {
         picked: &[(Gid, i64)],
         today: i64,
     ) -> Result<Vec<Note>> {
-        let mut notes = Vec::with_capacity(picked.len());
+        let gids: Vec<Gid> = picked.iter().map(|&(g, _)| g).collect();
+        let mut notes: Vec<Note> = Vec::with_capacity(picked.len());
         let mut slot: HashMap<Gid, usize> = HashMap::new();
         let mut sources: Vec<Gid> = Vec::new();
-        for &(g, cr) in picked {
-            let n = self.note_of(c.searcher, addr(g))?;
+        for ((g, n), &(_, cr)) in self.load(c.searcher, &gids)?.into_iter().zip(picked) {
             let a = addr(g);
             let own = own_log(&c.cols[a.segment_ord as usize], a.doc_id, today);
             if cr != i64::MIN && own.is_none_or(|o| cr >= o) {
@@ -422,10 +428,7 @@ impl IndexView {
         }
         sources.sort_unstable();
         sources.dedup();
-        let mut loaded: Vec<(Gid, Note)> = Vec::with_capacity(sources.len());
-        for g in sources {
-            loaded.push((g, self.note_of(c.searcher, addr(g))?));
-        }
+        let mut loaded = self.load(c.searcher, &sources)?;
         loaded.sort_by(|a, b| a.1.path.cmp(&b.1.path));
         let mut named: HashMap<&str, Option<Gid>> = HashMap::new();
         for (_, n) in &loaded {
@@ -444,6 +447,61 @@ impl IndexView {
             }
         }
         Ok(notes)
+    }
+
+    /// The notes at `gids` (ascending), in that order: each segment's
+    /// documents read in doc order through one store reader (a block is
+    /// decompressed once), the segments on both cores when there are many.
+    fn load(&self, searcher: &Searcher, gids: &[Gid]) -> Result<Loaded> {
+        let mut runs: Vec<&[Gid]> = gids.chunk_by(|a, b| a >> 32 == b >> 32).collect();
+        runs.sort_by_key(|r| std::cmp::Reverse(r.len()));
+        let threads = if gids.len() > 2000 {
+            runs.len().min(2)
+        } else {
+            1
+        };
+        let next = AtomicUsize::new(0);
+        let parts: Mutex<Vec<Result<Loaded>>> = Mutex::new(Vec::new());
+        std::thread::scope(|sc| {
+            for _ in 0..threads {
+                sc.spawn(|| {
+                    while let Some(run) = runs.get(next.fetch_add(1, Ordering::Relaxed)) {
+                        let part = self.load_run(searcher, run);
+                        if let Ok(mut p) = parts.lock() {
+                            p.push(part);
+                        }
+                    }
+                });
+            }
+        });
+        let mut out = Vec::with_capacity(gids.len());
+        for part in parts.into_inner().unwrap_or_default() {
+            out.append(&mut part?);
+        }
+        out.sort_unstable_by_key(|(g, _)| *g);
+        Ok(out)
+    }
+
+    /// The notes of one segment's `run` of ids.
+    fn load_run(&self, searcher: &Searcher, run: &[Gid]) -> Result<Loaded> {
+        let err = self.root.join(".rapport");
+        let Some(&first) = run.first() else {
+            return Ok(Vec::new());
+        };
+        let seg = &searcher.segment_readers()[addr(first).segment_ord as usize];
+        let store = seg
+            .get_store_reader(64)
+            .map_err(|e| tv_err(&err)(e.into()))?;
+        let mut out = Vec::with_capacity(run.len());
+        for &g in run {
+            let doc: TantivyDocument = store.get(addr(g).doc_id).map_err(tv_err(&err))?;
+            let meta = doc
+                .get_first(self.fields.meta)
+                .and_then(|v| v.as_str())
+                .unwrap_or("{}");
+            out.push((g, self.read_back(&doc, meta)?));
+        }
+        Ok(out)
     }
 
     /// Add the dated notes of day `day` that mention `n` by one of its keys.
