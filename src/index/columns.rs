@@ -22,11 +22,11 @@ use tantivy::{
 use crate::followup::{DueOptions, RuleFacts, Window};
 use crate::index::IndexView;
 use crate::index::schema::{DueFields, Fields};
-use crate::index::store::{Result, io_err, tv_err};
+use crate::index::store::{IndexError, Result, io_err, tv_err};
 use crate::journal::{credits, credits_target};
 use crate::topics::link_key;
 use crate::vault::cadence::{Birthday, Cadence, Unit};
-use crate::vault::model::Note;
+use crate::vault::model::{Facts, LogEntry, Note, OpenItem};
 use crate::vault::names::fold;
 
 /// A date as the number `YYYYMMDD`: ordered as the dates are.
@@ -119,6 +119,65 @@ pub fn add_due_facts(fields: &Fields, n: &Note, doc: &mut TantivyDocument) {
     }
     if let Some(s) = f.status.as_deref().map(fold).filter(|s| !s.is_empty()) {
         doc.add_text(c.status, s);
+    }
+}
+
+/// What the rows of the `due` report read of a stored note (`meta`): its
+/// name, keys, follow-up facts, log and open items. Read instead of the whole
+/// model, the rest of the JSON is skipped, not allocated.
+#[derive(serde::Deserialize)]
+struct Slim {
+    path: String,
+    name: String,
+    is_contact: bool,
+    facts: SlimFacts,
+    log: Vec<LogEntry>,
+    open: Vec<OpenItem>,
+}
+
+#[derive(serde::Deserialize)]
+struct SlimFacts {
+    #[serde(default)]
+    aliases: Vec<String>,
+    #[serde(default)]
+    birthday: Option<Birthday>,
+    #[serde(default)]
+    last_contact: Option<Date>,
+    #[serde(default)]
+    next_contact: Option<Date>,
+    #[serde(default)]
+    snooze_until: Option<Date>,
+    #[serde(default)]
+    cadence: Option<Cadence>,
+    #[serde(default)]
+    status: Option<String>,
+}
+
+impl Slim {
+    fn note(self) -> Note {
+        let f = self.facts;
+        Note {
+            path: self.path,
+            name: self.name,
+            is_contact: self.is_contact,
+            facts: Facts {
+                aliases: f.aliases,
+                birthday: f.birthday,
+                last_contact: f.last_contact,
+                next_contact: f.next_contact,
+                snooze_until: f.snooze_until,
+                cadence: f.cadence,
+                status: f.status,
+                ..Facts::default()
+            },
+            log: self.log,
+            open: self.open,
+            done: 0,
+            links: Vec::new(),
+            problems: Vec::new(),
+            dated: None,
+            mentions: Vec::new(),
+        }
     }
 }
 
@@ -414,7 +473,7 @@ impl IndexView {
         let mut notes: Vec<Note> = Vec::with_capacity(picked.len());
         let mut slot: HashMap<Gid, usize> = HashMap::new();
         let mut sources: Vec<Gid> = Vec::new();
-        for ((g, n), &(_, cr)) in self.load(c.searcher, &gids)?.into_iter().zip(picked) {
+        for ((g, n), &(_, cr)) in self.load(c.searcher, &gids, true)?.into_iter().zip(picked) {
             let a = addr(g);
             let own = own_log(&c.cols[a.segment_ord as usize], a.doc_id, today);
             if cr != i64::MIN && own.is_none_or(|o| cr >= o) {
@@ -428,7 +487,7 @@ impl IndexView {
         }
         sources.sort_unstable();
         sources.dedup();
-        let mut loaded = self.load(c.searcher, &sources)?;
+        let mut loaded = self.load(c.searcher, &sources, false)?;
         loaded.sort_by(|a, b| a.1.path.cmp(&b.1.path));
         let mut named: HashMap<&str, Option<Gid>> = HashMap::new();
         for (_, n) in &loaded {
@@ -451,8 +510,9 @@ impl IndexView {
 
     /// The notes at `gids` (ascending), in that order: each segment's
     /// documents read in doc order through one store reader (a block is
-    /// decompressed once), the segments on both cores when there are many.
-    fn load(&self, searcher: &Searcher, gids: &[Gid]) -> Result<Loaded> {
+    /// decompressed once), the segments on both cores when there are many;
+    /// with `slim`, only what the report's rows read ([`Slim`]).
+    fn load(&self, searcher: &Searcher, gids: &[Gid], slim: bool) -> Result<Loaded> {
         let mut runs: Vec<&[Gid]> = gids.chunk_by(|a, b| a >> 32 == b >> 32).collect();
         runs.sort_by_key(|r| std::cmp::Reverse(r.len()));
         let threads = if gids.len() > 2000 {
@@ -466,7 +526,7 @@ impl IndexView {
             for _ in 0..threads {
                 sc.spawn(|| {
                     while let Some(run) = runs.get(next.fetch_add(1, Ordering::Relaxed)) {
-                        let part = self.load_run(searcher, run);
+                        let part = self.load_run(searcher, run, slim);
                         if let Ok(mut p) = parts.lock() {
                             p.push(part);
                         }
@@ -483,7 +543,7 @@ impl IndexView {
     }
 
     /// The notes of one segment's `run` of ids.
-    fn load_run(&self, searcher: &Searcher, run: &[Gid]) -> Result<Loaded> {
+    fn load_run(&self, searcher: &Searcher, run: &[Gid], slim: bool) -> Result<Loaded> {
         let err = self.root.join(".rapport");
         let Some(&first) = run.first() else {
             return Ok(Vec::new());
@@ -499,7 +559,17 @@ impl IndexView {
                 .get_first(self.fields.meta)
                 .and_then(|v| v.as_str())
                 .unwrap_or("{}");
-            out.push((g, self.read_back(&doc, meta)?));
+            let n = match slim {
+                true => serde_json::from_str::<Slim>(meta)
+                    .map(Slim::note)
+                    .map_err(|e| IndexError::Unreadable {
+                        path: err.clone(),
+                        note: format!("document {}", addr(g).doc_id),
+                        why: e.to_string(),
+                    })?,
+                false => self.read_back(&doc, meta)?,
+            };
+            out.push((g, n));
         }
         Ok(out)
     }
