@@ -22,7 +22,7 @@ use tantivy::{
 use crate::followup::{DueOptions, RuleFacts, Window};
 use crate::index::IndexView;
 use crate::index::schema::{DueFields, Fields};
-use crate::index::store::{IndexError, Result, io_err, tv_err};
+use crate::index::store::{Result, io_err, tv_err};
 use crate::journal::{credits, credits_target};
 use crate::topics::link_key;
 use crate::vault::cadence::{Birthday, Cadence, Unit};
@@ -443,14 +443,17 @@ impl IndexView {
             let col = &c.cols[seg];
             let alive = reader.alive_bitset();
             for d in 0..reader.max_doc() {
-                if alive.is_some_and(|a| a.is_deleted(d))
-                    || col.contact.first(d) != Some(1)
-                    || off[seg][d as usize]
-                {
+                if alive.is_some_and(|a| a.is_deleted(d)) || off[seg][d as usize] {
+                    continue;
+                }
+                // a document without the columns was not written by sync:
+                // it is read, so that a damaged index is found as before
+                let contact = col.contact.first(d);
+                if contact == Some(0) {
                     continue;
                 }
                 let cr = credit.get(seg).map_or(i64::MIN, |v| v[d as usize]);
-                if listed(&w, col, d, today, cr) {
+                if contact.is_none() || listed(&w, col, d, today, cr) {
                     picked.push((gid(seg, d), cr));
                 }
             }
@@ -559,15 +562,10 @@ impl IndexView {
                 .get_first(self.fields.meta)
                 .and_then(|v| v.as_str())
                 .unwrap_or("{}");
-            let n = match slim {
-                true => serde_json::from_str::<Slim>(meta)
-                    .map(Slim::note)
-                    .map_err(|e| IndexError::Unreadable {
-                        path: err.clone(),
-                        note: format!("document {}", addr(g).doc_id),
-                        why: e.to_string(),
-                    })?,
-                false => self.read_back(&doc, meta)?,
+            // a slim read that fails is read in full for the error
+            let n = match slim.then(|| serde_json::from_str::<Slim>(meta)) {
+                Some(Ok(s)) => s.note(),
+                _ => self.read_back(&doc, meta)?,
             };
             out.push((g, n));
         }
