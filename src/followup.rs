@@ -7,7 +7,7 @@ use std::cmp::Ordering;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::vault::cadence::Cadence;
+use crate::vault::cadence::{Birthday, Cadence};
 use crate::vault::note::Note;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -33,19 +33,52 @@ pub struct NextDue {
     pub reason: Reason,
 }
 
+/// What the follow-up rule reads of one contact: its last contact (as of
+/// the day asked about) and the dates and rhythm of its front matter. The
+/// whole-model path takes them from a [`Note`] ([`RuleFacts::of`]); the
+/// index path reads them from columns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleFacts {
+    pub last: Option<Date>,
+    pub next_contact: Option<Date>,
+    pub snooze_until: Option<Date>,
+    pub cadence: Option<Cadence>,
+}
+
+impl RuleFacts {
+    /// The facts of a note as of `today` (its log counts up to `today`).
+    pub fn of(note: &Note, today: Date) -> RuleFacts {
+        RuleFacts {
+            last: note.last_contact(today),
+            next_contact: note.facts.next_contact,
+            snooze_until: note.facts.snooze_until,
+            cadence: note.facts.cadence(),
+        }
+    }
+}
+
 /// The follow-up rule for one contact (docs/follow-ups.md): `None` when it
 /// has no rule. A snoozed contact is not due before its `snooze_until`.
 pub fn next_due(note: &Note, today: Date, default_cadence: Option<Cadence>) -> Option<NextDue> {
-    let nd = rule_due(note, today, default_cadence)?;
-    Some(match note.facts.snooze_until {
+    next_due_of(&RuleFacts::of(note, today), today, default_cadence)
+}
+
+/// [`next_due`] over the facts the rule reads.
+pub fn next_due_of(
+    f: &RuleFacts,
+    today: Date,
+    default_cadence: Option<Cadence>,
+) -> Option<NextDue> {
+    let nd = rule_due(f, today, default_cadence)?;
+    Some(match f.snooze_until {
         Some(until) if until > nd.due => NextDue { due: until, ..nd },
         _ => nd,
     })
 }
 
-fn rule_due(note: &Note, today: Date, default_cadence: Option<Cadence>) -> Option<NextDue> {
-    let last = note.last_contact(today);
-    if let Some(next) = note.facts.next_contact
+fn rule_due(f: &RuleFacts, today: Date, default_cadence: Option<Cadence>) -> Option<NextDue> {
+    let last = f.last;
+    if let Some(next) = f.next_contact
         && last.is_none_or(|l| next > l)
     {
         return Some(NextDue {
@@ -53,7 +86,7 @@ fn rule_due(note: &Note, today: Date, default_cadence: Option<Cadence>) -> Optio
             reason: Reason::NextContact,
         });
     }
-    let (cadence, reason) = match (note.facts.cadence(), default_cadence) {
+    let (cadence, reason) = match (f.cadence, default_cadence) {
         (Some(c), _) => (c, Reason::Cadence),
         (None, Some(c)) => (c, Reason::DefaultCadence),
         (None, None) => return None,
@@ -177,10 +210,7 @@ impl DueOptions {
 /// Apply the follow-up rules (docs/follow-ups.md) to every active contact.
 pub fn due(notes: &[Note], o: &DueOptions) -> DueReport {
     let today = o.today;
-    let w = Window {
-        o,
-        horizon: today.saturating_add(jiff::Span::new().days(o.days.clamp(0, 100_000))),
-    };
+    let w = Window::new(o);
     let mut r = DueReport {
         today,
         cold: vec![],
@@ -192,11 +222,10 @@ pub fn due(notes: &[Note], o: &DueOptions) -> DueReport {
         .iter()
         .filter(|n| n.is_contact && !n.facts.is_inactive())
     {
-        let last = n.last_contact(today);
-        let rule = next_due(n, today, o.default_cadence);
-        match rule {
-            Some(nd) => r.followups.extend(w.followup(n, nd, last)),
-            None => r.cold.extend(w.cold(n, last)),
+        let facts = RuleFacts::of(n, today);
+        match next_due_of(&facts, today, o.default_cadence) {
+            Some(nd) => r.followups.extend(w.followup(n, nd, facts.last)),
+            None => r.cold.extend(w.cold(n, facts.last)),
         }
         r.birthdays.extend(w.birthday(n));
         r.open.extend(w.open_items(n));
@@ -206,17 +235,68 @@ pub fn due(notes: &[Note], o: &DueOptions) -> DueReport {
 }
 
 /// The question `due` answers for each contact: the options and the last
-/// day of the window.
-struct Window<'a> {
+/// day of the window. Its tests decide every row of the report, for notes
+/// and for the index's columns alike.
+pub struct Window<'a> {
     o: &'a DueOptions,
     horizon: Date,
 }
 
 impl Window<'_> {
+    pub fn new(o: &DueOptions) -> Window<'_> {
+        Window {
+            o,
+            horizon: o
+                .today
+                .saturating_add(jiff::Span::new().days(o.days.clamp(0, 100_000))),
+        }
+    }
+
+    /// Does the rule's date fall in the window (or is it past)?
+    pub fn lists_followup(&self, nd: NextDue) -> bool {
+        nd.due <= self.horizon
+    }
+
+    /// Is a contact with no rule, last seen `last`, going cold?
+    pub fn is_cold(&self, last: Option<Date>) -> bool {
+        let Some(cold) = self.o.cold else {
+            return false;
+        };
+        let threshold = cold.before(self.o.today);
+        last.is_none() || threshold.is_some_and(|t| last.is_some_and(|l| l < t))
+    }
+
+    /// The next birthday, when it falls in the window.
+    pub fn birthday_on(&self, b: Birthday) -> Option<Date> {
+        b.next_on_or_after(self.o.today)
+            .filter(|&d| d <= self.horizon)
+    }
+
+    /// Is an open item due on `due` (or undated) listed?
+    pub fn lists_open(&self, due: Option<Date>) -> bool {
+        self.o.all_open || due.is_some_and(|d| d <= self.horizon)
+    }
+
+    /// Does an active contact with these facts have a row in the report?
+    pub fn lists(
+        &self,
+        f: &RuleFacts,
+        birthday: Option<Birthday>,
+        mut open: impl Iterator<Item = Option<Date>>,
+    ) -> bool {
+        let listed = match next_due_of(f, self.o.today, self.o.default_cadence) {
+            Some(nd) => self.lists_followup(nd),
+            None => self.is_cold(f.last),
+        };
+        listed
+            || birthday.is_some_and(|b| self.birthday_on(b).is_some())
+            || open.any(|d| self.lists_open(d))
+    }
+
     /// A follow-up when the rule's date falls in the window (or is past).
     fn followup(&self, n: &Note, nd: NextDue, last: Option<Date>) -> Option<FollowUp> {
         let today = self.o.today;
-        (nd.due <= self.horizon).then(|| FollowUp {
+        self.lists_followup(nd).then(|| FollowUp {
             path: n.path.clone(),
             name: n.name.clone(),
             due: nd.due,
@@ -234,13 +314,10 @@ impl Window<'_> {
 
     /// A contact with no rule, not seen for longer than `cold` (or never).
     fn cold(&self, n: &Note, last: Option<Date>) -> Option<ColdEntry> {
-        let threshold = self.o.cold?.before(self.o.today);
-        (last.is_none() || threshold.is_some_and(|t| last.is_some_and(|l| l < t))).then(|| {
-            ColdEntry {
-                path: n.path.clone(),
-                name: n.name.clone(),
-                last_contact: last,
-            }
+        self.is_cold(last).then(|| ColdEntry {
+            path: n.path.clone(),
+            name: n.name.clone(),
+            last_contact: last,
         })
     }
 
@@ -248,7 +325,7 @@ impl Window<'_> {
     fn birthday(&self, n: &Note) -> Option<BirthdayItem> {
         let today = self.o.today;
         let b = n.facts.birthday()?;
-        let next = b.next_on_or_after(today).filter(|&d| d <= self.horizon)?;
+        let next = self.birthday_on(b)?;
         Some(BirthdayItem {
             path: n.path.clone(),
             name: n.name.clone(),
@@ -262,7 +339,7 @@ impl Window<'_> {
     fn open_items<'n>(&'n self, n: &'n Note) -> impl Iterator<Item = OpenEntry> + 'n {
         n.open
             .iter()
-            .filter(|item| self.o.all_open || item.due.is_some_and(|d| d <= self.horizon))
+            .filter(|item| self.lists_open(item.due))
             .map(|item| OpenEntry {
                 path: n.path.clone(),
                 name: n.name.clone(),

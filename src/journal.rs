@@ -16,20 +16,47 @@ pub fn credit(notes: &mut [Note]) {
         return;
     }
     let resolver = LinkResolver::new(notes);
-    let mut adds: Vec<(usize, LogEntry)> = Vec::new();
-    for (i, n) in notes.iter().enumerate() {
+    let named = |target: &str| match resolver.resolve(target) {
+        [t] => Some(*t),
+        _ => None,
+    };
+    let adds = credits(notes.iter().enumerate(), named, |t| notes[t].is_contact);
+    for (t, e) in adds {
+        notes[t].log.push(e);
+    }
+}
+
+/// Does a mention in note `source` of the note `target` (the one note its
+/// key names) count as a contact of `target`? Only contacts are credited,
+/// and never by themselves.
+pub fn credits_target<T: PartialEq>(source: T, target: T, target_is_contact: bool) -> bool {
+    source != target && target_is_contact
+}
+
+/// The log entries the dated notes among `sources` give the contacts their
+/// mentions name, in source order: `named` is the one note a link target
+/// names (`None` when none or several do), `is_contact` tells contacts.
+/// The whole model passes every note; the index passes the dated notes
+/// that mention the contacts it prints, with ids of its own.
+pub fn credits<'a, T: PartialEq + Copy>(
+    sources: impl Iterator<Item = (T, &'a Note)>,
+    named: impl Fn(&str) -> Option<T>,
+    is_contact: impl Fn(T) -> bool,
+) -> Vec<(T, LogEntry)> {
+    let mut adds: Vec<(T, LogEntry)> = Vec::new();
+    for (i, n) in sources {
         let Some(date) = n.dated else { continue };
-        let mut seen: Vec<usize> = Vec::new();
+        let mut seen: Vec<T> = Vec::new();
         for m in &n.mentions {
-            let [t] = resolver.resolve(&m.target) else {
+            let Some(t) = named(&m.target) else {
                 continue;
             };
-            if *t == i || !notes[*t].is_contact || seen.contains(t) {
+            if !credits_target(i, t, is_contact(t)) || seen.contains(&t) {
                 continue;
             }
-            seen.push(*t);
+            seen.push(t);
             adds.push((
-                *t,
+                t,
                 LogEntry {
                     date,
                     text: m.text.clone(),
@@ -39,9 +66,7 @@ pub fn credit(notes: &mut [Note]) {
             ));
         }
     }
-    for (t, e) in adds {
-        notes[t].log.push(e);
-    }
+    adds
 }
 
 #[cfg(test)]

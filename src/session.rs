@@ -336,6 +336,24 @@ impl Session {
         Ok(notes)
     }
 
+    /// The notes the `due` report for `o` has rows for, with the journal
+    /// credit that decides them, read from the index's columns
+    /// (`IndexView::due_notes`); `None` when the whole model must be read
+    /// instead (`RAPPORT_WHOLE_MODEL=1`, or changed notes laid over the index).
+    pub fn due_notes(&self, o: &crate::followup::DueOptions) -> Result<Option<Vec<Note>>> {
+        if whole_model() {
+            return Ok(None);
+        }
+        let found =
+            self.read(|v| v.due_notes(o, &self.config.inactive_status, self.config.journal))?;
+        Ok(found.map(|mut notes| {
+            for n in &mut notes {
+                self.finish(n);
+            }
+            notes
+        }))
+    }
+
     /// What the index does not store of a note as read: whether its status
     /// is one of the config's inactive ones.
     pub fn finish(&self, n: &mut Note) {

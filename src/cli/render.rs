@@ -127,18 +127,28 @@ impl Out {
                 widths[i] = widths[i].max(c.width());
             }
         }
+        // one line buffer for the whole table; a cell is copied, not
+        // styled into a new string, when it has no colour
+        let mut line = String::new();
         for r in rows {
-            let mut line = String::new();
+            line.clear();
             for (i, (c, st)) in r.iter().enumerate() {
                 if i > 0 {
                     line.push_str("  ");
                 }
-                line.push_str(&self.styled(*st, c));
+                if *st == PLAIN || c.is_empty() || self.choice == anstream::ColorChoice::Never {
+                    line.push_str(c);
+                } else {
+                    line.push_str(&self.styled(*st, c));
+                }
                 if i + 1 < r.len() {
-                    line.push_str(&" ".repeat(widths[i].saturating_sub(c.width())));
+                    let pad = widths[i].saturating_sub(c.width());
+                    line.extend(std::iter::repeat_n(' ', pad));
                 }
             }
-            self.line(line.trim_end());
+            let colour = self.choice != anstream::ColorChoice::Never;
+            push_terminal_safe(&mut self.buf, line.trim_end(), colour);
+            self.buf.push('\n');
         }
     }
 

@@ -225,12 +225,21 @@ impl Status {
         &self.0
     }
 
-    /// Is it one of `list`? Compared folded (case, accents, spaces); an
-    /// empty status is none.
-    pub fn is_one_of<S: AsRef<str>>(&self, list: &[S]) -> bool {
-        let s = fold(&self.0);
-        !s.is_empty() && list.iter().any(|l| fold(l.as_ref()) == s)
+    /// What statuses are compared by: folded (case, accents, spaces).
+    pub fn key(&self) -> String {
+        status_key(&self.0)
     }
+
+    /// Is it one of `list`? An empty status is none.
+    pub fn is_one_of<S: AsRef<str>>(&self, list: &[S]) -> bool {
+        let s = self.key();
+        !s.is_empty() && list.iter().any(|l| status_key(l.as_ref()) == s)
+    }
+}
+
+/// The key a status (or an `inactive_status` entry) is compared by.
+pub fn status_key(text: &str) -> String {
+    fold(text)
 }
 
 impl Facts {

@@ -12,6 +12,7 @@ mod harness;
 mod check_index;
 mod concepts;
 mod concurrency;
+mod due_columns;
 mod followups;
 mod fresh;
 mod freshness;

@@ -38,18 +38,20 @@ pub fn run(ctx: &mut Ctx, a: DueArgs) -> anyhow::Result<Exit> {
     if days < 0 {
         anyhow::bail!("--days must not be negative");
     }
-    let notes = s.notes()?;
-    let report = due(
-        &notes,
-        &DueOptions {
-            today: s.today(),
-            days,
-            all_open: all,
-            cold: cold.or(s.config.cold_after),
-            default_cadence: s.config.default_cadence,
-        },
-    );
-    let problems = troubles(&notes);
+    let opts = DueOptions {
+        today: s.today(),
+        days,
+        all_open: all,
+        cold: cold.or(s.config.cold_after),
+        default_cadence: s.config.default_cadence,
+    };
+    let (report, problems) = match s.due_notes(&opts)? {
+        Some(listed) => (due(&listed, &opts), troubles(&s.notes_with_errors()?)),
+        None => {
+            let notes = s.notes()?;
+            (due(&notes, &opts), troubles(&notes))
+        }
+    };
     if ctx.out.json {
         ctx.out.json(&WithProblems {
             answer: &report,

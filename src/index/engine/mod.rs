@@ -3,6 +3,7 @@
 //! and the queries (search, topics, notes by term, the whole model). The
 //! only code that imports tantivy, apart from the error type.
 
+pub(crate) mod columns;
 pub(crate) mod problems;
 pub(crate) mod query;
 pub(crate) mod schema;

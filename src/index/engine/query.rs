@@ -499,7 +499,7 @@ impl IndexView {
 
     /// The `Note` stored as `meta` in `doc`; one that does not read back is
     /// an error that makes the session rebuild the index.
-    fn read_back(&self, doc: &TantivyDocument, meta: &str) -> Result<Note> {
+    pub(crate) fn read_back(&self, doc: &TantivyDocument, meta: &str) -> Result<Note> {
         serde_json::from_str::<Note>(meta).map_err(|e| IndexError::Unreadable {
             path: self.root.join(".rapport"),
             note: doc

@@ -92,6 +92,8 @@ pub struct Fields {
     /// `key` when one of the note's keys folds to nothing, `link` when one
     /// of its links' keys does (`keys` and `links` leave empty keys out).
     pub blank: Field,
+    /// The facts `due` and `plan` read as columns (`index::columns`).
+    pub due: DueFields,
     groups: Vec<(Group, Variants)>,
     /// How notes are read (the config's rules): applied before storing.
     pub reading: Reading,
@@ -116,6 +118,7 @@ impl Fields {
         let problems = b.add_text_field("problems", STRING);
         let names = b.add_text_field("names", STRING);
         let blank = b.add_text_field("blank", STRING);
+        let due = DueFields::add(&mut b);
         let folded_opts = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(TOKENIZER_FOLD)
@@ -145,6 +148,7 @@ impl Fields {
             problems,
             names,
             blank,
+            due,
             groups,
             reading,
         }
@@ -180,6 +184,67 @@ impl Fields {
             .iter()
             .find(|(_, v)| v.folded == f || v.stem == f)
             .map(|(g, _)| *g)
+    }
+}
+
+/// The columns (fast fields) of the follow-up facts, one value per note
+/// unless said otherwise; dates as `YYYYMMDD` numbers (ordered as the dates
+/// are), absent when the note has none. Written by `index::columns`.
+#[derive(Debug, Clone, Copy)]
+pub struct DueFields {
+    /// 1 for a contact, 0 for a note.
+    pub contact: Field,
+    /// `last_contact` from the front matter.
+    pub last: Field,
+    /// The dates of the note's own log entries (several values).
+    pub logs: Field,
+    pub next: Field,
+    pub snooze: Field,
+    /// The cadence, `count * 4 + unit`.
+    pub cadence: Field,
+    /// The birthday, `(year + 10000 or 0) << 9 | month << 5 | day`.
+    pub birthday: Field,
+    /// The due dates of the dated open items (several values).
+    pub open_due: Field,
+    /// How many open items the note has.
+    pub open_count: Field,
+    /// A dated note's date (journal credit).
+    pub dated: Field,
+    /// The folded `status` as an exact term, for the inactive statuses.
+    pub status: Field,
+}
+
+impl DueFields {
+    fn add(b: &mut tantivy::schema::SchemaBuilder) -> DueFields {
+        let mut u = |name: &str| b.add_u64_field(name, FAST);
+        let (contact, cadence, birthday, open_count) = (
+            u("due_contact"),
+            u("due_cadence"),
+            u("due_birthday"),
+            u("due_open_count"),
+        );
+        let mut i = |name: &str| b.add_i64_field(name, FAST);
+        let (last, logs, next, snooze, open_due, dated) = (
+            i("due_last"),
+            i("due_logs"),
+            i("due_next"),
+            i("due_snooze"),
+            i("due_open_due"),
+            i("due_dated"),
+        );
+        DueFields {
+            contact,
+            last,
+            logs,
+            next,
+            snooze,
+            cadence,
+            birthday,
+            open_due,
+            open_count,
+            dated,
+            status: b.add_text_field("due_status", STRING),
+        }
     }
 }
 

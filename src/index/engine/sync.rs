@@ -91,6 +91,7 @@ pub fn note_doc(fields: &Fields, parsed: &Parsed, hash: u64) -> TantivyDocument 
     doc.add_text(fields.kind, if n.is_contact { "contact" } else { "note" });
     add_facts(fields, &n, &mut doc);
     add_check_facts(fields, &n, &mut doc);
+    crate::index::engine::columns::add_due_facts(fields, &n, &mut doc);
     doc.add_text(
         fields.meta,
         serde_json::to_string(&n).unwrap_or_else(|_| String::from("{}")),
