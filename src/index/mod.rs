@@ -3,6 +3,7 @@
 
 pub(crate) mod diff;
 pub(crate) mod fsmonitor;
+pub(crate) mod one;
 pub(crate) mod query;
 pub(crate) mod scan;
 pub(crate) mod schema;

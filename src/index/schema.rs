@@ -86,6 +86,12 @@ pub struct Fields {
     /// found in the note, so `check` and the problems line find them without
     /// reading every note.
     pub problems: Field,
+    /// A contact's keys as a NAME is matched against them
+    /// (`vault::names::key_terms`): `show`/`brief NAME` look them up.
+    pub names: Field,
+    /// A contact's interest and field values, folded: who an introduction
+    /// could pair them with (`topics::partner_keys` groups them by concept).
+    pub shares: Field,
     groups: Vec<(Group, Variants)>,
     /// How notes are read (the config's rules): applied before storing.
     pub reading: Reading,
@@ -108,6 +114,8 @@ impl Fields {
         let links = b.add_text_field("links", STRING);
         let mentions = b.add_text_field("mentions", STRING);
         let problems = b.add_text_field("problems", STRING);
+        let names = b.add_text_field("names", STRING);
+        let shares = b.add_text_field("shares", STRING);
         let folded_opts = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(TOKENIZER_FOLD)
@@ -135,6 +143,8 @@ impl Fields {
             links,
             mentions,
             problems,
+            names,
+            shares,
             groups,
             reading,
         }

@@ -1,0 +1,343 @@
+//! `show NAME` and `brief NAME` read one note and its neighbours, not the
+//! vault: the contact a NAME means (its `names` terms), the notes holding
+//! the keys its links point at, linking to it or mentioning it (the `keys`,
+//! `links` and `mentions` terms), and the contacts sharing its interests and
+//! fields (the `shares` terms). Every answer honours the overlay: committed
+//! documents it replaces are skipped, its own index is asked too.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+use tantivy::collector::DocSetCollector;
+use tantivy::query::TermQuery;
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocSet, SegmentReader, TERMINATED, Term};
+
+use crate::concepts::Concepts;
+use crate::index::IndexView;
+use crate::index::store::{IndexError, Result, tv_err};
+use crate::session::{self, Session};
+use crate::topics::{Partners, Person, group_key, partner_keys};
+use crate::vault::lookup::{Contacts, LookupError, find_in};
+use crate::vault::model::Note;
+use crate::vault::names::{NameQuery, fold};
+
+/// Which terms of a field a lookup wants.
+enum Wanted<'a> {
+    /// Exactly these.
+    Exact(&'a [String]),
+    /// Every term starting with one of these.
+    Prefix(&'a [String]),
+}
+
+impl IndexView {
+    fn io_err(&self) -> impl Fn(std::io::Error) -> IndexError + '_ {
+        move |e| tv_err(&self.root)(e.into())
+    }
+
+    /// The paths of the committed, not shadowed documents of one segment
+    /// with a wanted term in `field`.
+    fn segment_paths(
+        &self,
+        seg: &SegmentReader,
+        field: Field,
+        wanted: &Wanted,
+        out: &mut BTreeSet<String>,
+    ) -> Result<()> {
+        let inv = seg.inverted_index(field).map_err(tv_err(&self.root))?;
+        let mut postings = Vec::new();
+        match wanted {
+            Wanted::Exact(terms) => {
+                for t in *terms {
+                    let term = Term::from_field_text(field, t);
+                    if let Some(p) = inv
+                        .read_postings(&term, IndexRecordOption::Basic)
+                        .map_err(self.io_err())?
+                    {
+                        postings.push(p);
+                    }
+                }
+            }
+            Wanted::Prefix(prefixes) => {
+                for pre in *prefixes {
+                    let mut terms = inv
+                        .terms()
+                        .range()
+                        .ge(pre.as_bytes())
+                        .into_stream()
+                        .map_err(self.io_err())?;
+                    while terms.advance() && terms.key().starts_with(pre.as_bytes()) {
+                        let p = inv
+                            .read_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)
+                            .map_err(self.io_err())?;
+                        postings.push(p);
+                    }
+                }
+            }
+        }
+        if postings.is_empty() {
+            return Ok(());
+        }
+        let column = seg.fast_fields().str("path").map_err(tv_err(&self.root))?;
+        let Some(column) = column else {
+            return Ok(());
+        };
+        let mut docs: BTreeSet<u32> = BTreeSet::new();
+        for mut p in postings {
+            let mut d = p.doc();
+            while d != TERMINATED {
+                if !seg.is_deleted(d) {
+                    docs.insert(d);
+                }
+                d = p.advance();
+            }
+        }
+        let mut path = String::new();
+        for d in docs {
+            for ord in column.term_ords(d) {
+                path.clear();
+                column.ord_to_str(ord, &mut path).map_err(self.io_err())?;
+                if !self.shadowed(&path) {
+                    out.insert(path.clone());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The paths of the notes (committed and laid over) with a wanted term
+    /// in `field`, in path order.
+    fn paths_with(&self, field: Field, wanted: &Wanted) -> Result<BTreeSet<String>> {
+        let mut out = BTreeSet::new();
+        for seg in self.searcher().segment_readers() {
+            self.segment_paths(seg, field, wanted, &mut out)?;
+        }
+        if let Some(ov) = &self.overlay {
+            out.append(&mut ov.view.paths_with(field, wanted)?);
+        }
+        Ok(out)
+    }
+
+    /// Every term of `field` (committed and laid over; a committed term may
+    /// belong only to documents the overlay replaces).
+    fn field_terms(&self, field: Field) -> Result<BTreeSet<String>> {
+        let mut out = BTreeSet::new();
+        for seg in self.searcher().segment_readers() {
+            let inv = seg.inverted_index(field).map_err(tv_err(&self.root))?;
+            let mut terms = inv.terms().stream().map_err(self.io_err())?;
+            while terms.advance() {
+                if let Ok(t) = std::str::from_utf8(terms.key()) {
+                    out.insert(t.to_string());
+                }
+            }
+        }
+        if let Some(ov) = &self.overlay {
+            out.append(&mut ov.view.field_terms(field)?);
+        }
+        Ok(out)
+    }
+
+    /// The note at `path` as the index has it (laid over or committed).
+    pub(crate) fn note_at(&self, path: &str) -> Result<Option<Note>> {
+        if let Some(ov) = &self.overlay
+            && ov.shadowed.contains(path)
+        {
+            return ov.view.note_at(path);
+        }
+        let searcher = self.searcher();
+        let q = TermQuery::new(
+            Term::from_field_text(self.fields.path, path),
+            IndexRecordOption::Basic,
+        );
+        let addrs = searcher
+            .search(&q, &DocSetCollector)
+            .map_err(tv_err(&self.root))?;
+        if let Some(&a) = addrs.iter().next() {
+            return Ok(Some(self.note_of(&searcher, a)?));
+        }
+        match &self.overlay {
+            Some(ov) => ov.view.note_at(path),
+            None => Ok(None),
+        }
+    }
+
+    /// The notes at `paths` that the index has, in the order given.
+    pub(crate) fn notes_at<'p>(
+        &self,
+        paths: impl IntoIterator<Item = &'p String>,
+    ) -> Result<Vec<Note>> {
+        let mut out = Vec::new();
+        for p in paths {
+            if let Some(n) = self.note_at(p)? {
+                out.push(n);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The path of the contact a NAME means (`vault::lookup::find`'s
+    /// policy over the index), or why there is none.
+    pub(crate) fn find_contact(
+        &self,
+        name: &str,
+    ) -> Result<std::result::Result<String, LookupError>> {
+        find_in(&IndexContacts(self), name)
+    }
+
+    /// The notes `show`/`brief` need beside `me` to answer as the whole
+    /// vault would, `me` among them, in path order: those holding one of
+    /// its keys (a mention naming it must name it alone), dated notes
+    /// mentioning it, and with `links` the notes linking to it and those
+    /// holding the keys its links point at.
+    pub(crate) fn around(&self, me: &Note, links: bool) -> Result<Vec<Note>> {
+        let keys: Vec<String> = me.keys().into_iter().map(fold).collect();
+        let mut paths = self.paths_with(self.fields.keys, &Wanted::Exact(&keys))?;
+        paths.append(&mut self.paths_with(self.fields.mentions, &Wanted::Exact(&keys))?);
+        if links {
+            paths.append(&mut self.paths_with(self.fields.links, &Wanted::Exact(&keys))?);
+            let targets: Vec<String> = me
+                .links
+                .iter()
+                .map(|l| crate::topics::link_key(&l.target))
+                .collect();
+            paths.append(&mut self.paths_with(self.fields.keys, &Wanted::Exact(&targets))?);
+        }
+        paths.remove(&me.path);
+        let mut out = self.notes_at(&paths)?;
+        out.push(me.clone());
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(out)
+    }
+
+    /// The contacts who share one of `me`'s interest or field keys (by
+    /// concept), in the order `topics::Partners::best` tries them: most
+    /// keys shared first, then in path order. May include inactive contacts
+    /// (the index does not know the config's inactive statuses).
+    pub(crate) fn partner_candidates(&self, me: &Note, concepts: &Concepts) -> Result<Vec<String>> {
+        let mine: HashSet<String> = partner_keys(me, concepts)
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
+        if mine.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut spellings: HashMap<String, Vec<String>> = HashMap::new();
+        for t in self.field_terms(self.fields.shares)? {
+            let k = group_key(concepts, &t);
+            if mine.contains(&k) {
+                spellings.entry(k).or_default().push(t);
+            }
+        }
+        let mut count: HashMap<String, usize> = HashMap::new();
+        for terms in spellings.values() {
+            for p in self.paths_with(self.fields.shares, &Wanted::Exact(terms))? {
+                if p != me.path {
+                    *count.entry(p).or_default() += 1;
+                }
+            }
+        }
+        let mut ranked: Vec<(String, usize)> = count.into_iter().collect();
+        ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Ok(ranked.into_iter().map(|(p, _)| p).collect())
+    }
+}
+
+/// The index as a source of contacts for the NAME policy: ids are paths.
+struct IndexContacts<'a>(&'a IndexView);
+
+impl Contacts for IndexContacts<'_> {
+    type Id = String;
+    type Error = IndexError;
+
+    fn at_path(&self, path: &str) -> Result<Option<String>> {
+        Ok(self
+            .0
+            .note_at(path)?
+            .filter(|n| n.is_contact)
+            .map(|n| n.path))
+    }
+
+    fn exact(&self, q: &NameQuery) -> Result<Vec<String>> {
+        let terms = q.exact_terms();
+        let found = self
+            .0
+            .paths_with(self.0.fields.names, &Wanted::Exact(&terms))?;
+        Ok(found.into_iter().collect())
+    }
+
+    fn prefixed(&self, q: &NameQuery) -> Result<Vec<String>> {
+        let terms = q.prefix_terms();
+        let found = self
+            .0
+            .paths_with(self.0.fields.names, &Wanted::Prefix(&terms))?;
+        Ok(found.into_iter().collect())
+    }
+
+    fn label(&self, path: &String) -> Result<(String, String)> {
+        let name = self.0.note_at(path)?.map_or_else(String::new, |n| n.name);
+        Ok((name, path.clone()))
+    }
+}
+
+impl Session {
+    /// `show`/`brief NAME` from the index: the notes beside the contact
+    /// NAME means ([`IndexView::around`]) with the vault's inactive statuses
+    /// applied and journal mentions credited, and the contact's position
+    /// among them. Its own answers equal those over every note.
+    pub fn one_note(&self, name: &str, links: bool) -> session::Result<(Vec<Note>, usize)> {
+        let path = self.read(|v| v.find_contact(name))??;
+        let me = self
+            .read(|v| v.note_at(&path))?
+            .ok_or_else(|| LookupError::NotFound(name.to_string()))?;
+        let mut notes = self.read(|v| v.around(&me, links))?;
+        for n in &mut notes {
+            self.finish(n);
+        }
+        if self.config.journal {
+            crate::journal::credit(&mut notes);
+        }
+        let i = notes.iter().position(|n| n.path == path).unwrap_or(0);
+        Ok((notes, i))
+    }
+
+    /// The person `brief` suggests introducing `me` to, as
+    /// `topics::Partners::best` finds them over every note: it is run over
+    /// `me` and the best-ranked candidates, more of them until one is
+    /// accepted or none is left (a candidate's rank and acceptance depend
+    /// only on the two notes, so the first accepted is the vault's).
+    pub fn partner(
+        &self,
+        me: &Note,
+        concepts: &Concepts,
+    ) -> session::Result<Option<(Person, Vec<String>)>> {
+        let ranked = self.read(|v| v.partner_candidates(me, concepts))?;
+        let mut subset = vec![me.clone()];
+        let (mut loaded, mut step) = (0, 8);
+        loop {
+            let next = ranked.len().min(loaded + step);
+            let mut more = self.read(|v| v.notes_at(&ranked[loaded..next]))?;
+            for n in &mut more {
+                self.finish(n);
+            }
+            subset.append(&mut more);
+            subset.sort_by(|a, b| a.path.cmp(&b.path));
+            loaded = next;
+            let i = subset.iter().position(|n| n.path == me.path).unwrap_or(0);
+            if let Some(best) = Partners::new(&subset, concepts).best(&subset, i) {
+                return Ok(Some(best));
+            }
+            if loaded == ranked.len() {
+                return Ok(None);
+            }
+            step *= 4;
+        }
+    }
+
+    /// The note at `path`, read from the index (inactive statuses applied).
+    pub fn note_at(&self, path: &str) -> session::Result<Option<Note>> {
+        let mut n = self.read(|v| v.note_at(path))?;
+        if let Some(n) = &mut n {
+            self.finish(n);
+        }
+        Ok(n)
+    }
+}
