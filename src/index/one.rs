@@ -34,15 +34,9 @@ impl IndexView {
         move |e| tv_err(&self.root)(e.into())
     }
 
-    /// The paths of the committed, not shadowed documents of one segment
-    /// with a wanted term in `field`.
-    fn segment_paths(
-        &self,
-        seg: &SegmentReader,
-        field: Field,
-        wanted: &Wanted,
-        out: &mut BTreeSet<String>,
-    ) -> Result<()> {
+    /// The live documents of one segment with a wanted term in `field`,
+    /// in doc order.
+    fn segment_docs(&self, seg: &SegmentReader, field: Field, wanted: &Wanted) -> Result<Vec<u32>> {
         let inv = seg.inverted_index(field).map_err(tv_err(&self.root))?;
         let mut postings = Vec::new();
         match wanted {
@@ -74,13 +68,6 @@ impl IndexView {
                 }
             }
         }
-        if postings.is_empty() {
-            return Ok(());
-        }
-        let column = seg.fast_fields().str("path").map_err(tv_err(&self.root))?;
-        let Some(column) = column else {
-            return Ok(());
-        };
         let mut docs: BTreeSet<u32> = BTreeSet::new();
         for mut p in postings {
             let mut d = p.doc();
@@ -91,16 +78,41 @@ impl IndexView {
                 d = p.advance();
             }
         }
-        let mut path = String::new();
-        for d in docs {
-            for ord in column.term_ords(d) {
-                path.clear();
-                column.ord_to_str(ord, &mut path).map_err(self.io_err())?;
-                if !self.shadowed(&path) {
-                    out.insert(path.clone());
-                }
-            }
+        Ok(docs.into_iter().collect())
+    }
+
+    /// The paths of the committed, not shadowed documents of one segment
+    /// with a wanted term in `field`.
+    fn segment_paths(
+        &self,
+        seg: &SegmentReader,
+        field: Field,
+        wanted: &Wanted,
+        out: &mut BTreeSet<String>,
+    ) -> Result<()> {
+        let docs = self.segment_docs(seg, field, wanted)?;
+        if docs.is_empty() {
+            return Ok(());
         }
+        let column = seg.fast_fields().str("path").map_err(tv_err(&self.root))?;
+        let Some(column) = column else {
+            return Ok(());
+        };
+        // the dictionary is read in one pass for sorted ordinals (one
+        // `ord_to_str` each decodes a block: 50 µs a path at 100k notes)
+        let mut ords: Vec<u64> = docs.into_iter().flat_map(|d| column.term_ords(d)).collect();
+        ords.sort_unstable();
+        ords.dedup();
+        column
+            .dictionary()
+            .sorted_ords_to_term_cb(&ords, |bytes| {
+                if let Ok(path) = std::str::from_utf8(bytes)
+                    && !self.shadowed(path)
+                {
+                    out.insert(path.to_string());
+                }
+            })
+            .map_err(self.io_err())?;
         Ok(())
     }
 
@@ -207,38 +219,6 @@ impl IndexView {
         out.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(out)
     }
-
-    /// The contacts who share one of `me`'s interest or field keys (by
-    /// concept), in the order `topics::Partners::best` tries them: most
-    /// keys shared first, then in path order. May include inactive contacts
-    /// (the index does not know the config's inactive statuses).
-    pub(crate) fn partner_candidates(&self, me: &Note, concepts: &Concepts) -> Result<Vec<String>> {
-        let mine: HashSet<String> = partner_keys(me, concepts)
-            .into_iter()
-            .map(|(k, _)| k)
-            .collect();
-        if mine.is_empty() {
-            return Ok(Vec::new());
-        }
-        let mut spellings: HashMap<String, Vec<String>> = HashMap::new();
-        for t in self.field_terms(self.fields.shares)? {
-            let k = group_key(concepts, &t);
-            if mine.contains(&k) {
-                spellings.entry(k).or_default().push(t);
-            }
-        }
-        let mut count: HashMap<String, usize> = HashMap::new();
-        for terms in spellings.values() {
-            for p in self.paths_with(self.fields.shares, &Wanted::Exact(terms))? {
-                if p != me.path {
-                    *count.entry(p).or_default() += 1;
-                }
-            }
-        }
-        let mut ranked: Vec<(String, usize)> = count.into_iter().collect();
-        ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        Ok(ranked.into_iter().map(|(p, _)| p).collect())
-    }
 }
 
 /// The index as a source of contacts for the NAME policy: ids are paths.
@@ -300,36 +280,14 @@ impl Session {
     }
 
     /// The person `brief` suggests introducing `me` to, as
-    /// `topics::Partners::best` finds them over every note: it is run over
-    /// `me` and the best-ranked candidates, more of them until one is
-    /// accepted or none is left (a candidate's rank and acceptance depend
-    /// only on the two notes, so the first accepted is the vault's).
+    /// `topics::Partners::best` finds them over every note
+    /// ([`IndexView::partner`]).
     pub fn partner(
         &self,
         me: &Note,
         concepts: &Concepts,
     ) -> session::Result<Option<(Person, Vec<String>)>> {
-        let ranked = self.read(|v| v.partner_candidates(me, concepts))?;
-        let mut subset = vec![me.clone()];
-        let (mut loaded, mut step) = (0, 8);
-        loop {
-            let next = ranked.len().min(loaded + step);
-            let mut more = self.read(|v| v.notes_at(&ranked[loaded..next]))?;
-            for n in &mut more {
-                self.finish(n);
-            }
-            subset.append(&mut more);
-            subset.sort_by(|a, b| a.path.cmp(&b.path));
-            loaded = next;
-            let i = subset.iter().position(|n| n.path == me.path).unwrap_or(0);
-            if let Some(best) = Partners::new(&subset, concepts).best(&subset, i) {
-                return Ok(Some(best));
-            }
-            if loaded == ranked.len() {
-                return Ok(None);
-            }
-            step *= 4;
-        }
+        self.read(|v| v.partner(me, concepts, &|n: &mut Note| self.finish(n)))
     }
 
     /// The note at `path`, read from the index (inactive statuses applied).
@@ -339,5 +297,155 @@ impl Session {
             self.finish(n);
         }
         Ok(n)
+    }
+}
+
+/// How many of a contact's partner keys each document holds, per view
+/// (committed, then laid over) and segment.
+struct Tally<'v> {
+    views: Vec<(&'v IndexView, tantivy::Searcher)>,
+    /// (count, view, segment, doc) of every document holding one, most first.
+    ranked: Vec<(u32, usize, u32, u32)>,
+}
+
+impl IndexView {
+    /// The person `brief` suggests introducing `me` to, as
+    /// `topics::Partners::best` finds them over every note. Candidates are
+    /// counted from the `shares` postings (the terms grouped by
+    /// `topics::group_key`) and ranked as `best` ranks them (most keys
+    /// shared, then path); `best` itself runs over `me` and the first 8,
+    /// then 32 more, and so on until it accepts one: rank and acceptance
+    /// depend only on the two notes, so the first accepted is the vault's.
+    /// `finish` applies what the index does not store (inactive statuses).
+    pub(crate) fn partner(
+        &self,
+        me: &Note,
+        concepts: &Concepts,
+        finish: &dyn Fn(&mut Note),
+    ) -> Result<Option<(Person, Vec<String>)>> {
+        let Some(tally) = self.tally(me, concepts)? else {
+            return Ok(None);
+        };
+        let mut subset = vec![me.clone()];
+        let (mut fresh, mut step) = (0, 8);
+        let accepted = |subset: &mut Vec<Note>| {
+            subset.sort_by(|a, b| a.path.cmp(&b.path));
+            let i = subset.iter().position(|n| n.path == me.path).unwrap_or(0);
+            Partners::new(subset, concepts).best(subset, i)
+        };
+        let mut from = 0;
+        while from < tally.ranked.len() {
+            let count = tally.ranked[from].0;
+            let to = from + tally.ranked[from..].partition_point(|r| r.0 == count);
+            for (_, v, addr) in tally.bucket(&tally.ranked[from..to], self)? {
+                let (view, searcher) = &tally.views[v];
+                let mut n = view.note_of(searcher, addr)?;
+                finish(&mut n);
+                subset.push(n);
+                fresh += 1;
+                if fresh == step {
+                    if let Some(best) = accepted(&mut subset) {
+                        return Ok(Some(best));
+                    }
+                    (fresh, step) = (0, step * 4);
+                }
+            }
+            from = to;
+        }
+        Ok(accepted(&mut subset))
+    }
+
+    /// Count, for every document of this view and the overlay's, how many
+    /// of `me`'s partner keys it holds (`me` and shadowed documents left
+    /// out). `None` when `me` has no keys.
+    fn tally(&self, me: &Note, concepts: &Concepts) -> Result<Option<Tally<'_>>> {
+        let mine: HashSet<String> = partner_keys(me, concepts)
+            .into_iter()
+            .map(|(k, _)| k)
+            .collect();
+        if mine.is_empty() {
+            return Ok(None);
+        }
+        let mut spellings: HashMap<String, Vec<String>> = HashMap::new();
+        for t in self.field_terms(self.fields.shares)? {
+            let k = group_key(concepts, &t);
+            if mine.contains(&k) {
+                spellings.entry(k).or_default().push(t);
+            }
+        }
+        let mut views = vec![(self, self.searcher())];
+        if let Some(ov) = &self.overlay {
+            views.push((&*ov.view, ov.view.searcher()));
+        }
+        let mut ranked = Vec::new();
+        for (v, (view, searcher)) in views.iter().enumerate() {
+            for (s, seg) in searcher.segment_readers().iter().enumerate() {
+                let mut counts = vec![0u32; seg.max_doc() as usize];
+                for terms in spellings.values() {
+                    let wanted = Wanted::Exact(terms);
+                    for d in view.segment_docs(seg, self.fields.shares, &wanted)? {
+                        counts[d as usize] += 1;
+                    }
+                }
+                let mut out: Vec<&String> = vec![&me.path];
+                if v == 0
+                    && let Some(ov) = &self.overlay
+                {
+                    out.extend(ov.shadowed.iter());
+                }
+                for p in out {
+                    let wanted = Wanted::Exact(std::slice::from_ref(p));
+                    for d in view.segment_docs(seg, self.fields.path, &wanted)? {
+                        counts[d as usize] = 0;
+                    }
+                }
+                let seg = u32::try_from(s).unwrap_or(u32::MAX);
+                ranked.extend(
+                    (0u32..)
+                        .zip(counts)
+                        .filter(|&(_, c)| c > 0)
+                        .map(|(d, c)| (c, v, seg, d)),
+                );
+            }
+        }
+        ranked.sort_by_key(|r| std::cmp::Reverse(r.0));
+        Ok(Some(Tally { views, ranked }))
+    }
+}
+
+impl Tally<'_> {
+    /// The documents of one count, with their paths, in path order.
+    fn bucket(
+        &self,
+        docs: &[(u32, usize, u32, u32)],
+        errs: &IndexView,
+    ) -> Result<Vec<(String, usize, tantivy::DocAddress)>> {
+        let mut by_seg: HashMap<(usize, u32), Vec<u32>> = HashMap::new();
+        for &(_, v, s, d) in docs {
+            by_seg.entry((v, s)).or_default().push(d);
+        }
+        let mut out = Vec::new();
+        for ((v, s), ds) in by_seg {
+            let seg = &self.views[v].1.segment_readers()[s as usize];
+            let column = seg.fast_fields().str("path").map_err(tv_err(&errs.root))?;
+            let Some(column) = column else { continue };
+            let mut ords: Vec<(u64, u32)> = ds
+                .iter()
+                .flat_map(|&d| column.term_ords(d).map(move |o| (o, d)))
+                .collect();
+            ords.sort_unstable();
+            let just: Vec<u64> = ords.iter().map(|o| o.0).collect();
+            let mut docs = ords.iter().map(|o| o.1);
+            column
+                .dictionary()
+                .sorted_ords_to_term_cb(&just, |bytes| {
+                    if let (Some(d), Ok(p)) = (docs.next(), std::str::from_utf8(bytes)) {
+                        out.push((p.to_string(), v, tantivy::DocAddress::new(s, d)));
+                    }
+                })
+                .map_err(errs.io_err())?;
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(out)
     }
 }
