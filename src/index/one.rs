@@ -8,7 +8,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use tantivy::collector::DocSetCollector;
-use tantivy::query::TermQuery;
+use tantivy::query::{BooleanQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocSet, SegmentReader, TERMINATED, Term};
 
@@ -172,6 +172,33 @@ impl IndexView {
         }
     }
 
+    /// Is the note at `path` a contact (its `kind`), without reading it?
+    pub(crate) fn is_contact_at(&self, path: &str) -> Result<bool> {
+        if let Some(ov) = &self.overlay
+            && ov.shadowed.contains(path)
+        {
+            return ov.view.is_contact_at(path);
+        }
+        let term = |f, t: &str| -> Box<dyn tantivy::query::Query> {
+            Box::new(TermQuery::new(
+                Term::from_field_text(f, t),
+                IndexRecordOption::Basic,
+            ))
+        };
+        let q = BooleanQuery::intersection(vec![
+            term(self.fields.path, path),
+            term(self.fields.kind, "contact"),
+        ]);
+        let n = self
+            .searcher()
+            .search(&q, &tantivy::collector::Count)
+            .map_err(tv_err(&self.root))?;
+        match &self.overlay {
+            Some(ov) if n == 0 => ov.view.is_contact_at(path),
+            _ => Ok(n > 0),
+        }
+    }
+
     /// The notes at `paths` that the index has, in the order given.
     pub(crate) fn notes_at<'p>(
         &self,
@@ -290,6 +317,11 @@ impl Session {
         self.read(|v| v.partner(me, concepts, &|n: &mut Note| self.finish(n)))
     }
 
+    /// Is the note at `path` a contact, as the index has it?
+    pub fn is_contact_at(&self, path: &str) -> session::Result<bool> {
+        self.read(|v| v.is_contact_at(path))
+    }
+
     /// The note at `path`, read from the index (inactive statuses applied).
     pub fn note_at(&self, path: &str) -> session::Result<Option<Note>> {
         let mut n = self.read(|v| v.note_at(path))?;
@@ -313,8 +345,8 @@ impl IndexView {
     /// `topics::Partners::best` finds them over every note. Candidates are
     /// counted from the `shares` postings (the terms grouped by
     /// `topics::group_key`) and ranked as `best` ranks them (most keys
-    /// shared, then path); `best` itself runs over `me` and the first 8,
-    /// then 32 more, and so on until it accepts one: rank and acceptance
+    /// shared, then path); `best` itself runs over `me` and the first one,
+    /// then 4 more, then 16, and so on until it accepts one: rank and acceptance
     /// depend only on the two notes, so the first accepted is the vault's.
     /// `finish` applies what the index does not store (inactive statuses).
     pub(crate) fn partner(
@@ -327,7 +359,7 @@ impl IndexView {
             return Ok(None);
         };
         let mut subset = vec![me.clone()];
-        let (mut fresh, mut step) = (0, 8);
+        let (mut fresh, mut step) = (0, 1);
         let accepted = |subset: &mut Vec<Note>| {
             subset.sort_by(|a, b| a.path.cmp(&b.path));
             let i = subset.iter().position(|n| n.path == me.path).unwrap_or(0);

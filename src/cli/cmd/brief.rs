@@ -17,7 +17,8 @@ use crate::vault::names::fold;
 use crate::vault::note::Note;
 
 /// A plain note about one of the person's interests that they were not
-/// given yet: something to share. `note_at` reads a hit's note.
+/// given yet: something to share. `note_at` reads a hit's note (it may
+/// leave out contacts, which are passed over).
 fn share(
     s: &Session,
     note_at: impl Fn(&str) -> anyhow::Result<Option<Note>>,
@@ -68,7 +69,12 @@ fn make(s: &Session, name: &str) -> anyhow::Result<Brief> {
         let (notes, i) = s.one_note(name, false)?;
         let partner = s.partner(&notes[i], &concepts)?;
         let b = brief_with(&notes, i, today, cadence, partner);
-        (b, share(s, |p: &str| Ok(s.note_at(p)?), &notes[i])?)
+        let plain = |p: &str| match s.is_contact_at(p)? {
+            true => Ok(None),
+            false => Ok(s.note_at(p)?),
+        };
+        let sh = share(s, plain, &notes[i])?;
+        (b, sh)
     };
     if let Some(sh) = sh {
         b.suggestions.insert(1.min(b.suggestions.len()), sh);
