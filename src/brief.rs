@@ -92,7 +92,7 @@ pub fn brief(
 }
 
 /// [`brief`] with the person to introduce them to already found.
-fn brief_with(
+pub fn brief_with(
     notes: &[Note],
     i: usize,
     today: Date,

@@ -262,7 +262,7 @@ impl Session {
 
     /// Run a read of the index; an index found damaged on the way is rebuilt
     /// once (with a notice) and the read tried again.
-    fn read<T>(&self, mut f: impl FnMut(&IndexView) -> index::Result<T>) -> Result<T> {
+    pub(crate) fn read<T>(&self, mut f: impl FnMut(&IndexView) -> index::Result<T>) -> Result<T> {
         let first = f(&self.view.borrow());
         match first {
             Err(e) if e.damaged() && !self.repaired.get() && self.mode != SyncMode::Rebuild => {

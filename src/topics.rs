@@ -34,7 +34,7 @@ pub struct Topic {
 /// What values are grouped by: their concept (its key folded), else the
 /// value folded. A value that folds to a concept's key is found by the
 /// lookup, so the two never collide.
-fn group_key(concepts: &Concepts, v: &str) -> String {
+pub(crate) fn group_key(concepts: &Concepts, v: &str) -> String {
     match concepts.lookup(v) {
         Some(c) => fold(&c.key),
         None => fold(v),
@@ -165,6 +165,30 @@ pub struct Pair {
     pub shared: Vec<String>,
 }
 
+/// The interest and field keys (by concept) an introduction pairs an
+/// active contact by, each with how it is shown; none for other notes.
+pub fn partner_keys(n: &Note, concepts: &Concepts) -> Vec<(String, String)> {
+    if !n.is_contact || n.facts.is_inactive() {
+        return vec![];
+    }
+    let f = &n.facts;
+    let mut v: Vec<(String, String)> = f
+        .interests
+        .iter()
+        .chain(f.field.iter())
+        .map(|x| {
+            let shown = concepts
+                .lookup(x)
+                .map_or_else(|| x.trim().to_string(), |c| c.key.clone());
+            (group_key(concepts, x), shown)
+        })
+        .filter(|(k, _)| !k.is_empty())
+        .collect();
+    v.sort();
+    v.dedup_by(|a, b| a.0 == b.0);
+    v
+}
+
 /// Finds the best person to introduce someone to, for many people at
 /// once: each contact's interest and field keys (by concept) are computed
 /// once; one lookup is linear in the vault.
@@ -179,30 +203,8 @@ pub struct Partners {
 
 impl Partners {
     pub fn new(notes: &[Note], concepts: &Concepts) -> Partners {
-        let keys: Vec<Vec<(String, String)>> = notes
-            .iter()
-            .map(|n| {
-                if !n.is_contact || n.facts.is_inactive() {
-                    return vec![];
-                }
-                let f = &n.facts;
-                let mut v: Vec<(String, String)> = f
-                    .interests
-                    .iter()
-                    .chain(f.field.iter())
-                    .map(|x| {
-                        let shown = concepts
-                            .lookup(x)
-                            .map_or_else(|| x.trim().to_string(), |c| c.key.clone());
-                        (group_key(concepts, x), shown)
-                    })
-                    .filter(|(k, _)| !k.is_empty())
-                    .collect();
-                v.sort();
-                v.dedup_by(|a, b| a.0 == b.0);
-                v
-            })
-            .collect();
+        let keys: Vec<Vec<(String, String)>> =
+            notes.iter().map(|n| partner_keys(n, concepts)).collect();
         let mut holders: HashMap<String, Vec<usize>> = HashMap::new();
         for (j, ks) in keys.iter().enumerate() {
             for (k, _) in ks {

@@ -5,7 +5,7 @@
 //! Pure, over the notes.
 
 use crate::vault::model::Note;
-use crate::vault::names::{Resolution, fold, nfc, resolve, same_name, slug};
+use crate::vault::names::{NameQuery, Resolution, decide, fold, name_folds, nfc, same_name, slug};
 
 /// At most this many candidates are named for an ambiguous NAME.
 const LISTED: usize = 10;
@@ -28,34 +28,54 @@ pub enum LookupError {
     EmptyName,
 }
 
+/// Where [`find_in`] looks for contacts: the notes in memory
+/// ([`NoteList`]) or the index. Ids come back in vault (path) order.
+pub trait Contacts {
+    type Id;
+    type Error;
+    /// The contact whose note is at `path`, if there is one.
+    fn at_path(&self, path: &str) -> Result<Option<Self::Id>, Self::Error>;
+    /// The contacts with a key matching `q` exactly ([`NameQuery::exactly`]).
+    fn exact(&self, q: &NameQuery) -> Result<Vec<Self::Id>, Self::Error>;
+    /// The contacts with a key matching `q` by prefix ([`NameQuery::starts`]).
+    fn prefixed(&self, q: &NameQuery) -> Result<Vec<Self::Id>, Self::Error>;
+    /// The name and path of a contact, for the ambiguity message.
+    fn label(&self, id: &Self::Id) -> Result<(String, String), Self::Error>;
+}
+
 /// The contact `name` means: a vault-relative path as commands print it
 /// (`people/anna.md`, also without `.md`), else a name, alias, stem or
 /// unambiguous prefix. An ambiguous NAME lists at most ten candidates.
 pub fn find<'a>(notes: &'a [Note], name: &str) -> Result<&'a Note, LookupError> {
+    let found = find_in(&NoteList(notes), name).unwrap_or_else(|e| match e {});
+    found.map(|i| &notes[i])
+}
+
+/// [`find`] over any source of contacts: the outer error is the source's,
+/// the inner one the answer that no single contact is meant.
+pub fn find_in<C: Contacts>(c: &C, name: &str) -> Result<Result<C::Id, LookupError>, C::Error> {
     let p = nfc(name.trim());
     let p = p.strip_prefix("./").unwrap_or(&p);
-    if let Some(n) = notes
-        .iter()
-        .filter(|n| n.is_contact)
-        .find(|n| n.path == p || n.path.strip_suffix(".md") == Some(p))
-    {
-        return Ok(n);
+    for path in [p.to_string(), format!("{p}.md")] {
+        if let Some(id) = c.at_path(&path)? {
+            return Ok(Ok(id));
+        }
     }
-    let candidates = notes
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| n.is_contact)
-        .map(|(i, n)| (i, n.keys()));
-    match resolve(name, candidates) {
-        Resolution::Found(i) => Ok(&notes[i]),
+    let q = NameQuery::new(name);
+    if q.is_empty() {
+        return Ok(Err(LookupError::NotFound(name.to_string())));
+    }
+    let exact = c.exact(&q)?;
+    Ok(match decide(exact, || c.prefixed(&q))? {
+        Resolution::Found(id) => Ok(id),
         Resolution::NotFound => Err(LookupError::NotFound(name.to_string())),
         Resolution::Ambiguous(is) => {
-            let mut candidates = is
-                .iter()
-                .take(LISTED)
-                .map(|&i| format!("{} ({})", notes[i].name, notes[i].path))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let mut listed = Vec::new();
+            for id in is.iter().take(LISTED) {
+                let (n, path) = c.label(id)?;
+                listed.push(format!("{n} ({path})"));
+            }
+            let mut candidates = listed.join(", ");
             if is.len() > LISTED {
                 candidates.push_str(&format!(" and {} more", is.len() - LISTED));
             }
@@ -64,6 +84,40 @@ pub fn find<'a>(notes: &'a [Note], name: &str) -> Result<&'a Note, LookupError> 
                 candidates,
             })
         }
+    })
+}
+
+/// The contacts among parsed notes, by position.
+pub struct NoteList<'a>(pub &'a [Note]);
+
+impl NoteList<'_> {
+    fn matching(&self, keep: impl Fn(&[String; 2]) -> bool) -> Vec<usize> {
+        let contacts = self.0.iter().enumerate().filter(|(_, n)| n.is_contact);
+        contacts
+            .filter(|(_, n)| n.keys().iter().any(|k| keep(&name_folds(k))))
+            .map(|(i, _)| i)
+            .collect()
+    }
+}
+
+impl Contacts for NoteList<'_> {
+    type Id = usize;
+    type Error = std::convert::Infallible;
+
+    fn at_path(&self, path: &str) -> Result<Option<usize>, Self::Error> {
+        Ok(self.0.iter().position(|n| n.is_contact && n.path == path))
+    }
+
+    fn exact(&self, q: &NameQuery) -> Result<Vec<usize>, Self::Error> {
+        Ok(self.matching(|k| q.exactly(k)))
+    }
+
+    fn prefixed(&self, q: &NameQuery) -> Result<Vec<usize>, Self::Error> {
+        Ok(self.matching(|k| q.starts(k)))
+    }
+
+    fn label(&self, &i: &usize) -> Result<(String, String), Self::Error> {
+        Ok((self.0[i].name.clone(), self.0[i].path.clone()))
     }
 }
 

@@ -139,10 +139,100 @@ pub struct NameKey {
 
 /// The outcome of resolving a user-typed NAME against the vault's contacts.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Resolution {
-    Found(usize),
-    Ambiguous(Vec<usize>),
+pub enum Resolution<T = usize> {
+    Found(T),
+    Ambiguous(Vec<T>),
     NotFound,
+}
+
+/// A user-typed NAME in each of [`name_folds`], and what matches it: a key
+/// equal to it in a folding (exact), else a key or a word of a key starting
+/// with it in a folding (prefix).
+#[derive(Debug, Clone)]
+pub struct NameQuery([String; 2]);
+
+/// Tags of [`key_terms`]: a whole key in folding 0/1, a word of one.
+const WHOLE: [&str; 2] = ["0=", "1="];
+const WORD: [&str; 2] = ["0~", "1~"];
+
+impl NameQuery {
+    pub fn new(query: &str) -> NameQuery {
+        NameQuery(name_folds(query))
+    }
+
+    /// Nothing to look for (no letters).
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(String::is_empty)
+    }
+
+    /// Does a key, as [`name_folds`] folds it, equal the NAME?
+    pub fn exactly(&self, key: &[String; 2]) -> bool {
+        (0..2).any(|i| !self.0[i].is_empty() && key[i] == self.0[i])
+    }
+
+    /// Does a key, or a word of it, start with the NAME?
+    pub fn starts(&self, key: &[String; 2]) -> bool {
+        (0..2).any(|i| {
+            let q = &self.0[i];
+            !q.is_empty() && (key[i].starts_with(q) || key[i].split(' ').any(|w| w.starts_with(q)))
+        })
+    }
+
+    /// The [`key_terms`] a key matching exactly has one of.
+    pub fn exact_terms(&self) -> Vec<String> {
+        (0..2)
+            .filter(|&i| !self.0[i].is_empty())
+            .map(|i| format!("{}{}", WHOLE[i], self.0[i]))
+            .collect()
+    }
+
+    /// The prefixes one of the [`key_terms`] of a key matching by prefix
+    /// starts with.
+    pub fn prefix_terms(&self) -> Vec<String> {
+        (0..2)
+            .filter(|&i| !self.0[i].is_empty())
+            .flat_map(|i| [WHOLE[i], WORD[i]].map(|t| format!("{t}{}", self.0[i])))
+            .collect()
+    }
+}
+
+/// The terms an index keeps of a contact's key so that [`NameQuery`]'s
+/// matches are term lookups: the key whole and each of its words, in each
+/// of [`name_folds`], tagged by folding ([`NameQuery::exact_terms`] and
+/// [`NameQuery::prefix_terms`]).
+pub fn key_terms(key: &str) -> Vec<String> {
+    let folds = name_folds(key);
+    let mut out = Vec::new();
+    for (i, f) in folds.iter().enumerate() {
+        if f.is_empty() {
+            continue;
+        }
+        out.push(format!("{}{f}", WHOLE[i]));
+        out.extend(
+            f.split(' ')
+                .filter(|w| !w.is_empty())
+                .map(|w| format!("{}{w}", WORD[i])),
+        );
+    }
+    out
+}
+
+/// The policy over the two candidate lists (in vault order): exact matches
+/// win; otherwise a single prefix match; several are ambiguous. `prefix` is
+/// asked only when nothing matched exactly.
+pub fn decide<T, E>(
+    exact: Vec<T>,
+    prefix: impl FnOnce() -> Result<Vec<T>, E>,
+) -> Result<Resolution<T>, E> {
+    let mut v = match exact.len() {
+        0 => prefix()?,
+        _ => exact,
+    };
+    Ok(match v.len() {
+        0 => Resolution::NotFound,
+        1 => Resolution::Found(v.remove(0)),
+        _ => Resolution::Ambiguous(v),
+    })
 }
 
 /// Resolve `query` against `(index, [name, aliases..., stem])` candidates.
@@ -153,41 +243,76 @@ pub fn resolve<'a, I>(query: &str, candidates: I) -> Resolution
 where
     I: IntoIterator<Item = (usize, Vec<&'a str>)>,
 {
-    let q = name_folds(query);
-    if q.iter().all(String::is_empty) {
+    let q = NameQuery::new(query);
+    if q.is_empty() {
         return Resolution::NotFound;
     }
     let mut exact: Vec<usize> = Vec::new();
     let mut prefix: Vec<usize> = Vec::new();
     for (idx, keys) in candidates {
         let folded: Vec<[String; 2]> = keys.iter().map(|k| name_folds(k)).collect();
-        let exactly = |i: usize| !q[i].is_empty() && folded.iter().any(|k| k[i] == q[i]);
-        let starts = |i: usize| {
-            !q[i].is_empty()
-                && folded.iter().any(|k| {
-                    k[i].starts_with(&q[i]) || k[i].split(' ').any(|w| w.starts_with(&q[i]))
-                })
-        };
-        if exactly(0) || exactly(1) {
+        if folded.iter().any(|k| q.exactly(k)) {
             exact.push(idx);
-        } else if starts(0) || starts(1) {
+        } else if folded.iter().any(|k| q.starts(k)) {
             prefix.push(idx);
         }
     }
     exact.dedup();
     prefix.dedup();
-    match (exact.len(), prefix.len()) {
-        (1, _) => Resolution::Found(exact[0]),
-        (n, _) if n > 1 => Resolution::Ambiguous(exact),
-        (0, 1) => Resolution::Found(prefix[0]),
-        (0, n) if n > 1 => Resolution::Ambiguous(prefix),
-        _ => Resolution::NotFound,
-    }
+    let found: Result<_, std::convert::Infallible> = decide(exact, || Ok(prefix));
+    found.unwrap_or_else(|e| match e {})
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{Resolution, fold, name_folds, resolve, same_name, slug};
+    use super::{NameQuery, Resolution, fold, key_terms, name_folds, resolve, same_name, slug};
+
+    #[test]
+    fn key_terms_answer_as_the_query_matches() {
+        let keys = [
+            "Jürgen Müller",
+            "juergen-mueller",
+            "Anna-Lena  Krämer",
+            "Margarete Strauß",
+            "ÖZDEMIR_Ayşe",
+            "",
+        ];
+        let queries = [
+            "mueller",
+            "müller",
+            "muller",
+            "jür",
+            "jue",
+            "anna lena",
+            "lena",
+            "kraemer",
+            "kra",
+            "strauss",
+            "x",
+            "Müeller",
+            "ay",
+            "oez",
+            "oz",
+            "",
+        ];
+        let mut hits = 0;
+        for k in keys {
+            let terms = key_terms(k);
+            let folds = name_folds(k);
+            for q in queries {
+                let nq = NameQuery::new(q);
+                let exact = nq.exact_terms().iter().any(|t| terms.contains(t));
+                let prefix = nq
+                    .prefix_terms()
+                    .iter()
+                    .any(|p| terms.iter().any(|t| t.starts_with(p.as_str())));
+                assert_eq!(exact, nq.exactly(&folds), "{k:?} = {q:?}");
+                assert_eq!(prefix, nq.starts(&folds), "{k:?} ^ {q:?}");
+                hits += usize::from(prefix);
+            }
+        }
+        assert!(hits > 10, "{hits}");
+    }
 
     #[test]
     fn names_fold_plain_and_spelled_out() {

@@ -25,6 +25,7 @@ mod json;
 mod limits;
 mod merge_props;
 mod obsidian;
+mod one_note;
 mod readme;
 mod robust;
 mod safety;

@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use crate::brief::{Suggestion, brief as make_brief, plan as make_plan};
+use crate::brief::{Brief, Suggestion, brief as make_brief, brief_with, plan as make_plan};
 use crate::cli::Ctx;
 use crate::cli::args::{BriefArgs, PlanArgs};
 use crate::cli::exit::Exit;
@@ -12,13 +12,18 @@ use crate::cli::render::{BOLD, DIM, MAGENTA, YELLOW};
 use crate::concepts::Concepts;
 use crate::index::SyncMode;
 use crate::ledger::{Way, exchanges};
-use crate::session::Session;
+use crate::session::{Session, whole_model};
 use crate::vault::names::fold;
 use crate::vault::note::Note;
 
 /// A plain note about one of the person's interests that they were not
-/// given yet: something to share.
-fn share(s: &Session, notes: &[Note], n: &Note) -> anyhow::Result<Option<Suggestion>> {
+/// given yet: something to share. `note_at` reads a hit's note (it may
+/// leave out contacts, which are passed over).
+fn share(
+    s: &Session,
+    note_at: impl Fn(&str) -> anyhow::Result<Option<Note>>,
+    n: &Note,
+) -> anyhow::Result<Option<Suggestion>> {
     let given: Vec<String> = exchanges(n)
         .into_iter()
         .filter(|x| x.way == Way::Gave)
@@ -28,7 +33,7 @@ fn share(s: &Session, notes: &[Note], n: &Note) -> anyhow::Result<Option<Suggest
         let q = format!("\"{}\"", interest.replace('"', ""));
         let Ok(hits) = s.search(&q, 10) else { continue };
         for h in hits {
-            let Some(note) = notes.iter().find(|x| x.path == h.path) else {
+            let Some(note) = note_at(&h.path)? else {
                 continue;
             };
             if note.is_contact || given.iter().any(|g| g.contains(&fold(&note.name))) {
@@ -45,19 +50,43 @@ fn share(s: &Session, notes: &[Note], n: &Note) -> anyhow::Result<Option<Suggest
     Ok(None)
 }
 
-pub fn brief(ctx: &mut Ctx, a: BriefArgs) -> anyhow::Result<Exit> {
-    let BriefArgs { name } = a;
-    let name = name.as_str();
-    let s = ctx.session(SyncMode::Sync)?;
-    let notes = s.notes()?;
-    let n = s.resolve(&notes, name)?;
-    let i = notes.iter().position(|x| x.path == n.path).unwrap_or(0);
+/// The brief of the contact `name` means, with something to share among
+/// its suggestions.
+fn make(s: &Session, name: &str) -> anyhow::Result<Brief> {
     let concepts = Concepts::with_user(&s.config.concepts);
-    let mut b = make_brief(&notes, i, s.today(), s.config.default_cadence, &concepts);
-    if let Some(sh) = share(&s, &notes, n)? {
+    let (today, cadence) = (s.today(), s.config.default_cadence);
+    // the whole model, or the note with the notes its log depends on and
+    // the introduction found from the index (`Session::one_note`,
+    // `Session::partner`): the same brief is made of both
+    let (mut b, sh) = if whole_model() {
+        let notes = s.notes()?;
+        let n = s.resolve(&notes, name)?;
+        let i = notes.iter().position(|x| x.path == n.path).unwrap_or(0);
+        let b = make_brief(&notes, i, today, cadence, &concepts);
+        let found = |p: &str| Ok(notes.iter().find(|x| x.path == p).cloned());
+        (b, share(s, found, n)?)
+    } else {
+        let (notes, i) = s.one_note(name, false)?;
+        let partner = s.partner(&notes[i], &concepts)?;
+        let b = brief_with(&notes, i, today, cadence, partner);
+        let plain = |p: &str| match s.is_contact_at(p)? {
+            true => Ok(None),
+            false => Ok(s.note_at(p)?),
+        };
+        let sh = share(s, plain, &notes[i])?;
+        (b, sh)
+    };
+    if let Some(sh) = sh {
         b.suggestions.insert(1.min(b.suggestions.len()), sh);
     }
     b.suggestions.truncate(3);
+    Ok(b)
+}
+
+pub fn brief(ctx: &mut Ctx, a: BriefArgs) -> anyhow::Result<Exit> {
+    let BriefArgs { name } = a;
+    let s = ctx.session(SyncMode::Sync)?;
+    let b = make(&s, name.as_str())?;
     if ctx.out.json {
         ctx.out.json(&b);
         return Ok(Exit::Ok);

@@ -11,6 +11,7 @@ use crate::cli::render::{BOLD, DIM, MAGENTA, Out, RED, YELLOW, ago, rel_days};
 use crate::followup::{NextDue, next_due};
 use crate::index::SyncMode;
 use crate::links::{LinkIn, LinkOut, links_in, links_out};
+use crate::session::whole_model;
 use crate::topics::LinkResolver;
 use crate::vault::fields::{FIELDS, values};
 use crate::vault::note::Note;
@@ -29,11 +30,19 @@ struct View<'a> {
 pub fn run(ctx: &mut Ctx, a: ShowArgs) -> anyhow::Result<Exit> {
     let ShowArgs { name } = a;
     let s = ctx.session(SyncMode::Sync)?;
-    let notes = s.notes()?;
-    let note = s.resolve(&notes, name.as_str())?;
+    // the whole model, or the note and the notes beside it that the
+    // answer depends on (`Session::one_note`): the same code runs over both
+    let (notes, me) = if whole_model() {
+        let notes = s.notes()?;
+        let path = s.resolve(&notes, name.as_str())?.path.clone();
+        let me = notes.iter().position(|n| n.path == path).unwrap_or(0);
+        (notes, me)
+    } else {
+        s.one_note(name.as_str(), true)?
+    };
+    let note = &notes[me];
     let today = s.today();
     let resolver = LinkResolver::new(&notes);
-    let me = notes.iter().position(|n| n.path == note.path);
     let next = if note.is_contact && !note.facts.is_inactive() {
         next_due(note, today, s.config.default_cadence)
     } else {
@@ -45,7 +54,7 @@ pub fn run(ctx: &mut Ctx, a: ShowArgs) -> anyhow::Result<Exit> {
         last: note.last_contact(today),
         next,
         links_out: links_out(&notes, &resolver, note),
-        links_in: me.map_or_else(Vec::new, |m| links_in(&notes, &resolver, m)),
+        links_in: links_in(&notes, &resolver, me),
         problems: troubles([note]),
     };
     if ctx.out.json {

@@ -94,6 +94,12 @@ pub struct Fields {
     pub blank: Field,
     /// The facts `due` and `plan` read as columns (`index::columns`).
     pub due: DueFields,
+    /// A contact's keys as a NAME is matched against them
+    /// (`vault::names::key_terms`): `show`/`brief NAME` look them up.
+    pub lookup: Field,
+    /// A contact's interest and field values, folded: who an introduction
+    /// could pair them with (`topics::partner_keys` groups them by concept).
+    pub shares: Field,
     groups: Vec<(Group, Variants)>,
     /// How notes are read (the config's rules): applied before storing.
     pub reading: Reading,
@@ -119,6 +125,8 @@ impl Fields {
         let names = b.add_text_field("names", STRING);
         let blank = b.add_text_field("blank", STRING);
         let due = DueFields::add(&mut b);
+        let lookup = b.add_text_field("lookup", STRING);
+        let shares = b.add_text_field("shares", STRING);
         let folded_opts = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(TOKENIZER_FOLD)
@@ -149,6 +157,8 @@ impl Fields {
             names,
             blank,
             due,
+            lookup,
+            shares,
             groups,
             reading,
         }

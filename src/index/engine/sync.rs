@@ -21,7 +21,7 @@ use crate::index::engine::store;
 use crate::index::error::{IndexError, Result, io_err, tv_err};
 use crate::topics::link_key;
 use crate::vault::fields::{FIELDS, Slot, values};
-use crate::vault::names::fold;
+use crate::vault::names::{fold, key_terms};
 use crate::vault::note::{Code, Note, Parsed, Problem, Severity, parse_note};
 
 /// What one sync did.
@@ -92,6 +92,7 @@ pub fn note_doc(fields: &Fields, parsed: &Parsed, hash: u64) -> TantivyDocument 
     add_facts(fields, &n, &mut doc);
     add_check_facts(fields, &n, &mut doc);
     crate::index::engine::columns::add_due_facts(fields, &n, &mut doc);
+    add_contact_terms(fields, &n, &mut doc);
     doc.add_text(
         fields.meta,
         serde_json::to_string(&n).unwrap_or_else(|_| String::from("{}")),
@@ -142,6 +143,29 @@ fn add_check_facts(fields: &Fields, n: &Note, doc: &mut TantivyDocument) {
     }
     if n.links.iter().any(|l| link_key(&l.target).is_empty()) {
         doc.add_text(fields.blank, "link");
+    }
+}
+
+/// The terms a contact is found by for `show`/`brief NAME`: its keys as a
+/// NAME matches them, and its interest and field values (folded) for the
+/// introduction to suggest.
+fn add_contact_terms(fields: &Fields, n: &Note, doc: &mut TantivyDocument) {
+    if !n.is_contact {
+        return;
+    }
+    let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+    for t in n.keys().into_iter().flat_map(key_terms) {
+        if seen.insert(t.clone()) {
+            doc.add_text(fields.lookup, &t);
+        }
+    }
+    let f = &n.facts;
+    seen.clear();
+    for v in f.interests.iter().chain(f.field.iter()) {
+        let v = fold(v);
+        if !v.is_empty() && seen.insert(v.clone()) {
+            doc.add_text(fields.shares, &v);
+        }
     }
 }
 
