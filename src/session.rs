@@ -13,6 +13,7 @@ use crate::index::scan::ScanProblem;
 use crate::index::store::IndexError;
 use crate::index::sync::{NoProgress, Progress, Report};
 use crate::index::{self, IndexView, Opened, SyncMode, Terms};
+use crate::topics::{Carried, Cast};
 use crate::vault::config::Config;
 use crate::vault::note::Note;
 use crate::vault::reading::Reading;
@@ -327,6 +328,19 @@ impl Session {
             self.finish(n);
         }
         Ok(notes)
+    }
+
+    /// Every contact's topic values from the index's topic terms
+    /// (`IndexView::topic_values`); `None`: ask [`Session::notes`].
+    pub fn topic_values(&self) -> Result<Option<(Vec<Carried<u32>>, Vec<String>)>> {
+        self.read(IndexView::topic_values)
+    }
+
+    /// Who introductions choose from, from the index
+    /// (`IndexView::intro_cast`, with the vault's inactive statuses);
+    /// `None`: ask [`Session::notes`].
+    pub fn intro_cast(&self) -> Result<Option<Cast>> {
+        self.read(|v| v.intro_cast(&self.config.inactive_status))
     }
 
     /// What the index does not store of a note as read: whether its status

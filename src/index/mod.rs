@@ -10,6 +10,7 @@ pub(crate) mod state;
 pub(crate) mod store;
 pub(crate) mod sync;
 pub(crate) mod terms;
+pub(crate) mod topic_terms;
 
 // The index's API outside the crate: open a view (synced or not), what the
 // view answers, the writer, and the errors. Everything else is the crate's.

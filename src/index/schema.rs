@@ -86,6 +86,12 @@ pub struct Fields {
     /// found in the note, so `check` and the problems line find them without
     /// reading every note.
     pub problems: Field,
+    /// A contact's topic values (`src/index/topic_terms.rs`: kind and
+    /// spelling as written, with positions in the note's order), its status
+    /// and markers, for `topics` and `intros`.
+    pub topic: Field,
+    /// The note's name as a column, to print a person without reading the note.
+    pub name: Field,
     groups: Vec<(Group, Variants)>,
     /// How notes are read (the config's rules): applied before storing.
     pub reading: Reading,
@@ -108,6 +114,8 @@ impl Fields {
         let links = b.add_text_field("links", STRING);
         let mentions = b.add_text_field("mentions", STRING);
         let problems = b.add_text_field("problems", STRING);
+        let topic = b.add_text_field("topic", crate::index::topic_terms::options());
+        let name = b.add_text_field("name_column", FAST);
         let folded_opts = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(TOKENIZER_FOLD)
@@ -135,6 +143,8 @@ impl Fields {
             links,
             mentions,
             problems,
+            topic,
+            name,
             groups,
             reading,
         }

@@ -89,6 +89,7 @@ pub fn note_doc(fields: &Fields, parsed: &Parsed, hash: u64) -> TantivyDocument 
     doc.add_u64(fields.hash, hash);
     doc.add_text(fields.kind, if n.is_contact { "contact" } else { "note" });
     add_facts(fields, &n, &mut doc);
+    crate::index::topic_terms::add_topic_terms(fields, &n, &mut doc);
     doc.add_text(
         fields.meta,
         serde_json::to_string(&n).unwrap_or_else(|_| String::from("{}")),
