@@ -12,8 +12,9 @@ use crate::index::query::{Hit, TopicMatch};
 use crate::index::scan::ScanProblem;
 use crate::index::store::IndexError;
 use crate::index::sync::{NoProgress, Progress, Report};
+use crate::index::topic_terms::TopicValues;
 use crate::index::{self, IndexView, Opened, SyncMode, Terms};
-use crate::topics::{Carried, Cast};
+use crate::topics::Cast;
 use crate::vault::config::Config;
 use crate::vault::note::Note;
 use crate::vault::reading::Reading;
@@ -332,7 +333,7 @@ impl Session {
 
     /// Every contact's topic values from the index's topic terms
     /// (`IndexView::topic_values`); `None`: ask [`Session::notes`].
-    pub fn topic_values(&self) -> Result<Option<(Vec<Carried<u32>>, Vec<String>)>> {
+    pub fn topic_values(&self) -> Result<Option<TopicValues>> {
         self.read(IndexView::topic_values)
     }
 

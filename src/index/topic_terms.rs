@@ -171,6 +171,13 @@ fn live_docs(
     }
 }
 
+/// Every contact's topic values, holders as positions in `names` (which
+/// sort as the names do).
+pub struct TopicValues {
+    pub carried: Vec<Carried<u32>>,
+    pub names: Vec<String>,
+}
+
 impl IndexView {
     fn index_dir(&self) -> std::path::PathBuf {
         self.root.join(".rapport").join("index")
@@ -224,10 +231,9 @@ impl IndexView {
     }
 
     /// Every contact's topic values as [`crate::topics::topics_of`] groups
-    /// them, holders as positions in the returned names (which sort as the
-    /// names do). `None` when the index cannot tell alone (notes laid over
+    /// them. `None` when the index cannot tell alone (notes laid over
     /// it, a value too long for a term): ask the whole model.
-    pub fn topic_values(&self) -> Result<Option<(Vec<Carried<u32>>, Vec<String>)>> {
+    pub fn topic_values(&self) -> Result<Option<TopicValues>> {
         if self.overlay.is_some() {
             return Ok(None);
         }
@@ -260,7 +266,10 @@ impl IndexView {
                 })
             })
             .collect();
-        Ok(Some((carried, names.sorted)))
+        Ok(Some(TopicValues {
+            carried,
+            names: names.sorted,
+        }))
     }
 
     /// Who introductions choose from ([`Cast`]), from the topic terms, the

@@ -41,8 +41,8 @@ pub fn run_topics(ctx: &mut Ctx) -> anyhow::Result<Exit> {
         s.topic_values()?
     };
     let t = match from_index {
-        Some((carried, names)) => topics_of(carried, &concepts, |&r| {
-            names.get(r as usize).cloned().unwrap_or_default()
+        Some(v) => topics_of(v.carried, &concepts, |&r| {
+            v.names.get(r as usize).cloned().unwrap_or_default()
         }),
         None => topics(&s.notes()?, &concepts),
     };
