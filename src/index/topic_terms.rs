@@ -183,26 +183,28 @@ impl IndexView {
         self.root.join(".rapport").join("index")
     }
 
-    /// Call `f` with every term of `field` in every segment (segment
-    /// number, segment, term bytes, its postings with `option`).
+    /// Call `f` with every term of `field` that `want`s in every segment
+    /// (segment number, segment, term bytes, its postings with `option`).
     fn each_term(
         &self,
         searcher: &Searcher,
         field: Field,
         option: IndexRecordOption,
-        mut f: impl FnMut(usize, &SegmentReader, &[u8], SegmentPostings) -> bool,
+        want: impl Fn(&[u8]) -> bool,
+        mut f: impl FnMut(usize, &SegmentReader, &[u8], SegmentPostings),
     ) -> Result<()> {
         let dir = self.index_dir();
         for (si, seg) in searcher.segment_readers().iter().enumerate() {
             let inv = seg.inverted_index(field).map_err(tv_err(&dir))?;
             let mut st = inv.terms().stream().map_err(io_err(&dir))?;
             while st.advance() {
+                if !want(st.key()) {
+                    continue;
+                }
                 let p = inv
                     .read_postings_from_terminfo(st.value(), option)
                     .map_err(io_err(&dir))?;
-                if !f(si, seg, st.key(), p) {
-                    return Ok(());
-                }
+                f(si, seg, st.key(), p);
             }
         }
         Ok(())
@@ -247,12 +249,10 @@ impl IndexView {
             &searcher,
             self.fields.topic,
             IndexRecordOption::Basic,
+            |key| kind_of(key).is_some(),
             |si, seg, key, p| {
-                if kind_of(key).is_some() {
-                    let holders = by.entry(key.to_vec()).or_default();
-                    live_docs(seg, p, |d, _| holders.push(names.rank(si, d)));
-                }
-                true
+                let holders = by.entry(key.to_vec()).or_default();
+                live_docs(seg, p, |d, _| holders.push(names.rank(si, d)));
             },
         )?;
         let carried = by
@@ -327,14 +327,11 @@ impl IndexView {
             searcher,
             self.fields.topic,
             IndexRecordOption::Basic,
-            |si, seg, key, p| {
-                if let Some(s) = key.strip_prefix(STATUS.as_bytes())
-                    && status_in(Some(&String::from_utf8_lossy(s)), inactive)
-                {
-                    live_docs(seg, p, |d, _| off[si][d as usize] = true);
-                }
-                true
+            |key| {
+                key.strip_prefix(STATUS.as_bytes())
+                    .is_some_and(|s| status_in(Some(&String::from_utf8_lossy(s)), inactive))
             },
+            |si, seg, _, p| live_docs(seg, p, |d, _| off[si][d as usize] = true),
         )?;
         let contact = Term::from_field_text(self.fields.kind, "contact");
         let mut active: Vec<Vec<bool>> = Vec::with_capacity(segs.len());
@@ -375,10 +372,9 @@ impl IndexView {
             searcher,
             self.fields.topic,
             IndexRecordOption::WithFreqsAndPositions,
+            |key| matches!(kind_of(key), Some((Kind::Interest | Kind::Field, _))),
             |si, seg, key, p| {
-                let Some((Kind::Interest | Kind::Field, v)) = kind_of(key) else {
-                    return true;
-                };
+                let v = kind_of(key).map_or(&[][..], |(_, v)| v);
                 let vi = values.len();
                 values.push(String::from_utf8_lossy(v).into_owned());
                 live_docs(seg, p, |d, p| {
@@ -388,7 +384,6 @@ impl IndexView {
                         e.extend(pos.iter().map(|&x| (x, vi)));
                     }
                 });
-                true
             },
         )?;
         let names = Column::read(self, searcher, "name_column")?;
@@ -423,13 +418,13 @@ impl IndexView {
             searcher,
             self.fields.links,
             IndexRecordOption::Basic,
+            |_| true,
             |si, seg, key, p| {
                 live_docs(seg, p, |d, _| {
                     if let Some(&c) = at[si].get(d as usize).filter(|&&c| c != usize::MAX) {
                         linking.entry(key.to_vec()).or_default().push(c);
                     }
                 });
-                true
             },
         )?;
         let mut linked = HashSet::new();
