@@ -415,17 +415,41 @@ pub fn cast(notes: &[Note]) -> Cast {
 /// The interest and field values of the people, grouped by concept (else
 /// by folded value); each person once per group.
 fn value_groups(people: &[Candidate], concepts: &Concepts) -> Groups {
-    let mut groups: Groups = BTreeMap::new();
+    // each distinct value's group (by number) and folded form, computed once
+    let mut keys: HashMap<String, usize> = HashMap::new();
+    let mut memo: HashMap<&str, (usize, String)> = HashMap::new();
+    let mut by_key: Vec<(HashMap<String, String>, Vec<usize>)> = Vec::new();
     for (i, p) in people.iter().enumerate() {
-        let mut seen = HashSet::new();
+        let mut seen: Vec<usize> = Vec::new();
         for v in &p.values {
-            let k = group_key(concepts, v);
-            if k.is_empty() || !seen.insert(k.clone()) {
+            let (k, folded) = memo.entry(v.as_str()).or_insert_with(|| {
+                let key = group_key(concepts, v);
+                let next = keys.len();
+                let k = if key.is_empty() {
+                    usize::MAX
+                } else {
+                    *keys.entry(key).or_insert(next)
+                };
+                (k, fold(v))
+            });
+            if *k == usize::MAX || seen.contains(k) {
                 continue;
             }
-            let g = groups.entry(k).or_default();
-            g.0.entry(fold(v)).or_insert_with(|| v.trim().to_string());
+            seen.push(*k);
+            if by_key.len() <= *k {
+                by_key.resize_with(*k + 1, Default::default);
+            }
+            let g = &mut by_key[*k];
+            if !g.0.contains_key(folded.as_str()) {
+                g.0.insert(folded.clone(), v.trim().to_string());
+            }
             g.1.push(i);
+        }
+    }
+    let mut groups: Groups = BTreeMap::new();
+    for (key, k) in keys {
+        if let Some(g) = by_key.get_mut(k) {
+            groups.insert(key, std::mem::take(g));
         }
     }
     groups

@@ -364,8 +364,11 @@ impl IndexView {
         active: &[Vec<bool>],
     ) -> Result<(Vec<Candidate>, Vec<Vec<usize>>)> {
         let segs = searcher.segment_readers();
-        // (segment, doc) -> (position, value)
-        let mut found: BTreeMap<(usize, DocId), Vec<(u32, usize)>> = BTreeMap::new();
+        // per segment and doc: (position, value)
+        let mut found: Vec<Vec<Vec<(u32, usize)>>> = segs
+            .iter()
+            .map(|s| vec![Vec::new(); s.max_doc() as usize])
+            .collect();
         let mut values: Vec<String> = Vec::new();
         let mut pos: Vec<u32> = Vec::new();
         self.each_term(
@@ -380,8 +383,9 @@ impl IndexView {
                 live_docs(seg, p, |d, p| {
                     if active[si].get(d as usize).copied().unwrap_or(false) {
                         p.positions(&mut pos);
-                        let e = found.entry((si, d)).or_default();
-                        e.extend(pos.iter().map(|&x| (x, vi)));
+                        if let Some(e) = found[si].get_mut(d as usize) {
+                            e.extend(pos.iter().map(|&x| (x, vi)));
+                        }
                     }
                 });
             },
@@ -392,8 +396,16 @@ impl IndexView {
             .iter()
             .map(|s| vec![usize::MAX; s.max_doc() as usize])
             .collect();
-        let mut people = Vec::with_capacity(found.len());
-        for ((si, d), mut vs) in found {
+        let mut people = Vec::new();
+        let docs = found.into_iter().enumerate().flat_map(|(si, docs)| {
+            docs.into_iter()
+                .enumerate()
+                .map(move |(d, vs)| (si, d as DocId, vs))
+        });
+        for (si, d, mut vs) in docs {
+            if vs.is_empty() {
+                continue;
+            }
             vs.sort_unstable();
             at[si][d as usize] = people.len();
             people.push(Candidate {
@@ -411,8 +423,6 @@ impl IndexView {
         searcher: &Searcher,
         at: &[Vec<usize>],
     ) -> Result<HashSet<(usize, usize)>> {
-        let dir = self.index_dir();
-        let segs = searcher.segment_readers();
         let mut linking: HashMap<Vec<u8>, Vec<usize>> = HashMap::new();
         self.each_term(
             searcher,
@@ -427,26 +437,24 @@ impl IndexView {
                 });
             },
         )?;
+        // the keys terms in dictionary order, those some candidate links to
         let mut linked = HashSet::new();
-        for (key, from) in linking {
-            let t = Term::from_field_bytes(self.fields.keys, &key);
-            for (si, seg) in segs.iter().enumerate() {
-                let inv = seg.inverted_index(self.fields.keys).map_err(tv_err(&dir))?;
-                let Some(p) = inv
-                    .read_postings(&t, IndexRecordOption::Basic)
-                    .map_err(io_err(&dir))?
-                else {
-                    continue;
-                };
+        self.each_term(
+            searcher,
+            self.fields.keys,
+            IndexRecordOption::Basic,
+            |key| linking.contains_key(key),
+            |si, seg, key, p| {
+                let Some(from) = linking.get(key) else { return };
                 live_docs(seg, p, |d, _| {
                     if let Some(&b) = at[si].get(d as usize).filter(|&&c| c != usize::MAX) {
-                        for &a in &from {
+                        for &a in from {
                             linked.insert((a.min(b), a.max(b)));
                         }
                     }
                 });
-            }
-        }
+            },
+        )?;
         Ok(linked)
     }
 
