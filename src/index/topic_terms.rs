@@ -120,20 +120,38 @@ impl Column {
                 .collect();
             seg_values.push((values, ords));
         }
-        let mut sorted: Vec<String> = seg_values
-            .iter()
-            .flat_map(|(v, _)| v.iter().cloned())
-            .collect();
-        sorted.push(String::new());
-        sorted.sort_unstable();
+        // each segment's dictionary is sorted and distinct already: one
+        // segment (the usual case after a build) needs no sort
+        let mut sorted: Vec<String> = match seg_values.as_slice() {
+            [(v, _)] => {
+                let mut one = Vec::with_capacity(v.len() + 1);
+                one.push(String::new());
+                one.extend(v.iter().cloned());
+                one
+            }
+            _ => {
+                let mut all: Vec<String> = seg_values
+                    .iter()
+                    .flat_map(|(v, _)| v.iter().cloned())
+                    .collect();
+                all.push(String::new());
+                all.sort_unstable();
+                all
+            }
+        };
         sorted.dedup();
         let by_seg = seg_values
             .into_iter()
             .map(|(values, ords)| {
-                let rank: Vec<u32> = values
-                    .iter()
-                    .map(|v| sorted.binary_search(v).map_or(0, |i| i as u32))
-                    .collect();
+                // both sorted: one merging pass
+                let mut rank: Vec<u32> = Vec::with_capacity(values.len());
+                let mut at = 0;
+                for v in &values {
+                    while sorted.get(at).is_some_and(|s| s < v) {
+                        at += 1;
+                    }
+                    rank.push(at as u32);
+                }
                 ords.into_iter()
                     .map(|o| o.and_then(|o| rank.get(o as usize).copied()).unwrap_or(0))
                     .collect()
