@@ -98,7 +98,12 @@ pub fn intro_texts(n: &Note) -> Vec<String> {
 
 /// Does one of these introductions name `other`?
 pub fn introduced(intro_texts: &[String], other: &Note) -> bool {
-    let name = fold(&other.name);
+    introduced_name(intro_texts, &other.name)
+}
+
+/// Does one of these introductions name the person called `name`?
+pub fn introduced_name(intro_texts: &[String], name: &str) -> bool {
+    let name = fold(name);
     !name.is_empty() && intro_texts.iter().any(|t| t.contains(&name))
 }
 

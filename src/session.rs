@@ -12,7 +12,9 @@ use crate::index::IndexError;
 use crate::index::disk::scan::ScanProblem;
 use crate::index::engine::query::{Hit, TopicMatch};
 use crate::index::engine::sync::{NoProgress, Progress, Report};
+use crate::index::engine::topic_terms::TopicValues;
 use crate::index::{self, IndexView, Opened, SyncMode, Terms};
+use crate::topics::Cast;
 use crate::vault::config::Config;
 use crate::vault::note::Note;
 use crate::vault::reading::Reading;
@@ -352,6 +354,19 @@ impl Session {
             }
             notes
         }))
+    }
+
+    /// Every contact's topic values from the index's topic terms
+    /// (`IndexView::topic_values`); `None`: ask [`Session::notes`].
+    pub fn topic_values(&self) -> Result<Option<TopicValues>> {
+        self.read(IndexView::topic_values)
+    }
+
+    /// Who introductions choose from, from the index
+    /// (`IndexView::intro_cast`, with the vault's inactive statuses);
+    /// `None`: ask [`Session::notes`].
+    pub fn intro_cast(&self) -> Result<Option<Cast>> {
+        self.read(|v| v.intro_cast(&self.config.inactive_status))
     }
 
     /// What the index does not store of a note as read: whether its status

@@ -41,7 +41,8 @@ pub(crate) fn group_key(concepts: &Concepts, v: &str) -> String {
     }
 }
 
-fn values(n: &Note) -> impl Iterator<Item = (Kind, &str)> {
+/// A contact's topic values as written: interests, field, training, tags.
+pub fn values(n: &Note) -> impl Iterator<Item = (Kind, &str)> {
     let f = &n.facts;
     f.interests
         .iter()
@@ -51,48 +52,71 @@ fn values(n: &Note) -> impl Iterator<Item = (Kind, &str)> {
         .chain(f.tags.iter().map(|v| (Kind::Tag, v.as_str())))
 }
 
-/// Spellings seen (with counts) and the contacts carrying one topic value.
-type TopicGroup = (BTreeMap<String, usize>, Vec<String>);
+/// One spelling of a topic value (`kind`, the value trimmed) and the
+/// contacts carrying it, one entry per contact note (a name twice when two
+/// notes share it). What [`topics_of`] groups: the notes give it
+/// ([`carried`]), and so do the index's topic terms.
+#[derive(Debug, Clone)]
+pub struct Carried<P> {
+    pub kind: Kind,
+    pub spelling: String,
+    pub holders: Vec<P>,
+}
+
+/// The topic values of the contacts, each (kind, trimmed spelling) once per
+/// contact, in (kind, spelling) order.
+pub fn carried(notes: &[Note]) -> Vec<Carried<String>> {
+    let mut by: BTreeMap<(Kind, &str), Vec<String>> = BTreeMap::new();
+    for n in notes.iter().filter(|n| n.is_contact) {
+        let mut spelled = HashSet::new();
+        for (kind, v) in values(n) {
+            if spelled.insert((kind, v.trim())) {
+                by.entry((kind, v.trim())).or_default().push(n.name.clone());
+            }
+        }
+    }
+    by.into_iter()
+        .map(|((kind, spelling), holders)| Carried {
+            kind,
+            spelling: spelling.to_string(),
+            holders,
+        })
+        .collect()
+}
 
 /// Every topic value with its contacts, most common first; the words of
 /// one concept (`sailing`, `Segeln`) are one topic.
 pub fn topics(notes: &[Note], concepts: &Concepts) -> Vec<Topic> {
-    // (kind, group key) -> (spellings with counts, contact names)
-    let mut groups: BTreeMap<(Kind, String), TopicGroup> = BTreeMap::new();
-    for n in notes.iter().filter(|n| n.is_contact) {
-        let mut seen = HashSet::new();
-        let mut spelled = HashSet::new();
-        for (kind, v) in values(n) {
-            let key = (kind, group_key(concepts, v));
-            if key.1.is_empty() || !spelled.insert((kind, v.trim())) {
-                continue;
-            }
-            let first = seen.insert(key.clone());
-            let g = groups.entry(key).or_default();
-            *g.0.entry(v.trim().to_string()).or_default() += 1;
-            if first {
-                g.1.push(n.name.clone());
-            }
+    topics_of(carried(notes), concepts, Clone::clone)
+}
+
+/// Spellings seen (with counts) and the contacts carrying one topic value.
+type TopicGroup<P> = (BTreeMap<String, usize>, Vec<P>);
+
+/// [`topics`] over the values carried: `name` gives a holder's name, and
+/// holders order as their names do.
+pub fn topics_of<P: Ord>(
+    carried: impl IntoIterator<Item = Carried<P>>,
+    concepts: &Concepts,
+    name: impl Fn(&P) -> String,
+) -> Vec<Topic> {
+    // (kind, group key) -> (spellings with counts, holders)
+    let mut groups: BTreeMap<(Kind, String), TopicGroup<P>> = BTreeMap::new();
+    for c in carried {
+        let key = (c.kind, group_key(concepts, &c.spelling));
+        if key.1.is_empty() || c.holders.is_empty() {
+            continue;
         }
+        let g = groups.entry(key).or_default();
+        *g.0.entry(c.spelling).or_default() += c.holders.len();
+        g.1.extend(c.holders);
     }
     let mut out: Vec<Topic> = groups
         .into_iter()
-        .map(|((kind, key), (spellings, mut contacts))| {
-            contacts.sort();
-            contacts.dedup();
-            // one spelling per folded form (its most used), most used form first
-            let mut forms: BTreeMap<String, (usize, String, usize)> = BTreeMap::new();
-            for (s, n) in spellings {
-                let e = forms.entry(fold(&s)).or_insert((0, s.clone(), 0));
-                e.0 += n;
-                if n > e.2 {
-                    (e.1, e.2) = (s, n);
-                }
-            }
-            let mut by_use: Vec<(usize, String)> =
-                forms.into_values().map(|(n, s, _)| (n, s)).collect();
-            by_use.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-            let spellings: Vec<String> = by_use.into_iter().map(|(_, s)| s).collect();
+        .map(|((kind, key), (spellings, mut holders))| {
+            holders.sort();
+            holders.dedup();
+            let spellings = by_use(spellings);
             let concept = concepts
                 .lookup(&key)
                 .filter(|c| fold(&c.key) == key)
@@ -102,7 +126,7 @@ pub fn topics(notes: &[Note], concepts: &Concepts) -> Vec<Topic> {
                 kind,
                 concept,
                 spellings,
-                contacts,
+                contacts: holders.iter().map(&name).collect(),
             }
         })
         .collect();
@@ -114,6 +138,21 @@ pub fn topics(notes: &[Note], concepts: &Concepts) -> Vec<Topic> {
             .then(a.kind.cmp(&b.kind))
     });
     out
+}
+
+/// One spelling per folded form (its most used), most used form first.
+fn by_use(spellings: BTreeMap<String, usize>) -> Vec<String> {
+    let mut forms: BTreeMap<String, (usize, String, usize)> = BTreeMap::new();
+    for (s, n) in spellings {
+        let e = forms.entry(fold(&s)).or_insert((0, s.clone(), 0));
+        e.0 += n;
+        if n > e.2 {
+            (e.1, e.2) = (s, n);
+        }
+    }
+    let mut by_use: Vec<(usize, String)> = forms.into_values().map(|(n, s, _)| (n, s)).collect();
+    by_use.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    by_use.into_iter().map(|(_, s)| s).collect()
 }
 
 /// Resolves wiki-link targets to notes by name, alias or file stem.
@@ -276,67 +315,143 @@ impl Partners {
 /// would make the pairing quadratic in the vault size.
 pub const MAX_GROUP: usize = 250;
 
+/// An active contact as introductions see it.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub path: String,
+    pub name: String,
+    /// Its interests, then its field, as written (trimmed or not).
+    pub values: Vec<String>,
+}
+
+/// Who introductions choose from: active contacts in path order (those
+/// with no interest or field may be left out), the pairs of them already
+/// connected (positions in `people`, lower first), and how many active
+/// contacts there are in all.
+#[derive(Debug, Clone, Default)]
+pub struct Cast {
+    pub people: Vec<Candidate>,
+    pub linked: HashSet<(usize, usize)>,
+    pub active: usize,
+}
+
 /// Values grouped by key: the first spelling of each folded value, and
-/// the active contacts holding it.
+/// the people holding it.
 type Groups = BTreeMap<String, (HashMap<String, String>, Vec<usize>)>;
 
 /// Pairs who share an interest or field and are not linked, best first.
 /// Values of one concept are shared (`sailing` and `Segeln`: the pair
 /// shares `sailing`, the concept's name).
 pub fn intros(notes: &[Note], concepts: &Concepts, limit: usize) -> Vec<Pair> {
-    let active: Vec<usize> = (0..notes.len())
-        .filter(|&i| notes[i].is_contact && !notes[i].facts.is_inactive())
-        .collect();
-    let linked = linked_pairs(notes, &active);
-    let groups = value_groups(notes, &active, concepts);
-    best_pairs(notes, &active, &groups, &linked, limit)
+    intros_of(&cast(notes), concepts, limit)
+}
+
+/// [`intros`] over the people it chooses from.
+pub fn intros_of(cast: &Cast, concepts: &Concepts, limit: usize) -> Vec<Pair> {
+    let people = &cast.people;
+    let groups = value_groups(people, concepts);
+    best_pairs(people, cast.active, &groups, &cast.linked, limit)
         .into_iter()
-        .map(|(_, i, j)| pair(notes, concepts, &groups, i, j))
+        .map(|(_, i, j)| pair(people, concepts, &groups, i, j))
         .collect()
 }
 
-/// The pairs (lower index first) already connected: a link either way, or
-/// an introduction made (a `gave: intro` entry naming the other; a link to
-/// them is a link, a plain name counts too).
-fn linked_pairs(notes: &[Note], active: &[usize]) -> HashSet<(usize, usize)> {
+/// The active contacts of `notes` with the pairs already connected: a link
+/// either way, or an introduction made (a `gave: intro` entry naming the
+/// other; a link to them is a link, a plain name counts too).
+pub fn cast(notes: &[Note]) -> Cast {
+    let active: Vec<usize> = (0..notes.len())
+        .filter(|&i| notes[i].is_contact && !notes[i].facts.is_inactive())
+        .collect();
+    let mut at: Vec<Option<usize>> = vec![None; notes.len()];
+    for (k, &i) in active.iter().enumerate() {
+        at[i] = Some(k);
+    }
     let resolver = LinkResolver::new(notes);
     let mut linked: HashSet<(usize, usize)> = HashSet::new();
     for (i, n) in notes.iter().enumerate() {
+        let Some(a) = at[i] else { continue };
         for l in &n.links {
-            for &j in resolver.resolve(&l.target) {
-                linked.insert((i.min(j), i.max(j)));
+            for &b in resolver
+                .resolve(&l.target)
+                .iter()
+                .filter_map(|&j| at[j].as_ref())
+            {
+                linked.insert((a.min(b), a.max(b)));
             }
         }
-    }
-    for (i, n) in notes.iter().enumerate() {
         let given = crate::ledger::intro_texts(n);
         if given.is_empty() {
             continue;
         }
-        for &j in active {
+        for (b, &j) in active.iter().enumerate() {
             if j != i && crate::ledger::introduced(&given, &notes[j]) {
-                linked.insert((i.min(j), i.max(j)));
+                linked.insert((a.min(b), a.max(b)));
             }
         }
     }
-    linked
+    let people = active
+        .iter()
+        .map(|&i| {
+            let n = &notes[i];
+            Candidate {
+                path: n.path.clone(),
+                name: n.name.clone(),
+                values: n
+                    .facts
+                    .interests
+                    .iter()
+                    .chain(n.facts.field.iter())
+                    .cloned()
+                    .collect(),
+            }
+        })
+        .collect();
+    Cast {
+        people,
+        linked,
+        active: active.len(),
+    }
 }
 
-/// The interest and field values of the active contacts, grouped by
-/// concept (else by folded value); each contact once per group.
-fn value_groups(notes: &[Note], active: &[usize], concepts: &Concepts) -> Groups {
-    let mut groups: Groups = BTreeMap::new();
-    for &i in active {
-        let f = &notes[i].facts;
-        let mut seen = HashSet::new();
-        for v in f.interests.iter().chain(f.field.iter()) {
-            let k = group_key(concepts, v);
-            if k.is_empty() || !seen.insert(k.clone()) {
+/// The interest and field values of the people, grouped by concept (else
+/// by folded value); each person once per group.
+fn value_groups(people: &[Candidate], concepts: &Concepts) -> Groups {
+    // each distinct value's group (by number) and folded form, computed once
+    let mut keys: HashMap<String, usize> = HashMap::new();
+    let mut memo: HashMap<&str, (usize, String)> = HashMap::new();
+    let mut by_key: Vec<(HashMap<String, String>, Vec<usize>)> = Vec::new();
+    for (i, p) in people.iter().enumerate() {
+        let mut seen: Vec<usize> = Vec::new();
+        for v in &p.values {
+            let (k, folded) = memo.entry(v.as_str()).or_insert_with(|| {
+                let key = group_key(concepts, v);
+                let next = keys.len();
+                let k = if key.is_empty() {
+                    usize::MAX
+                } else {
+                    *keys.entry(key).or_insert(next)
+                };
+                (k, fold(v))
+            });
+            if *k == usize::MAX || seen.contains(k) {
                 continue;
             }
-            let g = groups.entry(k).or_default();
-            g.0.entry(fold(v)).or_insert_with(|| v.trim().to_string());
+            seen.push(*k);
+            if by_key.len() <= *k {
+                by_key.resize_with(*k + 1, Default::default);
+            }
+            let g = &mut by_key[*k];
+            if !g.0.contains_key(folded.as_str()) {
+                g.0.insert(folded.clone(), v.trim().to_string());
+            }
             g.1.push(i);
+        }
+    }
+    let mut groups: Groups = BTreeMap::new();
+    for (key, k) in keys {
+        if let Some(g) = by_key.get_mut(k) {
+            groups.insert(key, std::mem::take(g));
         }
     }
     groups
@@ -344,11 +459,11 @@ fn value_groups(notes: &[Note], active: &[usize], concepts: &Concepts) -> Groups
 
 /// The `limit` unlinked pairs sharing the most groups, as (shared count,
 /// a, b), best first. Counts shared values per pair with a dense counter
-/// per contact (no map of all pairs: that is quadratic in memory), keeping
+/// per person (no map of all pairs: that is quadratic in memory), keeping
 /// the best pairs only; groups larger than [`MAX_GROUP`] are left out.
 fn best_pairs(
-    notes: &[Note],
-    active: &[usize],
+    people: &[Candidate],
+    active: usize,
     groups: &Groups,
     linked: &HashSet<(usize, usize)>,
     limit: usize,
@@ -364,15 +479,15 @@ fn best_pairs(
             member_of.entry(i).or_default().push(gi);
         }
     }
-    let mut counts = vec![0u32; notes.len()];
+    let mut counts = vec![0u32; people.len()];
     let mut touched: Vec<usize> = Vec::new();
     // (shared count, a, b) candidates; sorted and cut at the end
     let mut best: Vec<(u32, usize, usize)> = Vec::new();
     // never more pairs than there are: a huge `-n` must not overflow `keep`
-    let limit = limit.min(active.len().saturating_mul(active.len().saturating_sub(1)) / 2);
+    let limit = limit.min(active.saturating_mul(active.saturating_sub(1)) / 2);
     let keep = limit.saturating_mul(4).max(64);
     let mut threshold = 1u32;
-    for &i in active {
+    for i in 0..people.len() {
         let Some(gs) = member_of.get(&i) else {
             continue;
         };
@@ -394,32 +509,29 @@ fn best_pairs(
         }
         touched.clear();
         if best.len() > keep.saturating_mul(8) {
-            prune(&mut best, notes, keep);
+            prune(&mut best, people, keep);
             // pairs sharing fewer values than the worst kept one cannot make the cut
             if best.len() >= keep {
                 threshold = best.last().map_or(1, |b| b.0);
             }
         }
     }
-    prune(&mut best, notes, limit);
+    prune(&mut best, people, limit);
     best
 }
 
-/// The pair `notes[i]`, `notes[j]` (by name order) with what they share:
+/// The pair `people[i]`, `people[j]` (by name order) with what they share:
 /// the same word on both sides named as first written, two words of a
 /// concept by the concept's name; sorted.
-fn pair(notes: &[Note], concepts: &Concepts, groups: &Groups, i: usize, j: usize) -> Pair {
-    let fi = &notes[i].facts;
-    let fj: HashMap<String, String> = notes[j]
-        .facts
-        .interests
+fn pair(people: &[Candidate], concepts: &Concepts, groups: &Groups, i: usize, j: usize) -> Pair {
+    let fj: HashMap<String, String> = people[j]
+        .values
         .iter()
-        .chain(notes[j].facts.field.iter())
         .map(|v| (group_key(concepts, v), fold(v)))
         .collect();
     let mut s: Vec<String> = Vec::new();
     let mut seen = HashSet::new();
-    for v in fi.interests.iter().chain(fi.field.iter()) {
+    for v in &people[i].values {
         let k = group_key(concepts, v);
         if let Some(their) = fj.get(&k)
             && seen.insert(k.clone())
@@ -437,10 +549,10 @@ fn pair(notes: &[Note], concepts: &Concepts, groups: &Groups, i: usize, j: usize
     }
     s.sort_by_key(|v| fold(v));
     let p = |k: usize| Person {
-        path: notes[k].path.clone(),
-        name: notes[k].name.clone(),
+        path: people[k].path.clone(),
+        name: people[k].name.clone(),
     };
-    let (a, b) = if notes[i].name <= notes[j].name {
+    let (a, b) = if people[i].name <= people[j].name {
         (i, j)
     } else {
         (j, i)
@@ -453,17 +565,17 @@ fn pair(notes: &[Note], concepts: &Concepts, groups: &Groups, i: usize, j: usize
 }
 
 /// Keep the `n` best candidates: most shared first, then by names.
-fn prune(best: &mut Vec<(u32, usize, usize)>, notes: &[Note], n: usize) {
+fn prune(best: &mut Vec<(u32, usize, usize)>, people: &[Candidate], n: usize) {
     let key = |&(c, i, j): &(u32, usize, usize)| {
-        let (a, b) = if notes[i].name <= notes[j].name {
+        let (a, b) = if people[i].name <= people[j].name {
             (i, j)
         } else {
             (j, i)
         };
         (
             std::cmp::Reverse(c),
-            notes[a].name.clone(),
-            notes[b].name.clone(),
+            people[a].name.clone(),
+            people[b].name.clone(),
         )
     };
     best.sort_by_cached_key(key);

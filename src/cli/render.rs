@@ -123,7 +123,8 @@ impl Out {
         let ncols = rows.iter().map(Vec::len).max().unwrap_or(0);
         let mut widths = vec![0; ncols];
         for r in rows {
-            for (i, (c, _)) in r.iter().enumerate() {
+            // a row's last cell is not padded: its width is never used
+            for (i, (c, _)) in r.iter().enumerate().take(r.len().saturating_sub(1)) {
                 widths[i] = widths[i].max(c.width());
             }
         }

@@ -32,6 +32,7 @@ mod safety;
 mod search;
 mod sync_search_model;
 mod terminal;
+mod topics_index;
 mod values;
 mod watch;
 mod write;

@@ -10,7 +10,8 @@ use crate::cli::exit::Exit;
 use crate::cli::render::{BOLD, CYAN, DIM, PLAIN};
 use crate::concepts::Concepts;
 use crate::index::SyncMode;
-use crate::topics::{Kind, Pair, Topic, intros, topics};
+use crate::session::whole_model;
+use crate::topics::{Kind, Pair, Topic, intros, intros_of, topics, topics_of};
 
 #[derive(Serialize)]
 struct Topics {
@@ -33,7 +34,18 @@ fn kind(k: Kind) -> &'static str {
 
 pub fn run_topics(ctx: &mut Ctx) -> anyhow::Result<Exit> {
     let s = ctx.session(SyncMode::Sync)?;
-    let t = topics(&s.notes()?, &Concepts::with_user(&s.config.concepts));
+    let concepts = Concepts::with_user(&s.config.concepts);
+    let from_index = if whole_model() {
+        None
+    } else {
+        s.topic_values()?
+    };
+    let t = match from_index {
+        Some(v) => topics_of(v.carried, &concepts, |&r| {
+            v.names.get(r as usize).cloned().unwrap_or_default()
+        }),
+        None => topics(&s.notes()?, &concepts),
+    };
     if ctx.out.json {
         ctx.out.json(&Topics { topics: t });
         return Ok(Exit::Ok);
@@ -60,9 +72,18 @@ pub fn run_topics(ctx: &mut Ctx) -> anyhow::Result<Exit> {
 pub fn run_intros(ctx: &mut Ctx, a: IntrosArgs) -> anyhow::Result<Exit> {
     let IntrosArgs { limit } = a;
     let s = ctx.session(SyncMode::Sync)?;
-    let notes = s.notes()?;
-    let pairs = intros(&notes, &Concepts::with_user(&s.config.concepts), limit);
-    let problems = troubles(&notes);
+    let concepts = Concepts::with_user(&s.config.concepts);
+    let from_index = if whole_model() { None } else { s.intro_cast()? };
+    let (pairs, problems) = match from_index {
+        Some(cast) => (
+            intros_of(&cast, &concepts, limit),
+            troubles(&s.notes_with_errors()?),
+        ),
+        None => {
+            let notes = s.notes()?;
+            (intros(&notes, &concepts, limit), troubles(&notes))
+        }
+    };
     if ctx.out.json {
         ctx.out.json(&WithProblems {
             answer: &Intros { pairs },

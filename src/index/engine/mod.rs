@@ -11,3 +11,4 @@ pub(crate) mod schema;
 pub(crate) mod store;
 pub(crate) mod sync;
 pub(crate) mod terms;
+pub(crate) mod topic_terms;

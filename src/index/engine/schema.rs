@@ -100,6 +100,12 @@ pub struct Fields {
     /// A contact's interest and field values, folded: who an introduction
     /// could pair them with (`topics::partner_keys` groups them by concept).
     pub shares: Field,
+    /// A contact's topic values (`index/engine/topic_terms.rs`: kind and
+    /// spelling as written, with positions in the note's order), its status
+    /// and markers, for `topics` and `intros`.
+    pub topic: Field,
+    /// The note's name as a column, to print a person without reading the note.
+    pub name: Field,
     groups: Vec<(Group, Variants)>,
     /// How notes are read (the config's rules): applied before storing.
     pub reading: Reading,
@@ -127,6 +133,8 @@ impl Fields {
         let due = DueFields::add(&mut b);
         let lookup = b.add_text_field("lookup", STRING);
         let shares = b.add_text_field("shares", STRING);
+        let topic = b.add_text_field("topic", crate::index::engine::topic_terms::options());
+        let name = b.add_text_field("name_column", FAST);
         let folded_opts = TextOptions::default().set_indexing_options(
             TextFieldIndexing::default()
                 .set_tokenizer(TOKENIZER_FOLD)
@@ -159,6 +167,8 @@ impl Fields {
             due,
             lookup,
             shares,
+            topic,
+            name,
             groups,
             reading,
         }

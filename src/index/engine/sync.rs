@@ -93,6 +93,7 @@ pub fn note_doc(fields: &Fields, parsed: &Parsed, hash: u64) -> TantivyDocument 
     add_check_facts(fields, &n, &mut doc);
     crate::index::engine::columns::add_due_facts(fields, &n, &mut doc);
     add_contact_terms(fields, &n, &mut doc);
+    crate::index::engine::topic_terms::add_topic_terms(fields, &n, &mut doc);
     doc.add_text(
         fields.meta,
         serde_json::to_string(&n).unwrap_or_else(|_| String::from("{}")),
