@@ -7,25 +7,12 @@
 //! maps fields and tiers, after edits that leave deleted documents in the
 //! index, and while another process holds the writer (the overlay).
 
-use std::path::PathBuf;
-
 use crate::harness::{Run, TestVault, finish, hold_writer};
-
-/// `examples/gen_vault`, built beside this test binary by `cargo test`
-/// (`target/<profile>/deps/cli-…` → `target/<profile>/examples/`).
-fn gen_vault() -> Option<PathBuf> {
-    let exe = std::env::current_exe().ok()?;
-    let profile = exe.parent()?.parent()?;
-    let p = profile
-        .join("examples")
-        .join(format!("gen_vault{}", std::env::consts::EXE_SUFFIX));
-    p.is_file().then_some(p)
-}
 
 /// A vault of `n` generated notes (seed fixed), or `None` (said) when the
 /// generator is not built.
 fn generated(n: usize) -> Option<TestVault> {
-    let Some(bin) = gen_vault() else {
+    let Some(bin) = crate::harness::gen_vault() else {
         eprintln!("skipped: examples/gen_vault is not built (plain `cargo test` builds it)");
         return None;
     };

@@ -5,20 +5,9 @@
 //! errors, the config's reading rules, and changed notes laid over the index
 //! while another process holds the writer.
 
-use std::path::PathBuf;
 use std::process::Command;
 
 use crate::harness::{TestVault, hold_writer, run_cmd};
-
-/// The generator built beside this test binary (`target/<profile>/examples`).
-fn gen_vault() -> Option<PathBuf> {
-    let exe = std::env::current_exe().ok()?;
-    let profile = exe.parent()?.parent()?;
-    let p = profile
-        .join("examples")
-        .join(format!("gen_vault{}", std::env::consts::EXE_SUFFIX));
-    p.is_file().then_some(p)
-}
 
 /// Run `args` both ways; the outputs and exit codes must be identical.
 fn same(v: &TestVault, args: &[&str]) -> String {
@@ -155,7 +144,7 @@ fn compare_all(v: &TestVault, stage: &str) {
 
 #[test]
 fn due_from_columns_equals_the_whole_model() {
-    let Some(generator) = gen_vault() else {
+    let Some(generator) = crate::harness::gen_vault() else {
         eprintln!(
             "skipped: no gen_vault example beside the test binary (run `cargo build --example gen_vault`)"
         );

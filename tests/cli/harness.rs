@@ -560,3 +560,16 @@ pub fn spawn_watch(v: &TestVault, args: &[&str]) -> std::process::Child {
     });
     child
 }
+
+/// `examples/gen_vault`, built beside this test binary by a plain `cargo
+/// test` (`target/<profile>/deps/cli-…` → `target/<profile>/examples/`);
+/// `None` when it is not there (`cargo test --test cli` alone builds no
+/// examples).
+pub fn gen_vault() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let profile = exe.parent()?.parent()?;
+    let p = profile
+        .join("examples")
+        .join(format!("gen_vault{}", std::env::consts::EXE_SUFFIX));
+    p.is_file().then_some(p)
+}

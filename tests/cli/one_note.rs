@@ -8,15 +8,6 @@ use std::path::PathBuf;
 
 use crate::harness::{TestVault, hold_writer, run_cmd};
 
-/// `examples/gen_vault`, built by `cargo test` beside the test binary
-/// (`target/<profile>/deps/cli-…` → `target/<profile>/examples/gen_vault`).
-fn gen_vault_bin() -> Option<PathBuf> {
-    let exe = std::env::current_exe().ok()?;
-    let profile = exe.parent()?.parent()?;
-    let bin = profile.join("examples").join("gen_vault");
-    bin.is_file().then_some(bin)
-}
-
 const CONFIG: &str = r#"contacts = ["people/", "type:contact"]
 inactive_status = ["archived", "ruhend"]
 default_cadence = "6mo"
@@ -89,7 +80,7 @@ const EDGE: &[(&str, &str)] = &[
 /// A generated vault of `n` notes with the edge cases and config on top;
 /// `None` (with a message) when gen_vault was not built.
 fn vault(n: usize) -> Option<TestVault> {
-    let Some(bin) = gen_vault_bin() else {
+    let Some(bin) = crate::harness::gen_vault() else {
         eprintln!("one_note: skipped, examples/gen_vault not built (plain `cargo test` builds it)");
         return None;
     };

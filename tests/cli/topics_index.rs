@@ -5,19 +5,9 @@
 //! documents in the segments) and while another process holds the writer
 //! (the overlay).
 
-use std::path::PathBuf;
 use std::process::Command;
 
 use crate::harness::{TestVault, hold_writer, run_cmd};
-
-/// The `gen_vault` example built beside this test binary (`cargo test`
-/// builds examples; `cargo test --test cli` alone does not).
-fn gen_vault() -> Option<PathBuf> {
-    let exe = std::env::current_exe().ok()?;
-    // target/<profile>/deps/cli-… → target/<profile>/examples/gen_vault
-    let p = exe.parent()?.parent()?.join("examples").join("gen_vault");
-    p.is_file().then_some(p)
-}
 
 const CONFIG: &str = r#"
 contacts = ["people/", "type:contact"]
@@ -137,7 +127,7 @@ fn compare_all(v: &TestVault, when: &str) -> usize {
 }
 
 fn edged_vault() -> Option<TestVault> {
-    let Some(generator) = gen_vault() else {
+    let Some(generator) = crate::harness::gen_vault() else {
         eprintln!("skipped: no gen_vault beside the test binary (run plain `cargo test`)");
         return None;
     };
