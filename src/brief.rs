@@ -188,6 +188,27 @@ pub fn plan(
     default_cadence: Option<Cadence>,
     concepts: &Concepts,
 ) -> Vec<Planned> {
+    let partners = Partners::new(notes, concepts);
+    let found: Result<_, std::convert::Infallible> =
+        plan_with(notes, today, days, capacity, default_cadence, |i| {
+            Ok(partners.best(notes, i))
+        });
+    found.unwrap_or_else(|never| match never {})
+}
+
+/// [`plan`] over `notes` that hold at least every contact with a row in
+/// the window (the rows are the same as over the whole vault), with the
+/// person to introduce `notes[i]` to found by `partner` (over every note,
+/// as [`Partners::best`] finds them), asked only when nothing else is
+/// suggested.
+pub fn plan_with<E>(
+    notes: &[Note],
+    today: Date,
+    days: i64,
+    capacity: usize,
+    default_cadence: Option<Cadence>,
+    partner: impl FnMut(usize) -> Result<Option<(Person, Vec<String>)>, E>,
+) -> Result<Vec<Planned>, E> {
     let report = due(notes, &DueOptions::window(today, days, default_cadence));
     let mut list = reasons(notes, &report, today, default_cadence);
     list.sort_by(|a, b| {
@@ -196,8 +217,8 @@ pub fn plan(
             .then_with(|| a.name.cmp(&b.name))
             .then_with(|| a.path.cmp(&b.path))
     });
-    schedule(&mut list, notes, today, capacity, default_cadence, concepts);
-    list
+    schedule(&mut list, notes, today, capacity, default_cadence, partner)?;
+    Ok(list)
 }
 
 /// One entry per person in the `due` report, with every reason to reach
@@ -265,16 +286,15 @@ fn reasons(
 /// Spreads the ranked list over periods of `capacity` people and gives
 /// each person one suggestion: the first of their brief other than an
 /// introduction, else the best introduction across the vault.
-fn schedule(
+fn schedule<E>(
     list: &mut [Planned],
     notes: &[Note],
     today: Date,
     capacity: usize,
     default_cadence: Option<Cadence>,
-    concepts: &Concepts,
-) {
+    mut partner: impl FnMut(usize) -> Result<Option<(Person, Vec<String>)>, E>,
+) -> Result<(), E> {
     let capacity = capacity.max(1);
-    let partners = Partners::new(notes, concepts);
     let index: HashMap<&str, usize> = notes
         .iter()
         .enumerate()
@@ -282,22 +302,25 @@ fn schedule(
         .collect();
     for (rank, p) in list.iter_mut().enumerate() {
         p.week = rank / capacity;
-        if let Some(&i) = index.get(p.path.as_str()) {
-            p.suggestion = brief_with(notes, i, today, default_cadence, None)
-                .suggestions
-                .into_iter()
-                .next()
-                .filter(|s| s.kind != "introduce")
-                .or_else(|| {
-                    partners.best(notes, i).map(|(other, shared)| Suggestion {
-                        kind: "introduce",
-                        text: format!("introduce {} to {}", notes[i].name, other.name),
-                        reason: format!("both care about {}", shared.join(", ")),
-                        path: Some(other.path),
-                    })
-                });
-        }
+        let Some(&i) = index.get(p.path.as_str()) else {
+            continue;
+        };
+        let first = brief_with(notes, i, today, default_cadence, None)
+            .suggestions
+            .into_iter()
+            .next()
+            .filter(|s| s.kind != "introduce");
+        p.suggestion = match first {
+            Some(s) => Some(s),
+            None => partner(i)?.map(|(other, shared)| Suggestion {
+                kind: "introduce",
+                text: format!("introduce {} to {}", notes[i].name, other.name),
+                reason: format!("both care about {}", shared.join(", ")),
+                path: Some(other.path),
+            }),
+        };
     }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -343,11 +343,21 @@ impl Session {
     /// (`IndexView::due_notes`); `None` when the whole model must be read
     /// instead (`RAPPORT_WHOLE_MODEL=1`, or changed notes laid over the index).
     pub fn due_notes(&self, o: &crate::followup::DueOptions) -> Result<Option<Vec<Note>>> {
+        self.due_notes_at_most(o, usize::MAX)
+    }
+
+    /// [`Session::due_notes`], or `None` when more than `at_most` contacts
+    /// have rows (before any note is read).
+    pub fn due_notes_at_most(
+        &self,
+        o: &crate::followup::DueOptions,
+        at_most: usize,
+    ) -> Result<Option<Vec<Note>>> {
         if whole_model() {
             return Ok(None);
         }
-        let found =
-            self.read(|v| v.due_notes(o, &self.config.inactive_status, self.config.journal))?;
+        let (inactive, journal) = (&self.config.inactive_status, self.config.journal);
+        let found = self.read(|v| v.due_notes(o, inactive, journal, at_most))?;
         Ok(found.map(|mut notes| {
             for n in &mut notes {
                 self.finish(n);

@@ -208,3 +208,115 @@ fn due_from_columns_equals_the_whole_model() {
     }
     drop(lock);
 }
+
+/// A vault with few contacts among many notes, so `plan` answers from the
+/// index (at most 32 listed contacts): every output of `plan` both ways.
+fn plan_vault() -> Option<TestVault> {
+    let generator = crate::harness::gen_vault()?;
+    let v = TestVault::new();
+    let out = Command::new(generator)
+        .arg(v.abs(""))
+        .arg("200")
+        .args(["--seed", "16", "--force"])
+        .output()
+        .expect("gen_vault runs");
+    assert!(out.status.success(), "gen_vault: {out:?}");
+    let crew = [
+        (
+            "anna",
+            "Anna Sailer",
+            "[sailing, chess]",
+            "cadence: 2w\nlast_contact: 2026-10-01",
+        ),
+        (
+            "ben",
+            "Ben Segler",
+            "[Segeln]",
+            "cadence: 1mo\nlast_contact: 2026-11-20",
+        ),
+        (
+            "cleo",
+            "Cleo Schach",
+            "[Schach, climbing]",
+            "cadence: 1w\nlast_contact: 2026-11-01",
+        ),
+        (
+            "dan",
+            "Dan Climber",
+            "[Klettern]",
+            "cadence: 3mo\nlast_contact: 2026-01-01",
+        ),
+        (
+            "eva",
+            "Eva Paused",
+            "[sailing]",
+            "status: paused\ncadence: 1w",
+        ),
+        ("fin", "Fin Linked", "[chess]", "next_contact: 2026-11-30"),
+        (
+            "gia",
+            "Gia Nobody",
+            "[pottery]",
+            "cadence: 1w\nlast_contact: 2026-09-01",
+        ),
+        (
+            "hal",
+            "Hal Birthday",
+            "[sailing]",
+            "birthday: --12-03\nlast_contact: 2026-11-25",
+        ),
+    ];
+    let mut v = v.config("contacts = [\"crew/\"]\nweekly_capacity = 2\n");
+    for (stem, name, interests, rest) in crew {
+        v = v.note(
+            &format!("crew/{stem}.md"),
+            &format!("---\nname: {name}\ninterests: {interests}\n{rest}\n---\n"),
+        );
+    }
+    let v = v
+        .note(
+            "crew/fin.md",
+            "---\nname: Fin Linked\ninterests: [chess]\nnext_contact: 2026-11-30\n---\n\
+             Knows [[Anna Sailer]].\n## Open\n- [ ] 2026-11-28 send the board\n",
+        )
+        .note(
+            "crew/gia.md",
+            "---\nname: Gia Nobody\ninterests: [pottery]\ncadence: 1w\n---\n\
+             - 2026-09-01 asked: could you help with the kiln?\n",
+        )
+        .note("journal/2026-11-24.md", "- sailed with [[Anna Sailer]]\n");
+    v.ok(&["index"]);
+    v.ok(&[
+        "--today",
+        "2026-11-26",
+        "give",
+        "cleo",
+        "intro to Dan Climber",
+    ]);
+    v.ok(&["index"]);
+    Some(v)
+}
+
+#[test]
+fn plan_from_the_index_equals_the_whole_model() {
+    let Some(v) = plan_vault() else {
+        eprintln!("skipped: no gen_vault example beside the test binary");
+        return;
+    };
+    let mut shown = 0;
+    for today in ["2026-11-26", "2026-12-24", "2027-03-01"] {
+        for flags in [&[][..], &["--days", "60"][..], &["--capacity", "1"][..]] {
+            for json in [false, true] {
+                let mut args = vec!["--no-sync", "--today", today];
+                if json {
+                    args.push("--json");
+                }
+                args.push("plan");
+                args.extend_from_slice(flags);
+                shown += same(&v, &args).matches("introduce").count();
+            }
+        }
+    }
+    // introductions were suggested, so the index's partner search ran
+    assert!(shown > 0, "plan suggested no introduction");
+}

@@ -4,12 +4,15 @@
 
 use serde_json::json;
 
-use crate::brief::{Brief, Suggestion, brief as make_brief, brief_with, plan as make_plan};
+use crate::brief::{
+    Brief, Suggestion, brief as make_brief, brief_with, plan as make_plan, plan_with,
+};
 use crate::cli::Ctx;
 use crate::cli::args::{BriefArgs, PlanArgs};
 use crate::cli::exit::Exit;
 use crate::cli::render::{BOLD, DIM, MAGENTA, YELLOW};
 use crate::concepts::Concepts;
+use crate::followup::DueOptions;
 use crate::index::SyncMode;
 use crate::ledger::{Way, exchanges};
 use crate::session::{Session, whole_model};
@@ -155,23 +158,47 @@ pub fn brief(ctx: &mut Ctx, a: BriefArgs) -> anyhow::Result<Exit> {
     Ok(Exit::Ok)
 }
 
+/// The notes `due` read back slim (follow-up facts and the log with its
+/// journal credit), whole: the suggestions read every fact.
+fn whole_notes(s: &Session, slim: Vec<Note>) -> anyhow::Result<Vec<Note>> {
+    let mut out = Vec::with_capacity(slim.len());
+    for n in slim {
+        out.push(match s.note_at(&n.path)? {
+            Some(mut whole) => {
+                whole.log = n.log;
+                whole
+            }
+            None => n,
+        });
+    }
+    Ok(out)
+}
+
+/// Up to this many listed contacts, `plan` answers from the index.
+const PLAN_FROM_INDEX: usize = 32;
+
 pub fn plan(ctx: &mut Ctx, a: PlanArgs) -> anyhow::Result<Exit> {
     let PlanArgs { capacity, days } = a;
     if !(1..=366).contains(&days) {
         anyhow::bail!("--days must be 1 to 366");
     }
     let s = ctx.session(SyncMode::Sync)?;
-    let notes = s.notes()?;
     let capacity = capacity.unwrap_or(s.config.weekly_capacity).max(1);
     let concepts = Concepts::with_user(&s.config.concepts);
-    let list = make_plan(
-        &notes,
-        s.today(),
-        days,
-        capacity,
-        s.config.default_cadence,
-        &concepts,
-    );
+    let (today, cadence) = (s.today(), s.config.default_cadence);
+    // a short plan from the index: the listed contacts from the columns and
+    // each one's introduction from the index (a few ms each); a long one
+    // from the whole model, where one pass over every note finds them all
+    let window = DueOptions::window(today, days, cadence);
+    let list = match s.due_notes_at_most(&window, PLAN_FROM_INDEX)? {
+        Some(listed) => {
+            let listed = whole_notes(&s, listed)?;
+            plan_with(&listed, today, days, capacity, cadence, |i| {
+                s.partner(&listed[i], &concepts)
+            })?
+        }
+        None => make_plan(&s.notes()?, today, days, capacity, cadence, &concepts),
+    };
     let exit = if list.is_empty() {
         Exit::NothingFound
     } else {

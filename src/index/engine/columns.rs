@@ -424,6 +424,7 @@ impl IndexView {
         o: &DueOptions,
         inactive: &[String],
         journal: bool,
+        at_most: usize,
     ) -> Result<Option<Vec<Note>>> {
         if self.overlay.is_some() {
             return Ok(None);
@@ -457,6 +458,9 @@ impl IndexView {
                     picked.push((gid(seg, d), cr));
                 }
             }
+        }
+        if picked.len() > at_most {
+            return Ok(None);
         }
         let mut notes = self.load_credited(&mut c, &picked, today)?;
         notes.sort_by(|a, b| a.path.cmp(&b.path));
