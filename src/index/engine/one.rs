@@ -14,6 +14,7 @@ use tantivy::{DocSet, SegmentReader, TERMINATED, Term};
 
 use crate::concepts::Concepts;
 use crate::index::IndexView;
+use crate::index::engine::terms::paths_of_docs;
 use crate::index::error::{IndexError, Result, tv_err};
 use crate::session::{self, Session};
 use crate::topics::{Partners, Person, group_key, partner_keys};
@@ -98,21 +99,13 @@ impl IndexView {
         let Some(column) = column else {
             return Ok(());
         };
-        // the dictionary is read in one pass for sorted ordinals (one
-        // `ord_to_str` each decodes a block: 50 µs a path at 100k notes)
-        let mut ords: Vec<u64> = docs.into_iter().flat_map(|d| column.term_ords(d)).collect();
-        ords.sort_unstable();
-        ords.dedup();
-        column
-            .dictionary()
-            .sorted_ords_to_term_cb(&ords, |bytes| {
-                if let Ok(path) = std::str::from_utf8(bytes)
-                    && !self.shadowed(path)
-                {
-                    out.insert(path.to_string());
-                }
-            })
-            .map_err(self.io_err())?;
+        let found = paths_of_docs(&column, &docs).map_err(self.io_err())?;
+        out.extend(
+            found
+                .into_iter()
+                .map(|(_, path)| path)
+                .filter(|p| !self.shadowed(p)),
+        );
         Ok(())
     }
 
@@ -461,21 +454,12 @@ impl Tally<'_> {
             let seg = &self.views[v].1.segment_readers()[s as usize];
             let column = seg.fast_fields().str("path").map_err(tv_err(&errs.root))?;
             let Some(column) = column else { continue };
-            let mut ords: Vec<(u64, u32)> = ds
-                .iter()
-                .flat_map(|&d| column.term_ords(d).map(move |o| (o, d)))
-                .collect();
-            ords.sort_unstable();
-            let just: Vec<u64> = ords.iter().map(|o| o.0).collect();
-            let mut docs = ords.iter().map(|o| o.1);
-            column
-                .dictionary()
-                .sorted_ords_to_term_cb(&just, |bytes| {
-                    if let (Some(d), Ok(p)) = (docs.next(), std::str::from_utf8(bytes)) {
-                        out.push((p.to_string(), v, tantivy::DocAddress::new(s, d)));
-                    }
-                })
-                .map_err(errs.io_err())?;
+            let found = paths_of_docs(&column, &ds).map_err(errs.io_err())?;
+            out.extend(
+                found
+                    .into_iter()
+                    .map(|(d, p)| (p, v, tantivy::DocAddress::new(s, d))),
+            );
         }
         out.sort_by(|a, b| a.0.cmp(&b.0));
         Ok(out)

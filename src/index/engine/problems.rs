@@ -5,7 +5,7 @@
 //! from one fixed picture of both ([`Snapshot`]), so that document
 //! addresses found first stay valid while the notes are read.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use tantivy::columnar::StrColumn;
@@ -16,6 +16,7 @@ use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentReader, TERMINATED, Te
 use tantivy::{InvertedIndexReader, TantivyError};
 
 use crate::index::IndexView;
+use crate::index::engine::terms::paths_of_docs;
 use crate::index::error::{IndexError, Result, tv_err};
 use crate::vault::model::Note;
 
@@ -104,29 +105,30 @@ impl Seg<'_> {
     }
 }
 
-/// The paths of `docs` (index into `segs`, document), in the order given:
-/// each segment's ordinals sorted and its dictionary read once in order (a
-/// lookup per document decodes a dictionary block each time).
+/// The paths of `docs` (index into `segs`, document), in the order given,
+/// each segment's read in one pass (`terms::paths_of_docs`).
 fn paths_of(segs: &[Seg<'_>], docs: &[(usize, DocId)]) -> Result<Vec<String>> {
     let mut out = vec![String::new(); docs.len()];
-    let mut keyed: Vec<(usize, u64, usize)> = Vec::with_capacity(docs.len());
+    let mut keyed: Vec<(usize, DocId, usize)> = Vec::with_capacity(docs.len());
     for (i, &(s, d)) in docs.iter().enumerate() {
-        keyed.push((s, segs[s].path_ord(d)?, i));
+        segs[s].path_ord(d)?;
+        keyed.push((s, d, i));
     }
     keyed.sort_unstable();
     for group in keyed.chunk_by(|a, b| a.0 == b.0) {
         let Some(col) = segs[group[0].0].paths.as_ref() else {
             continue;
         };
-        let ords: Vec<u64> = group.iter().map(|k| k.1).collect();
-        let mut at = group.iter();
-        col.dictionary()
-            .sorted_ords_to_term_cb(&ords, |bytes| {
-                if let Some(k) = at.next() {
-                    out[k.2] = String::from_utf8_lossy(bytes).into_owned();
-                }
-            })
-            .map_err(io_err)?;
+        let ds: Vec<DocId> = group.iter().map(|k| k.1).collect();
+        let mut at: HashMap<DocId, Vec<usize>> = HashMap::new();
+        for k in group {
+            at.entry(k.1).or_default().push(k.2);
+        }
+        for (d, path) in paths_of_docs(col, &ds).map_err(io_err)? {
+            for &i in at.get(&d).into_iter().flatten() {
+                out[i].clone_from(&path);
+            }
+        }
     }
     Ok(out)
 }
