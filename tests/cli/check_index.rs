@@ -7,7 +7,7 @@
 //! maps fields and tiers, after edits that leave deleted documents in the
 //! index, and while another process holds the writer (the overlay).
 
-use crate::harness::{Run, TestVault, finish, hold_writer};
+use crate::harness::{Run, TestVault, hold_writer};
 
 /// A vault of `n` generated notes (seed fixed), or `None` (said) when the
 /// generator is not built.
@@ -87,11 +87,16 @@ fn edge_cases(v: &TestVault) {
 
 /// `rapport ARGS` on `v`, from the index or (`whole`) over every note.
 fn run(v: &TestVault, args: &[&str], whole: bool) -> Run {
-    let mut c = v.cmd(args);
-    if whole {
-        c.env("RAPPORT_WHOLE_MODEL", "1");
+    let (code, stdout, stderr) = if whole {
+        v.run_whole_model(args)
+    } else {
+        v.run(args)
+    };
+    Run {
+        code,
+        stdout,
+        stderr,
     }
-    finish(c, None)
 }
 
 /// Every form of `check` the same both ways: exit code, stdout, stderr.

@@ -7,14 +7,12 @@
 
 use std::process::Command;
 
-use crate::harness::{TestVault, hold_writer, run_cmd};
+use crate::harness::{TestVault, hold_writer};
 
 /// Run `args` both ways; the outputs and exit codes must be identical.
 fn same(v: &TestVault, args: &[&str]) -> String {
-    let mut reference = v.cmd(args);
-    reference.env("RAPPORT_WHOLE_MODEL", "1");
-    let want = run_cmd(reference);
-    let got = run_cmd(v.cmd(args));
+    let want = v.run_whole_model(args);
+    let got = v.run(args);
     assert_eq!(got, want, "rapport {args:?}: columns vs whole model");
     assert!(
         want.0 == 0 || want.0 == 1,

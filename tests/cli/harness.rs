@@ -307,6 +307,15 @@ impl TestVault {
         run_cmd(self.cmd(args))
     }
 
+    /// Run as [`TestVault::run`] with `RAPPORT_WHOLE_MODEL=1`: the reports
+    /// computed over every note, the reference the answers from the index
+    /// are compared with.
+    pub fn run_whole_model(&self, args: &[&str]) -> (i32, String, String) {
+        let mut c = self.cmd(args);
+        c.env("RAPPORT_WHOLE_MODEL", "1");
+        run_cmd(c)
+    }
+
     /// Run with `stdin` fed to the process.
     pub fn run_stdin(&self, args: &[&str], stdin: &[u8]) -> (i32, String, String) {
         let r = finish(self.cmd(args), Some(stdin));

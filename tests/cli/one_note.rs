@@ -167,9 +167,7 @@ const EDGE_NAMES: &[&str] = &[
 
 /// `args` on both paths: (exit code, stdout, stderr) must be identical.
 fn same(v: &TestVault, args: &[&str]) -> (i32, String, String) {
-    let mut whole = v.cmd(args);
-    whole.env("RAPPORT_WHOLE_MODEL", "1");
-    let want = run_cmd(whole);
+    let want = v.run_whole_model(args);
     let got = v.run(args);
     assert_eq!(
         got, want,

@@ -7,7 +7,7 @@
 
 use std::process::Command;
 
-use crate::harness::{TestVault, hold_writer, run_cmd};
+use crate::harness::{TestVault, hold_writer};
 
 const CONFIG: &str = r#"
 contacts = ["people/", "type:contact"]
@@ -89,11 +89,11 @@ const EDGES: &[(&str, &str)] = &[
 /// (code, stdout, stderr) of `rapport ARGS`, from the index or with
 /// `RAPPORT_WHOLE_MODEL=1`.
 fn answer(v: &TestVault, args: &[&str], whole: bool) -> (i32, String, String) {
-    let mut c: Command = v.cmd(args);
     if whole {
-        c.env("RAPPORT_WHOLE_MODEL", "1");
+        v.run_whole_model(args)
+    } else {
+        v.run(args)
     }
-    run_cmd(c)
 }
 
 /// Every output of `topics` and `intros` agrees between the two paths;
