@@ -15,13 +15,12 @@ use jiff::civil::Date;
 use tantivy::columnar::Column;
 use tantivy::schema::Value;
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{
-    DocAddress, DocId, DocSet, Searcher, SegmentReader, TERMINATED, TantivyDocument, Term,
-};
+use tantivy::{DocAddress, DocId, Searcher, SegmentReader, TantivyDocument, Term};
 
 use crate::followup::{DueOptions, RuleFacts, Window};
 use crate::index::IndexView;
 use crate::index::engine::schema::{DueFields, Fields};
+use crate::index::engine::terms::live_docs;
 use crate::index::error::{Result, io_err, tv_err};
 use crate::journal::{credits, credits_target};
 use crate::topics::link_key;
@@ -270,20 +269,13 @@ impl<'a> Columns<'a> {
         let reader = &self.segs()[seg];
         let inv = reader.inverted_index(field).map_err(tv_err(&self.err))?;
         let t = Term::from_field_text(field, term);
-        let Some(mut p) = inv
+        let Some(p) = inv
             .read_postings(&t, IndexRecordOption::Basic)
             .map_err(io_err(&self.err))?
         else {
             return Ok(());
         };
-        let alive = reader.alive_bitset();
-        let mut d = p.doc();
-        while d != TERMINATED {
-            if alive.is_none_or(|a| a.is_alive(d)) {
-                f(d);
-            }
-            d = p.advance();
-        }
+        live_docs(reader, p, |d, _| f(d));
         Ok(())
     }
 

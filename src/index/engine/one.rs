@@ -10,11 +10,11 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use tantivy::collector::DocSetCollector;
 use tantivy::query::{BooleanQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocSet, SegmentReader, TERMINATED, Term};
+use tantivy::{SegmentReader, Term};
 
 use crate::concepts::Concepts;
 use crate::index::IndexView;
-use crate::index::engine::terms::paths_of_docs;
+use crate::index::engine::terms::{live_docs, paths_of_docs};
 use crate::index::error::{IndexError, Result, tv_err};
 use crate::session::{self, Session};
 use crate::topics::{Partners, Person, group_key, partner_keys};
@@ -70,14 +70,10 @@ impl IndexView {
             }
         }
         let mut docs: BTreeSet<u32> = BTreeSet::new();
-        for mut p in postings {
-            let mut d = p.doc();
-            while d != TERMINATED {
-                if !seg.is_deleted(d) {
-                    docs.insert(d);
-                }
-                d = p.advance();
-            }
+        for p in postings {
+            live_docs(seg, p, |d, _| {
+                docs.insert(d);
+            });
         }
         Ok(docs.into_iter().collect())
     }

@@ -16,7 +16,7 @@ use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentReader, TERMINATED, Te
 use tantivy::{InvertedIndexReader, TantivyError};
 
 use crate::index::IndexView;
-use crate::index::engine::terms::paths_of_docs;
+use crate::index::engine::terms::{live_docs, paths_of_docs};
 use crate::index::error::{IndexError, Result, tv_err};
 use crate::vault::model::Note;
 
@@ -198,19 +198,13 @@ impl IndexView {
             let mut docs = Vec::new();
             for p in shadowed {
                 let term = Term::from_field_text(self.fields.path, p);
-                let Some(mut postings) = inv
+                let Some(postings) = inv
                     .read_postings(&term, IndexRecordOption::Basic)
                     .map_err(io_err)?
                 else {
                     continue;
                 };
-                let mut d = postings.doc();
-                while d != TERMINATED {
-                    if !seg.is_deleted(d) {
-                        docs.push(d);
-                    }
-                    d = postings.advance();
-                }
+                live_docs(seg, postings, |d, _| docs.push(d));
             }
             docs.sort_unstable();
             docs.dedup();

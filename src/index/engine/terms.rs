@@ -4,9 +4,10 @@
 
 use tantivy::collector::DocSetCollector;
 use tantivy::columnar::StrColumn;
+use tantivy::postings::SegmentPostings;
 use tantivy::query::TermQuery;
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::{DocId, Term};
+use tantivy::{DocId, DocSet, SegmentReader, TERMINATED, Term};
 
 use crate::index::IndexView;
 use crate::index::error::{Result, tv_err};
@@ -97,4 +98,21 @@ pub(crate) fn paths_of_docs(
         }
     })?;
     Ok(out)
+}
+
+/// Call `f` with every live document of a postings list (deleted ones are
+/// still in the postings until a merge), and the postings at it.
+pub(crate) fn live_docs(
+    seg: &SegmentReader,
+    mut p: SegmentPostings,
+    mut f: impl FnMut(DocId, &mut SegmentPostings),
+) {
+    let alive = seg.alive_bitset();
+    let mut d = p.doc();
+    while d != TERMINATED {
+        if alive.is_none_or(|a| a.is_alive(d)) {
+            f(d, &mut p);
+        }
+        d = p.advance();
+    }
 }

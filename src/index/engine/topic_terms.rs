@@ -11,12 +11,11 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::schema::{Field, IndexRecordOption, TextFieldIndexing, TextOptions};
-use tantivy::{
-    DocAddress, DocId, DocSet, Searcher, SegmentReader, TERMINATED, TantivyDocument, Term,
-};
+use tantivy::{DocAddress, DocId, Searcher, SegmentReader, TantivyDocument, Term};
 
 use crate::index::IndexView;
 use crate::index::engine::schema::Fields;
+use crate::index::engine::terms::live_docs;
 use crate::index::error::{Result, io_err, tv_err};
 use crate::topics::{Candidate, Carried, Cast, Kind};
 use crate::vault::model::Status;
@@ -170,22 +169,6 @@ impl Column {
 
     fn value(&self, rank: u32) -> &str {
         self.sorted.get(rank as usize).map_or("", String::as_str)
-    }
-}
-
-/// The live documents of a postings list.
-fn live_docs(
-    seg: &SegmentReader,
-    mut p: SegmentPostings,
-    mut f: impl FnMut(DocId, &mut SegmentPostings),
-) {
-    let alive = seg.alive_bitset();
-    let mut d = p.doc();
-    while d != TERMINATED {
-        if alive.is_none_or(|a| a.is_alive(d)) {
-            f(d, &mut p);
-        }
-        d = p.advance();
     }
 }
 
