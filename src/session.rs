@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
+use crate::concepts::Concepts;
 use crate::index::IndexError;
 use crate::index::disk::scan::ScanProblem;
 use crate::index::engine::query::{Hit, TopicMatch};
@@ -375,8 +376,8 @@ impl Session {
     /// Who introductions choose from, from the index
     /// (`IndexView::intro_cast`, with the vault's inactive statuses);
     /// `None`: ask [`Session::notes`].
-    pub fn intro_cast(&self) -> Result<Option<Cast>> {
-        self.read(|v| v.intro_cast(&self.config.inactive_status))
+    pub fn intro_cast(&self, concepts: &Concepts) -> Result<Option<Cast>> {
+        self.read(|v| v.intro_cast(&self.config.inactive_status, concepts))
     }
 
     /// What the index does not store of a note as read: whether its status

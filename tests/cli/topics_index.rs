@@ -217,3 +217,52 @@ fn a_value_too_long_for_a_term_is_answered_as_the_whole_model_does() {
     }
     assert!(v.ok(&["topics"]).contains(&long));
 }
+
+/// A group carried by more than `topics::MAX_GROUP` active contacts pairs
+/// no one and is named in no pair. The index leaves out every value of a
+/// group that one term alone makes too big before reading its holders
+/// (`chess`, 260 holders); a group big only with all its spellings together
+/// (`Segeln` 200 + `sailing` 60) is counted whole: both answer as the whole
+/// model does, and the small group still pairs its two.
+#[test]
+fn groups_too_big_to_pair_are_left_out_as_the_whole_model_does() {
+    let mut v = TestVault::new();
+    for i in 0..260 {
+        let sail = match i {
+            0..200 => ", Segeln",
+            200..260 => ", sailing",
+            _ => "",
+        };
+        v = v.note(
+            &format!("people/p{i:03}.md"),
+            &format!("---\nname: Person {i:03}\ninterests: [chess{sail}]\n---\n"),
+        );
+    }
+    v = v
+        .note(
+            "people/zz/ann.md",
+            "---\nname: Ann Rare\ninterests: [chess, Ostsee, Segeln]\n---\n",
+        )
+        .note(
+            "people/zz/bob.md",
+            "---\nname: Bob Rare\ninterests: [Ostsee, sailing]\nfield: law\n---\n",
+        );
+    v.ok(&["index"]);
+    let out = v.ok(&["intros"]);
+    assert!(
+        out.contains("Ann Rare") && out.contains("Bob Rare"),
+        "{out}"
+    );
+    assert!(out.contains("Ostsee"), "{out}");
+    assert!(
+        !out.contains("chess") && !out.contains("sailing") && !out.contains("Segeln"),
+        "{out}"
+    );
+    for args in [
+        &["intros"][..],
+        &["--json", "intros"],
+        &["intros", "-n", "500"],
+    ] {
+        assert_eq!(v.run(args), v.run_whole_model(args), "{args:?}");
+    }
+}

@@ -73,7 +73,11 @@ pub fn run_intros(ctx: &mut Ctx, a: IntrosArgs) -> anyhow::Result<Exit> {
     let IntrosArgs { limit } = a;
     let s = ctx.session(SyncMode::Sync)?;
     let concepts = Concepts::with_user(&s.config.concepts);
-    let from_index = if whole_model() { None } else { s.intro_cast()? };
+    let from_index = if whole_model() {
+        None
+    } else {
+        s.intro_cast(&concepts)?
+    };
     let (pairs, problems) = match from_index {
         Some(cast) => (
             intros_of(&cast, &concepts, limit),

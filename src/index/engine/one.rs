@@ -14,7 +14,7 @@ use tantivy::{SegmentReader, Term};
 
 use crate::concepts::Concepts;
 use crate::index::IndexView;
-use crate::index::engine::terms::{live_docs, paths_of_docs};
+use crate::index::engine::terms::{live_docs, values_of_docs};
 use crate::index::error::{IndexError, Result, tv_err};
 use crate::session::{self, Session};
 use crate::topics::{Partners, Person, group_key, partner_keys};
@@ -95,7 +95,7 @@ impl IndexView {
         let Some(column) = column else {
             return Ok(());
         };
-        let found = paths_of_docs(&column, &docs).map_err(self.io_err())?;
+        let found = values_of_docs(&column, &docs).map_err(self.io_err())?;
         out.extend(
             found
                 .into_iter()
@@ -450,7 +450,7 @@ impl Tally<'_> {
             let seg = &self.views[v].1.segment_readers()[s as usize];
             let column = seg.fast_fields().str("path").map_err(tv_err(&errs.root))?;
             let Some(column) = column else { continue };
-            let found = paths_of_docs(&column, &ds).map_err(errs.io_err())?;
+            let found = values_of_docs(&column, &ds).map_err(errs.io_err())?;
             out.extend(
                 found
                     .into_iter()

@@ -16,7 +16,7 @@ use tantivy::{DocAddress, DocId, DocSet, Searcher, SegmentReader, TERMINATED, Te
 use tantivy::{InvertedIndexReader, TantivyError};
 
 use crate::index::IndexView;
-use crate::index::engine::terms::{live_docs, paths_of_docs};
+use crate::index::engine::terms::{live_docs, values_of_docs};
 use crate::index::error::{IndexError, Result, tv_err};
 use crate::vault::model::Note;
 
@@ -106,7 +106,7 @@ impl Seg<'_> {
 }
 
 /// The paths of `docs` (index into `segs`, document), in the order given,
-/// each segment's read in one pass (`terms::paths_of_docs`).
+/// each segment's read in one pass (`terms::values_of_docs`).
 fn paths_of(segs: &[Seg<'_>], docs: &[(usize, DocId)]) -> Result<Vec<String>> {
     let mut out = vec![String::new(); docs.len()];
     let mut keyed: Vec<(usize, DocId, usize)> = Vec::with_capacity(docs.len());
@@ -124,7 +124,7 @@ fn paths_of(segs: &[Seg<'_>], docs: &[(usize, DocId)]) -> Result<Vec<String>> {
         for k in group {
             at.entry(k.1).or_default().push(k.2);
         }
-        for (d, path) in paths_of_docs(col, &ds).map_err(io_err)? {
+        for (d, path) in values_of_docs(col, &ds).map_err(io_err)? {
             for &i in at.get(&d).into_iter().flatten() {
                 out[i].clone_from(&path);
             }

@@ -76,11 +76,12 @@ impl IndexView {
     }
 }
 
-/// The paths of `docs` of one segment, from its `path` column, as (doc,
-/// path) in path order; a document without a path is left out. The
+/// The values of `docs` of one segment in a text column (`path`,
+/// `name_column`), as (doc, value) in value order; a document without one
+/// is left out. The
 /// dictionary is read once for the sorted ordinals: a lookup per document
 /// decodes a dictionary block each time (50 µs a path at 100k notes).
-pub(crate) fn paths_of_docs(
+pub(crate) fn values_of_docs(
     column: &StrColumn,
     docs: &[DocId],
 ) -> std::io::Result<Vec<(DocId, String)>> {

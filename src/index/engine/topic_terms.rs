@@ -13,11 +13,12 @@ use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::schema::{Field, IndexRecordOption, TextFieldIndexing, TextOptions};
 use tantivy::{DocAddress, DocId, Searcher, SegmentReader, TantivyDocument, Term};
 
+use crate::concepts::Concepts;
 use crate::index::IndexView;
 use crate::index::engine::schema::Fields;
-use crate::index::engine::terms::live_docs;
+use crate::index::engine::terms::{live_docs, values_of_docs};
 use crate::index::error::{Result, io_err, tv_err};
-use crate::topics::{Candidate, Carried, Cast, Kind};
+use crate::topics::{Candidate, Carried, Cast, Kind, MAX_GROUP, group_key};
 use crate::vault::model::Status;
 use crate::vault::names::fold;
 use crate::vault::note::Note;
@@ -166,10 +167,6 @@ impl Column {
             .copied()
             .unwrap_or(0)
     }
-
-    fn value(&self, rank: u32) -> &str {
-        self.sorted.get(rank as usize).map_or("", String::as_str)
-    }
 }
 
 /// Every contact's topic values, holders as positions in `names` (which
@@ -276,7 +273,7 @@ impl IndexView {
     /// Who introductions choose from ([`Cast`]), from the topic terms, the
     /// `kind`, `keys` and `links` terms and the columns; only the notes that
     /// record an introduction are read. `None` as for [`Self::topic_values`].
-    pub fn intro_cast(&self, inactive: &[String]) -> Result<Option<Cast>> {
+    pub fn intro_cast(&self, inactive: &[String], concepts: &Concepts) -> Result<Option<Cast>> {
         if self.overlay.is_some() {
             return Ok(None);
         }
@@ -285,7 +282,7 @@ impl IndexView {
             return Ok(None);
         }
         let (active, count) = self.active_contacts(&searcher, inactive)?;
-        let (mut people, at) = self.candidates(&searcher, &active)?;
+        let (mut people, at) = self.candidates(&searcher, &active, concepts)?;
         let mut linked = self.linked_by_links(&searcher, &at)?;
         self.linked_by_intros(&searcher, &at, &people, &mut linked)?;
         // path order, with the pairs renumbered to match
@@ -356,27 +353,29 @@ impl IndexView {
         Ok((active, count))
     }
 
-    /// The active contacts with an interest or field, each with its values
-    /// in the note's order (interests, then field), and where each document
-    /// is among them (`usize::MAX`: not one).
+    /// The active contacts with a value that can pair them, each with those
+    /// values in the note's order (interests, then field), and where each
+    /// document is among them (`usize::MAX`: not one). A value of a group
+    /// too big to pair anyone ([`Self::pairable_terms`]) is left out, and
+    /// so is a contact with no other: the pairs and what they share come
+    /// out the same, and at 100k notes few of the holders are read.
     fn candidates(
         &self,
         searcher: &Searcher,
         active: &[Vec<bool>],
+        concepts: &Concepts,
     ) -> Result<(Vec<Candidate>, Vec<Vec<usize>>)> {
+        let pairable = self.pairable_terms(searcher, active, concepts)?;
         let segs = searcher.segment_readers();
-        // per segment and doc: (position, value)
-        let mut found: Vec<Vec<Vec<(u32, usize)>>> = segs
-            .iter()
-            .map(|s| vec![Vec::new(); s.max_doc() as usize])
-            .collect();
+        // per segment: doc -> (position, value)
+        let mut found: Vec<BTreeMap<DocId, Vec<(u32, usize)>>> = vec![BTreeMap::new(); segs.len()];
         let mut values: Vec<String> = Vec::new();
         let mut pos: Vec<u32> = Vec::new();
         self.each_term(
             searcher,
             self.fields.topic,
             IndexRecordOption::WithFreqsAndPositions,
-            |key| matches!(kind_of(key), Some((Kind::Interest | Kind::Field, _))),
+            |key| pairable.contains(key),
             |si, seg, key, p| {
                 let v = kind_of(key).map_or(&[][..], |(_, v)| v);
                 let vi = values.len();
@@ -384,38 +383,94 @@ impl IndexView {
                 live_docs(seg, p, |d, p| {
                     if active[si].get(d as usize).copied().unwrap_or(false) {
                         p.positions(&mut pos);
-                        if let Some(e) = found[si].get_mut(d as usize) {
-                            e.extend(pos.iter().map(|&x| (x, vi)));
-                        }
+                        let e = found[si].entry(d).or_default();
+                        e.extend(pos.iter().map(|&x| (x, vi)));
                     }
                 });
             },
         )?;
-        let names = Column::read(self, searcher, "name_column")?;
-        let paths = Column::read(self, searcher, "path")?;
         let mut at: Vec<Vec<usize>> = segs
             .iter()
             .map(|s| vec![usize::MAX; s.max_doc() as usize])
             .collect();
         let mut people = Vec::new();
-        let docs = found.into_iter().enumerate().flat_map(|(si, docs)| {
-            docs.into_iter()
-                .enumerate()
-                .map(move |(d, vs)| (si, d as DocId, vs))
-        });
-        for (si, d, mut vs) in docs {
-            if vs.is_empty() {
-                continue;
+        for (si, docs) in found.into_iter().enumerate() {
+            let ds: Vec<DocId> = docs.keys().copied().collect();
+            let names = self.column_of(&segs[si], "name_column", &ds)?;
+            let paths = self.column_of(&segs[si], "path", &ds)?;
+            for (d, mut vs) in docs {
+                vs.sort_unstable();
+                at[si][d as usize] = people.len();
+                people.push(Candidate {
+                    path: paths.get(&d).cloned().unwrap_or_default(),
+                    name: names.get(&d).cloned().unwrap_or_default(),
+                    values: vs.into_iter().map(|(_, v)| values[v].clone()).collect(),
+                });
             }
-            vs.sort_unstable();
-            at[si][d as usize] = people.len();
-            people.push(Candidate {
-                path: paths.value(paths.rank(si, d)).to_string(),
-                name: names.value(names.rank(si, d)).to_string(),
-                values: vs.into_iter().map(|(_, v)| values[v].clone()).collect(),
-            });
         }
         Ok((people, at))
+    }
+
+    /// The interest and field terms whose group (`topics::group_key`) may
+    /// be small enough to pair people: a term more than [`MAX_GROUP`]
+    /// active contacts hold makes its whole group too big (`topics::intros`
+    /// pairs no one by it and names it in no pair).
+    fn pairable_terms(
+        &self,
+        searcher: &Searcher,
+        active: &[Vec<bool>],
+        concepts: &Concepts,
+    ) -> Result<HashSet<Vec<u8>>> {
+        let mut held: HashMap<Vec<u8>, usize> = HashMap::new();
+        self.each_term(
+            searcher,
+            self.fields.topic,
+            IndexRecordOption::Basic,
+            |key| matches!(kind_of(key), Some((Kind::Interest | Kind::Field, _))),
+            |si, seg, key, p| {
+                let mut n = 0;
+                live_docs(seg, p, |d, _| {
+                    n += usize::from(active[si].get(d as usize).copied().unwrap_or(false));
+                });
+                *held.entry(key.to_vec()).or_default() += n;
+            },
+        )?;
+        let keyed: Vec<(Vec<u8>, usize, String)> = held
+            .into_iter()
+            .map(|(t, n)| {
+                let v = kind_of(&t).map_or(&[][..], |(_, v)| v);
+                let k = group_key(concepts, &String::from_utf8_lossy(v));
+                (t, n, k)
+            })
+            .collect();
+        let big: HashSet<&str> = keyed
+            .iter()
+            .filter(|(_, n, _)| *n > MAX_GROUP)
+            .map(|(_, _, k)| k.as_str())
+            .collect();
+        Ok(keyed
+            .iter()
+            .filter(|(_, _, k)| !big.contains(k.as_str()))
+            .map(|(t, _, _)| t.clone())
+            .collect())
+    }
+
+    /// The values of `docs` (sorted) of one segment in a text column.
+    fn column_of(
+        &self,
+        seg: &SegmentReader,
+        name: &str,
+        docs: &[DocId],
+    ) -> Result<HashMap<DocId, String>> {
+        let col = seg
+            .fast_fields()
+            .str(name)
+            .map_err(tv_err(&self.index_dir()))?;
+        let Some(col) = col else {
+            return Ok(HashMap::new());
+        };
+        let found = values_of_docs(&col, docs).map_err(io_err(&self.index_dir()))?;
+        Ok(found.into_iter().collect())
     }
 
     /// The pairs of candidates one of whom links to a key of the other.
