@@ -71,7 +71,35 @@ const ASK_WORDS: &[&str] = &[
 /// Is a log line an open ask?
 pub fn is_ask(text: &str) -> bool {
     let t = fold(text);
-    text.contains('?') || ASK_WORDS.iter().any(|w| t.contains(&fold(w)))
+    static FOLDED: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    let words = FOLDED.get_or_init(|| ASK_WORDS.iter().map(|w| fold(w)).collect());
+    text.contains('?') || words.iter().any(|w| t.contains(w.as_str()))
+}
+
+/// Is a log entry an ask written in this note (not one credited from a
+/// journal)?
+fn is_open_ask(e: &LogEntry) -> bool {
+    e.source.is_none() && is_ask(&e.text)
+}
+
+/// Help with their latest ask: the suggestion a brief makes from it.
+fn answer(a: &LogEntry) -> Suggestion {
+    Suggestion {
+        kind: "answer",
+        text: format!("help with: {}", a.text),
+        reason: format!("their ask of {}", a.date),
+        path: None,
+    }
+}
+
+/// What a brief of `n` suggests first when no introduction is asked for:
+/// its latest ask ([`brief_with`]'s order), without the rest of a brief.
+fn first_other_suggestion(n: &Note, today: Date) -> Option<Suggestion> {
+    n.log
+        .iter()
+        .filter(|e| e.date <= today && is_open_ask(e))
+        .max_by_key(|e| (e.date, e.line))
+        .map(answer)
 }
 
 /// The brief of `notes[i]`.
@@ -106,7 +134,7 @@ pub fn brief_with(
     let recent: Vec<LogEntry> = past.iter().take(3).map(|e| (*e).clone()).collect();
     let asks: Vec<LogEntry> = past
         .iter()
-        .filter(|e| e.source.is_none() && is_ask(&e.text))
+        .filter(|e| is_open_ask(e))
         .take(3)
         .map(|e| (*e).clone())
         .collect();
@@ -129,14 +157,7 @@ pub fn brief_with(
             path: Some(other.path.clone()),
         });
     }
-    if let Some(a) = asks.first() {
-        suggestions.push(Suggestion {
-            kind: "answer",
-            text: format!("help with: {}", a.text),
-            reason: format!("their ask of {}", a.date),
-            path: None,
-        });
-    }
+    suggestions.extend(asks.first().map(answer));
     Brief {
         path: n.path.clone(),
         name: n.name.clone(),
@@ -188,7 +209,7 @@ pub fn plan(
     default_cadence: Option<Cadence>,
     concepts: &Concepts,
 ) -> Vec<Planned> {
-    let partners = Partners::new(notes, concepts);
+    let mut partners = Partners::new(notes, concepts);
     let found: Result<_, std::convert::Infallible> =
         plan_with(notes, today, days, capacity, default_cadence, |i| {
             Ok(partners.best(notes, i))
@@ -217,7 +238,7 @@ pub fn plan_with<E>(
             .then_with(|| a.name.cmp(&b.name))
             .then_with(|| a.path.cmp(&b.path))
     });
-    schedule(&mut list, notes, today, capacity, default_cadence, partner)?;
+    schedule(&mut list, notes, today, capacity, partner)?;
     Ok(list)
 }
 
@@ -291,7 +312,6 @@ fn schedule<E>(
     notes: &[Note],
     today: Date,
     capacity: usize,
-    default_cadence: Option<Cadence>,
     mut partner: impl FnMut(usize) -> Result<Option<(Person, Vec<String>)>, E>,
 ) -> Result<(), E> {
     let capacity = capacity.max(1);
@@ -305,12 +325,7 @@ fn schedule<E>(
         let Some(&i) = index.get(p.path.as_str()) else {
             continue;
         };
-        let first = brief_with(notes, i, today, default_cadence, None)
-            .suggestions
-            .into_iter()
-            .next()
-            .filter(|s| s.kind != "introduce");
-        p.suggestion = match first {
+        p.suggestion = match first_other_suggestion(&notes[i], today) {
             Some(s) => Some(s),
             None => partner(i)?.map(|(other, shared)| Suggestion {
                 kind: "introduce",

@@ -103,6 +103,9 @@ pub fn introduced(intro_texts: &[String], other: &Note) -> bool {
 
 /// Does one of these introductions name the person called `name`?
 pub fn introduced_name(intro_texts: &[String], name: &str) -> bool {
+    if intro_texts.is_empty() {
+        return false;
+    }
     let name = fold(name);
     !name.is_empty() && intro_texts.iter().any(|t| t.contains(&name))
 }

@@ -238,6 +238,10 @@ pub struct Partners {
     /// each note's introductions given (`ledger::intro_texts`)
     intros: Vec<Vec<String>>,
     resolver: LinkResolver,
+    /// `best`'s tally of shared keys per note, all zero between calls,
+    /// and the notes it counted
+    count: Vec<u32>,
+    touched: Vec<usize>,
 }
 
 impl Partners {
@@ -255,17 +259,62 @@ impl Partners {
             holders,
             intros: notes.iter().map(crate::ledger::intro_texts).collect(),
             resolver: LinkResolver::new(notes),
+            count: Vec::new(),
+            touched: Vec::new(),
         }
     }
 
     /// The active contact sharing the most interests or fields with
     /// `notes[i]` (by concept), not linked to them either way and not
-    /// already introduced (a `gave: intro` entry naming the other).
-    pub fn best(&self, notes: &[Note], i: usize) -> Option<(Person, Vec<String>)> {
+    /// already introduced (a `gave: intro` entry naming the other); of
+    /// those sharing as many, the first in vault order.
+    pub fn best(&mut self, notes: &[Note], i: usize) -> Option<(Person, Vec<String>)> {
         let mine = self.keys.get(i)?;
         if mine.is_empty() {
             return None;
         }
+        // how many keys each other holder shares: a dense tally reused
+        // across calls (a plan asks for every listed contact), reset after
+        self.count.resize(notes.len(), 0);
+        let mut touched = std::mem::take(&mut self.touched);
+        for (k, _) in mine {
+            for &j in self.holders.get(k).map_or(&[][..], Vec::as_slice) {
+                if j != i {
+                    if self.count[j] == 0 {
+                        touched.push(j);
+                    }
+                    self.count[j] += 1;
+                }
+            }
+        }
+        let found = self.first_accepted(notes, i, &touched);
+        for &j in &touched {
+            self.count[j] = 0;
+        }
+        touched.clear();
+        self.touched = touched;
+        let j = found?;
+        let mine = &self.keys[i];
+        let theirs = &self.keys[j];
+        let shared = mine
+            .iter()
+            .filter(|(k, _)| theirs.iter().any(|(t, _)| t == k))
+            .map(|(_, shown)| shown.clone())
+            .collect();
+        Some((
+            Person {
+                path: notes[j].path.clone(),
+                name: notes[j].name.clone(),
+            },
+            shared,
+        ))
+    }
+
+    /// Of the `touched` holders (their shared counts in the tally), the
+    /// first by most shared, then vault order, that is neither linked to
+    /// `notes[i]` either way nor introduced to or by them. Only the counts
+    /// tried are sorted: the most shared count nearly always has one.
+    fn first_accepted(&self, notes: &[Note], i: usize, touched: &[usize]) -> Option<usize> {
         let links_to = |a: usize, b: usize| {
             notes[a]
                 .links
@@ -273,41 +322,23 @@ impl Partners {
                 .any(|l| self.resolver.resolve(&l.target).contains(&b))
         };
         let introduced = |a: usize, b: usize| crate::ledger::introduced(&self.intros[a], &notes[b]);
-        // how many keys each other holder shares, in holder order
-        let mut count: HashMap<usize, usize> = HashMap::new();
-        for (k, _) in mine {
-            for &j in self.holders.get(k).map_or(&[][..], Vec::as_slice) {
-                if j != i {
-                    *count.entry(j).or_default() += 1;
-                }
-            }
-        }
-        let mut candidates: Vec<(usize, usize)> = count.into_iter().collect();
-        // most shared first, then in vault order: deterministic
-        candidates.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        let mut best: Option<(usize, usize, Vec<String>)> = None;
-        for (j, n) in candidates {
-            let theirs = &self.keys[j];
-            if links_to(i, j) || links_to(j, i) || introduced(i, j) || introduced(j, i) {
-                continue;
-            }
-            let shared = mine
+        let mut level = touched.iter().map(|&j| self.count[j]).max()?;
+        while level > 0 {
+            let mut bucket: Vec<usize> = touched
                 .iter()
-                .filter(|(k, _)| theirs.iter().any(|(t, _)| t == k))
-                .map(|(_, shown)| shown.clone())
+                .copied()
+                .filter(|&j| self.count[j] == level)
                 .collect();
-            best = Some((n, j, shared));
-            break;
+            bucket.sort_unstable();
+            let found = bucket.into_iter().find(|&j| {
+                !(links_to(i, j) || links_to(j, i) || introduced(i, j) || introduced(j, i))
+            });
+            if found.is_some() {
+                return found;
+            }
+            level -= 1;
         }
-        best.map(|(_, j, shared)| {
-            (
-                Person {
-                    path: notes[j].path.clone(),
-                    name: notes[j].name.clone(),
-                },
-                shared,
-            )
-        })
+        None
     }
 }
 
@@ -325,7 +356,8 @@ pub struct Candidate {
 }
 
 /// Who introductions choose from: active contacts in path order (those
-/// with no interest or field may be left out), the pairs of them already
+/// with no interest or field may be left out, and values of a group too
+/// big to pair anyone with them: [`MAX_GROUP`]), the pairs of them already
 /// connected (positions in `people`, lower first), and how many active
 /// contacts there are in all.
 #[derive(Debug, Clone, Default)]
