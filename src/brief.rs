@@ -70,10 +70,13 @@ const ASK_WORDS: &[&str] = &[
 
 /// Is a log line an open ask?
 pub fn is_ask(text: &str) -> bool {
+    if text.contains('?') {
+        return true;
+    }
     let t = fold(text);
     static FOLDED: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
     let words = FOLDED.get_or_init(|| ASK_WORDS.iter().map(|w| fold(w)).collect());
-    text.contains('?') || words.iter().any(|w| t.contains(w.as_str()))
+    words.iter().any(|w| t.contains(w.as_str()))
 }
 
 /// Is a log entry an ask written in this note (not one credited from a
@@ -95,11 +98,9 @@ fn answer(a: &LogEntry) -> Suggestion {
 /// What a brief of `n` suggests first when no introduction is asked for:
 /// its latest ask ([`brief_with`]'s order), without the rest of a brief.
 fn first_other_suggestion(n: &Note, today: Date) -> Option<Suggestion> {
-    n.log
-        .iter()
-        .filter(|e| e.date <= today && is_open_ask(e))
-        .max_by_key(|e| (e.date, e.line))
-        .map(answer)
+    let mut past: Vec<&LogEntry> = n.log.iter().filter(|e| e.date <= today).collect();
+    past.sort_by_key(|e| std::cmp::Reverse((e.date, e.line)));
+    past.into_iter().find(|e| is_open_ask(e)).map(answer)
 }
 
 /// The brief of `notes[i]`.
@@ -115,7 +116,7 @@ pub fn brief(
         i,
         today,
         default_cadence,
-        Partners::new(notes, concepts).best(notes, i),
+        Partners::new(notes, concepts).best(&notes[i].path),
     )
 }
 
@@ -212,7 +213,7 @@ pub fn plan(
     let mut partners = Partners::new(notes, concepts);
     let found: Result<_, std::convert::Infallible> =
         plan_with(notes, today, days, capacity, default_cadence, |i| {
-            Ok(partners.best(notes, i))
+            Ok(partners.best(&notes[i].path))
         });
     found.unwrap_or_else(|never| match never {})
 }

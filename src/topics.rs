@@ -215,12 +215,7 @@ pub fn partner_keys(n: &Note, concepts: &Concepts) -> Vec<(String, String)> {
         .interests
         .iter()
         .chain(f.field.iter())
-        .map(|x| {
-            let shown = concepts
-                .lookup(x)
-                .map_or_else(|| x.trim().to_string(), |c| c.key.clone());
-            (group_key(concepts, x), shown)
-        })
+        .map(|x| partner_key(concepts, x))
         .filter(|(k, _)| !k.is_empty())
         .collect();
     v.sort();
@@ -228,54 +223,117 @@ pub fn partner_keys(n: &Note, concepts: &Concepts) -> Vec<(String, String)> {
     v
 }
 
+/// One value's (group key, what a suggestion calls it).
+fn partner_key(concepts: &Concepts, x: &str) -> (String, String) {
+    let shown = concepts
+        .lookup(x)
+        .map_or_else(|| x.trim().to_string(), |c| c.key.clone());
+    (group_key(concepts, x), shown)
+}
+
 /// Finds the best person to introduce someone to, for many people at
-/// once: each contact's interest and field keys (by concept) are computed
-/// once; one lookup is linear in the vault.
+/// once, over a [`Cast`] (from the notes or from the index): each
+/// contact's interest and field keys (by concept) are computed once; keys
+/// more than [`MAX_GROUP`] contacts hold pair no one, as for `intros`.
 pub struct Partners {
+    people: Vec<Person>,
+    /// path → position in `people`
+    at: HashMap<String, usize>,
     keys: Vec<Vec<(String, String)>>,
     /// key → the contacts holding it
     holders: HashMap<String, Vec<usize>>,
-    /// each note's introductions given (`ledger::intro_texts`)
-    intros: Vec<Vec<String>>,
-    resolver: LinkResolver,
-    /// `best`'s tally of shared keys per note, all zero between calls,
-    /// and the notes it counted
+    /// pairs already connected (positions, lower first)
+    linked: HashSet<(usize, usize)>,
+    /// `best`'s tally of shared keys per contact, all zero between calls,
+    /// and the contacts it counted
     count: Vec<u32>,
     touched: Vec<usize>,
 }
 
 impl Partners {
+    /// Over every note of the vault.
     pub fn new(notes: &[Note], concepts: &Concepts) -> Partners {
-        let keys: Vec<Vec<(String, String)>> =
-            notes.iter().map(|n| partner_keys(n, concepts)).collect();
+        Partners::of(&cast(notes), concepts)
+    }
+
+    /// Over who introductions choose from: the vault's [`Cast`].
+    pub fn of(cast: &Cast, concepts: &Concepts) -> Partners {
+        Partners::build(cast, concepts, |_, holders| holders > MAX_GROUP)
+    }
+
+    /// Over some of the vault's notes, with the keys too big to pair
+    /// anyone by (more than [`MAX_GROUP`] holders in the whole vault)
+    /// named by the caller.
+    pub fn among(notes: &[Note], concepts: &Concepts, too_big: &HashSet<String>) -> Partners {
+        Partners::build(&cast(notes), concepts, |k, _| too_big.contains(k))
+    }
+
+    fn build(cast: &Cast, concepts: &Concepts, too_big: impl Fn(&str, usize) -> bool) -> Partners {
+        // values repeat across a vault: each distinct one folded once
+        let mut memo: HashMap<&str, (String, String)> = HashMap::new();
+        let mut keys: Vec<Vec<(String, String)>> = cast
+            .people
+            .iter()
+            .map(|p| {
+                let mut v: Vec<(String, String)> = p
+                    .values
+                    .iter()
+                    .map(|x| {
+                        memo.entry(x.as_str())
+                            .or_insert_with(|| partner_key(concepts, x))
+                            .clone()
+                    })
+                    .filter(|(k, _)| !k.is_empty())
+                    .collect();
+                v.sort();
+                v.dedup_by(|a, b| a.0 == b.0);
+                v
+            })
+            .collect();
         let mut holders: HashMap<String, Vec<usize>> = HashMap::new();
         for (j, ks) in keys.iter().enumerate() {
             for (k, _) in ks {
                 holders.entry(k.clone()).or_default().push(j);
             }
         }
+        holders.retain(|k, h| !too_big(k, h.len()));
+        for ks in &mut keys {
+            ks.retain(|(k, _)| holders.contains_key(k));
+        }
         Partners {
+            at: (cast.people.iter().enumerate())
+                .map(|(i, c)| (c.path.clone(), i))
+                .collect(),
+            people: cast
+                .people
+                .iter()
+                .map(|c| Person {
+                    path: c.path.clone(),
+                    name: c.name.clone(),
+                })
+                .collect(),
             keys,
             holders,
-            intros: notes.iter().map(crate::ledger::intro_texts).collect(),
-            resolver: LinkResolver::new(notes),
+            linked: cast.linked.clone(),
             count: Vec::new(),
             touched: Vec::new(),
         }
     }
 
-    /// The active contact sharing the most interests or fields with
-    /// `notes[i]` (by concept), not linked to them either way and not
-    /// already introduced (a `gave: intro` entry naming the other); of
-    /// those sharing as many, the first in vault order.
-    pub fn best(&mut self, notes: &[Note], i: usize) -> Option<(Person, Vec<String>)> {
-        let mine = self.keys.get(i)?;
+    /// The active contact sharing the most interests or fields with the
+    /// one at `path` (by concept; keys too big to pair by left out), not
+    /// linked to them either way and not already introduced (a `gave:
+    /// intro` entry naming the other); of those sharing as many, the first
+    /// in the cast's order (vault order).
+    pub fn best(&mut self, path: &str) -> Option<(Person, Vec<String>)> {
+        let i = *self.at.get(path)?;
+        let mine = &self.keys[i];
         if mine.is_empty() {
             return None;
         }
         // how many keys each other holder shares: a dense tally reused
         // across calls (a plan asks for every listed contact), reset after
-        self.count.resize(notes.len(), 0);
+        self.count.resize(self.people.len(), 0);
         let mut touched = std::mem::take(&mut self.touched);
         for (k, _) in mine {
             for &j in self.holders.get(k).map_or(&[][..], Vec::as_slice) {
@@ -287,41 +345,27 @@ impl Partners {
                 }
             }
         }
-        let found = self.first_accepted(notes, i, &touched);
+        let found = self.first_accepted(i, &touched);
         for &j in &touched {
             self.count[j] = 0;
         }
         touched.clear();
         self.touched = touched;
         let j = found?;
-        let mine = &self.keys[i];
-        let theirs = &self.keys[j];
+        let (mine, theirs) = (&self.keys[i], &self.keys[j]);
         let shared = mine
             .iter()
             .filter(|(k, _)| theirs.iter().any(|(t, _)| t == k))
             .map(|(_, shown)| shown.clone())
             .collect();
-        Some((
-            Person {
-                path: notes[j].path.clone(),
-                name: notes[j].name.clone(),
-            },
-            shared,
-        ))
+        Some((self.people[j].clone(), shared))
     }
 
     /// Of the `touched` holders (their shared counts in the tally), the
-    /// first by most shared, then vault order, that is neither linked to
-    /// `notes[i]` either way nor introduced to or by them. Only the counts
-    /// tried are sorted: the most shared count nearly always has one.
-    fn first_accepted(&self, notes: &[Note], i: usize, touched: &[usize]) -> Option<usize> {
-        let links_to = |a: usize, b: usize| {
-            notes[a]
-                .links
-                .iter()
-                .any(|l| self.resolver.resolve(&l.target).contains(&b))
-        };
-        let introduced = |a: usize, b: usize| crate::ledger::introduced(&self.intros[a], &notes[b]);
+    /// first by most shared, then vault order, not connected to `i`. Only
+    /// the counts tried are sorted: the most shared count nearly always
+    /// has one.
+    fn first_accepted(&self, i: usize, touched: &[usize]) -> Option<usize> {
         let mut level = touched.iter().map(|&j| self.count[j]).max()?;
         while level > 0 {
             let mut bucket: Vec<usize> = touched
@@ -330,9 +374,9 @@ impl Partners {
                 .filter(|&j| self.count[j] == level)
                 .collect();
             bucket.sort_unstable();
-            let found = bucket.into_iter().find(|&j| {
-                !(links_to(i, j) || links_to(j, i) || introduced(i, j) || introduced(j, i))
-            });
+            let found = bucket
+                .into_iter()
+                .find(|&j| !self.linked.contains(&(i.min(j), i.max(j))));
             if found.is_some() {
                 return found;
             }

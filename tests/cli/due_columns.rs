@@ -140,6 +140,32 @@ fn compare_all(v: &TestVault, stage: &str) {
     );
 }
 
+/// Every output of a long `plan` (more than 32 listed contacts: the listed
+/// ones from the columns, the introductions from the index's cast) at
+/// several dates; introductions are among them.
+fn compare_plans(v: &TestVault, stage: &str) {
+    let (mut listed, mut introduced) = (0, 0);
+    for today in ["2026-11-26", "2027-03-01"] {
+        for flags in [&[][..], &["--days", "60", "--capacity", "3"][..]] {
+            for json in [false, true] {
+                let mut args = vec!["--no-sync", "--today", today];
+                if json {
+                    args.push("--json");
+                }
+                args.push("plan");
+                args.extend_from_slice(flags);
+                let out = same(v, &args);
+                if !json {
+                    listed = listed.max(out.lines().filter(|l| l.ends_with(".md")).count());
+                }
+                introduced += out.matches("give first: introduce").count();
+            }
+        }
+    }
+    assert!(listed > 32, "{stage}: a long plan ({listed} contacts)");
+    assert!(introduced > 0, "{stage}: plans suggested no introduction");
+}
+
 #[test]
 fn due_from_columns_equals_the_whole_model() {
     let Some(generator) = crate::harness::gen_vault() else {
@@ -162,6 +188,7 @@ fn due_from_columns_equals_the_whole_model() {
     let v = edge_cases(v, &stems);
     v.ok(&["index"]);
     compare_all(&v, "committed index");
+    compare_plans(&v, "committed index");
     // the journal credit is visible: Anna's last contact is the 25th
     let out = same(
         &v,
@@ -185,6 +212,7 @@ fn due_from_columns_equals_the_whole_model() {
     v.remove("people/chris2.md");
     v.ok(&["index"]);
     compare_all(&v, "after an edit and a removal");
+    compare_plans(&v, "after an edit and a removal");
 
     // another process holds the writer: the changes are laid over the index
     let lock = hold_writer(&v);

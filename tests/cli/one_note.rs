@@ -267,3 +267,61 @@ fn show_and_brief_equal_the_whole_model_over_the_overlay() {
     assert!(all.contains("Gina Neu"), "{all}");
     assert!(all.contains("Twin Alpha"), "{all}");
 }
+
+/// The introduction `brief` and `plan` suggest leaves out what more than
+/// `topics::MAX_GROUP` active contacts share, as `intros` does, on both
+/// paths: `chess` (262 holders) is too big; `Segeln` with `sailing` (a
+/// concept, 200 + 61 holders) is too big only as one group; `go` has 252
+/// holders of whom 3 are archived, so its 249 active ones still pair.
+#[test]
+fn introductions_leave_out_groups_too_big_to_pair() {
+    let mut v =
+        TestVault::new().config("contacts = [\"people/\"]\ninactive_status = [\"archived\"]\n");
+    let quiet = "last_contact: 2026-11-20\ncadence: 1y\n";
+    for i in 0..260 {
+        let sail = if i < 200 { "Segeln" } else { "sailing" };
+        v = v.note(
+            &format!("people/p{i:03}.md"),
+            &format!("---\nname: Person {i:03}\ninterests: [chess, {sail}]\n{quiet}---\n"),
+        );
+    }
+    for i in 0..252 {
+        let status = if i < 3 { "status: archived\n" } else { "" };
+        v = v.note(
+            &format!("people/g{i:03}.md"),
+            &format!("---\nname: Goer {i:03}\ninterests: [go]\n{status}{quiet}---\n"),
+        );
+    }
+    let due = "last_contact: 2026-01-01\ncadence: 2w\n";
+    v = v
+        .note(
+            "people/zz/ann.md",
+            &format!("---\nname: Ann Rare\ninterests: [chess, Ostsee, Segeln]\n{due}---\n"),
+        )
+        .note(
+            "people/zz/bob.md",
+            &format!("---\nname: Bob Rare\ninterests: [Ostsee, sailing, chess]\n{quiet}---\n"),
+        )
+        .note(
+            "people/zz/dan.md",
+            &format!("---\nname: Dan Go\ninterests: [go]\n{due}---\n"),
+        );
+    v.ok(&["index"]);
+    let ann = same(&v, &["--today", "2026-11-26", "brief", "Ann Rare"]).1;
+    assert!(
+        ann.contains("introduce Ann Rare to Bob Rare  (both care about Ostsee)\n"),
+        "{ann}"
+    );
+    let dan = same(&v, &["--today", "2026-11-26", "brief", "Dan Go"]).1;
+    assert!(dan.contains("introduce Dan Go to Goer 003"), "{dan}");
+    for args in [
+        &["--today", "2026-11-26", "--json", "brief", "Ann Rare"][..],
+        &["--today", "2026-11-26", "--json", "brief", "Dan Go"],
+        &["--today", "2026-11-26", "plan"],
+        &["--today", "2026-11-26", "--json", "plan"],
+    ] {
+        same(&v, args);
+    }
+    let plan = v.ok(&["--today", "2026-11-26", "plan"]);
+    assert!(plan.contains("introduce Dan Go to Goer 003"), "{plan}");
+}

@@ -5,7 +5,7 @@
 use serde_json::json;
 
 use crate::brief::{
-    Brief, Suggestion, brief as make_brief, brief_with, plan as make_plan, plan_with,
+    Brief, Planned, Suggestion, brief as make_brief, brief_with, plan as make_plan, plan_with,
 };
 use crate::cli::Ctx;
 use crate::cli::args::{BriefArgs, PlanArgs};
@@ -16,6 +16,7 @@ use crate::followup::DueOptions;
 use crate::index::SyncMode;
 use crate::ledger::{Way, exchanges};
 use crate::session::{Session, whole_model};
+use crate::topics::Partners;
 use crate::vault::names::fold;
 use crate::vault::note::Note;
 
@@ -174,6 +175,35 @@ fn whole_notes(s: &Session, slim: Vec<Note>) -> anyhow::Result<Vec<Note>> {
     Ok(out)
 }
 
+/// A plan listing many contacts: the listed ones as the due columns read
+/// them (their follow-up facts and log: all a plan reads of them) and
+/// every introduction from one [`Partners`] over the index's cast of
+/// contacts; the whole model when the index cannot tell.
+fn long_plan(
+    s: &Session,
+    window: &DueOptions,
+    capacity: usize,
+    concepts: &Concepts,
+) -> anyhow::Result<Vec<Planned>> {
+    let (today, days, cadence) = (window.today, window.days, window.default_cadence);
+    if let Some(listed) = s.due_notes(window)?
+        && let Some(cast) = s.intro_cast(concepts)?
+    {
+        let mut partners = Partners::of(&cast, concepts);
+        return plan_with(&listed, today, days, capacity, cadence, |i| {
+            Ok(partners.best(&listed[i].path))
+        });
+    }
+    Ok(make_plan(
+        &s.notes()?,
+        today,
+        days,
+        capacity,
+        cadence,
+        concepts,
+    ))
+}
+
 /// Up to this many listed contacts, `plan` answers from the index.
 const PLAN_FROM_INDEX: usize = 32;
 
@@ -188,7 +218,7 @@ pub fn plan(ctx: &mut Ctx, a: PlanArgs) -> anyhow::Result<Exit> {
     let (today, cadence) = (s.today(), s.config.default_cadence);
     // a short plan from the index: the listed contacts from the columns and
     // each one's introduction from the index (a few ms each); a long one
-    // from the whole model, where one pass over every note finds them all
+    // finds every introduction in one pass over the index's cast
     let window = DueOptions::window(today, days, cadence);
     let list = match s.due_notes_at_most(&window, PLAN_FROM_INDEX)? {
         Some(listed) => {
@@ -197,7 +227,7 @@ pub fn plan(ctx: &mut Ctx, a: PlanArgs) -> anyhow::Result<Exit> {
                 s.partner(&listed[i], &concepts)
             })?
         }
-        None => make_plan(&s.notes()?, today, days, capacity, cadence, &concepts),
+        None => long_plan(&s, &window, capacity, &concepts)?,
     };
     let exit = if list.is_empty() {
         Exit::NothingFound

@@ -17,7 +17,7 @@ use crate::index::IndexView;
 use crate::index::engine::terms::{live_docs, values_of_docs};
 use crate::index::error::{IndexError, Result, tv_err};
 use crate::session::{self, Session};
-use crate::topics::{Partners, Person, group_key, partner_keys};
+use crate::topics::{MAX_GROUP, Partners, Person, group_key, partner_keys};
 use crate::vault::lookup::{Contacts, LookupError, find_in};
 use crate::vault::model::Note;
 use crate::vault::names::{NameQuery, fold};
@@ -303,7 +303,8 @@ impl Session {
         me: &Note,
         concepts: &Concepts,
     ) -> session::Result<Option<(Person, Vec<String>)>> {
-        self.read(|v| v.partner(me, concepts, &|n: &mut Note| self.finish(n)))
+        let inactive = &self.config.inactive_status;
+        self.read(|v| v.partner(me, concepts, inactive, &|n: &mut Note| self.finish(n)))
     }
 
     /// Is the note at `path` a contact, as the index has it?
@@ -327,6 +328,20 @@ struct Tally<'v> {
     views: Vec<(&'v IndexView, tantivy::Searcher)>,
     /// (count, view, segment, doc) of every document holding one, most first.
     ranked: Vec<(u32, usize, u32, u32)>,
+    /// the contact's keys more than `topics::MAX_GROUP` active contacts
+    /// hold: not counted, and left out as `Partners::new` leaves them out
+    too_big: HashSet<String>,
+}
+
+/// One segment of a view, with the documents holding each of a contact's
+/// partner keys (active contacts only, shadowed ones left out).
+struct KeyDocs {
+    view: usize,
+    seg: u32,
+    max_doc: u32,
+    by_key: Vec<(String, Vec<u32>)>,
+    /// `me`'s documents: holders, but no candidates
+    me: Vec<u32>,
 }
 
 impl IndexView {
@@ -342,17 +357,17 @@ impl IndexView {
         &self,
         me: &Note,
         concepts: &Concepts,
+        inactive: &[String],
         finish: &dyn Fn(&mut Note),
     ) -> Result<Option<(Person, Vec<String>)>> {
-        let Some(tally) = self.tally(me, concepts)? else {
+        let Some(tally) = self.tally(me, concepts, inactive)? else {
             return Ok(None);
         };
         let mut subset = vec![me.clone()];
         let (mut fresh, mut step) = (0, 1);
         let accepted = |subset: &mut Vec<Note>| {
             subset.sort_by(|a, b| a.path.cmp(&b.path));
-            let i = subset.iter().position(|n| n.path == me.path).unwrap_or(0);
-            Partners::new(subset, concepts).best(subset, i)
+            Partners::among(subset, concepts, &tally.too_big).best(&me.path)
         };
         let mut from = 0;
         while from < tally.ranked.len() {
@@ -377,9 +392,15 @@ impl IndexView {
     }
 
     /// Count, for every document of this view and the overlay's, how many
-    /// of `me`'s partner keys it holds (`me` and shadowed documents left
-    /// out). `None` when `me` has no keys.
-    fn tally(&self, me: &Note, concepts: &Concepts) -> Result<Option<Tally<'_>>> {
+    /// of `me`'s partner keys it holds (`me`, shadowed documents and
+    /// contacts whose status is one of `inactive` left out; keys of a group
+    /// too big to pair by not counted). `None` when `me` has no keys.
+    fn tally(
+        &self,
+        me: &Note,
+        concepts: &Concepts,
+        inactive: &[String],
+    ) -> Result<Option<Tally<'_>>> {
         let mine: HashSet<String> = partner_keys(me, concepts)
             .into_iter()
             .map(|(k, _)| k)
@@ -398,39 +419,83 @@ impl IndexView {
         if let Some(ov) = &self.overlay {
             views.push((&*ov.view, ov.view.searcher()));
         }
+        let found = self.key_docs(&views, &spellings, me, inactive)?;
+        let mut size: HashMap<&str, usize> = HashMap::new();
+        for (k, ds) in found.iter().flat_map(|f| &f.by_key) {
+            *size.entry(k).or_default() += ds.len();
+        }
+        let too_big: HashSet<String> = size
+            .into_iter()
+            .filter(|&(_, n)| n > MAX_GROUP)
+            .map(|(k, _)| k.to_string())
+            .collect();
         let mut ranked = Vec::new();
-        for (v, (view, searcher)) in views.iter().enumerate() {
-            for (s, seg) in searcher.segment_readers().iter().enumerate() {
-                let mut counts = vec![0u32; seg.max_doc() as usize];
-                for terms in spellings.values() {
-                    let wanted = Wanted::Exact(terms);
-                    for d in view.segment_docs(seg, self.fields.shares, &wanted)? {
-                        counts[d as usize] += 1;
-                    }
+        for f in &found {
+            let mut counts = vec![0u32; f.max_doc as usize];
+            for (_, ds) in f.by_key.iter().filter(|(k, _)| !too_big.contains(k)) {
+                for &d in ds {
+                    counts[d as usize] += 1;
                 }
-                let mut out: Vec<&String> = vec![&me.path];
-                if v == 0
-                    && let Some(ov) = &self.overlay
-                {
-                    out.extend(ov.shadowed.iter());
-                }
-                for p in out {
-                    let wanted = Wanted::Exact(std::slice::from_ref(p));
-                    for d in view.segment_docs(seg, self.fields.path, &wanted)? {
-                        counts[d as usize] = 0;
-                    }
-                }
-                let seg = u32::try_from(s).unwrap_or(u32::MAX);
-                ranked.extend(
-                    (0u32..)
-                        .zip(counts)
-                        .filter(|&(_, c)| c > 0)
-                        .map(|(d, c)| (c, v, seg, d)),
-                );
             }
+            for &d in &f.me {
+                counts[d as usize] = 0;
+            }
+            ranked.extend(
+                (0u32..)
+                    .zip(counts)
+                    .filter(|&(_, c)| c > 0)
+                    .map(|(d, c)| (c, f.view, f.seg, d)),
+            );
         }
         ranked.sort_by_key(|r| std::cmp::Reverse(r.0));
-        Ok(Some(Tally { views, ranked }))
+        Ok(Some(Tally {
+            views,
+            ranked,
+            too_big,
+        }))
+    }
+
+    /// For each segment of `views`, the documents holding each key's
+    /// spellings, less shadowed and inactive ones, and `me`'s documents.
+    fn key_docs(
+        &self,
+        views: &[(&IndexView, tantivy::Searcher)],
+        spellings: &HashMap<String, Vec<String>>,
+        me: &Note,
+        inactive: &[String],
+    ) -> Result<Vec<KeyDocs>> {
+        let shadowed: Vec<String> = self
+            .overlay
+            .as_ref()
+            .map(|ov| ov.shadowed.iter().cloned().collect())
+            .unwrap_or_default();
+        let mut out = Vec::new();
+        for (v, (view, searcher)) in views.iter().enumerate() {
+            for (s, seg) in searcher.segment_readers().iter().enumerate() {
+                let mut hidden: HashSet<u32> =
+                    view.inactive_in(seg, inactive)?.into_iter().collect();
+                if v == 0 {
+                    let wanted = Wanted::Exact(&shadowed);
+                    hidden.extend(view.segment_docs(seg, self.fields.path, &wanted)?);
+                }
+                let mut by_key = Vec::new();
+                for (k, terms) in spellings {
+                    let mut ds =
+                        view.segment_docs(seg, self.fields.shares, &Wanted::Exact(terms))?;
+                    ds.retain(|d| !hidden.contains(d));
+                    by_key.push((k.clone(), ds));
+                }
+                let wanted = Wanted::Exact(std::slice::from_ref(&me.path));
+                out.push(KeyDocs {
+                    view: v,
+                    seg: u32::try_from(s).unwrap_or(u32::MAX),
+                    max_doc: seg.max_doc(),
+                    by_key,
+                    me: view.segment_docs(seg, self.fields.path, &wanted)?,
+                });
+            }
+        }
+        Ok(out)
     }
 }
 

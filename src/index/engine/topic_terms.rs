@@ -308,6 +308,39 @@ impl IndexView {
         }))
     }
 
+    /// The live documents of one segment whose status (the `s:` topic
+    /// terms) is one of `inactive`.
+    pub(crate) fn inactive_in(
+        &self,
+        seg: &SegmentReader,
+        inactive: &[String],
+    ) -> Result<Vec<DocId>> {
+        let dir = self.index_dir();
+        let inv = seg
+            .inverted_index(self.fields.topic)
+            .map_err(tv_err(&dir))?;
+        let mut st = inv
+            .terms()
+            .range()
+            .ge(STATUS.as_bytes())
+            .into_stream()
+            .map_err(io_err(&dir))?;
+        let mut out = Vec::new();
+        while st.advance() {
+            let Some(s) = st.key().strip_prefix(STATUS.as_bytes()) else {
+                break;
+            };
+            if !Status::new(String::from_utf8_lossy(s)).is_one_of(inactive) {
+                continue;
+            }
+            let p = inv
+                .read_postings_from_terminfo(st.value(), IndexRecordOption::Basic)
+                .map_err(io_err(&dir))?;
+            live_docs(seg, p, |d, _| out.push(d));
+        }
+        Ok(out)
+    }
+
     /// Per segment, which documents are active contacts (a contact whose
     /// status is not one of `inactive`), and how many there are.
     fn active_contacts(
@@ -317,20 +350,14 @@ impl IndexView {
     ) -> Result<(Vec<Vec<bool>>, usize)> {
         let dir = self.index_dir();
         let segs = searcher.segment_readers();
-        let mut off: Vec<Vec<bool>> = segs
-            .iter()
-            .map(|s| vec![false; s.max_doc() as usize])
-            .collect();
-        self.each_term(
-            searcher,
-            self.fields.topic,
-            IndexRecordOption::Basic,
-            |key| {
-                key.strip_prefix(STATUS.as_bytes())
-                    .is_some_and(|s| Status::new(String::from_utf8_lossy(s)).is_one_of(inactive))
-            },
-            |si, seg, _, p| live_docs(seg, p, |d, _| off[si][d as usize] = true),
-        )?;
+        let mut off: Vec<Vec<bool>> = Vec::with_capacity(segs.len());
+        for seg in segs {
+            let mut o = vec![false; seg.max_doc() as usize];
+            for d in self.inactive_in(seg, inactive)? {
+                o[d as usize] = true;
+            }
+            off.push(o);
+        }
         let contact = Term::from_field_text(self.fields.kind, "contact");
         let mut active: Vec<Vec<bool>> = Vec::with_capacity(segs.len());
         let mut count = 0;
