@@ -209,29 +209,48 @@ impl DueOptions {
 
 /// Apply the follow-up rules (docs/follow-ups.md) to every active contact.
 pub fn due(notes: &[Note], o: &DueOptions) -> DueReport {
-    let today = o.today;
-    let w = Window::new(o);
-    let mut r = DueReport {
-        today,
-        cold: vec![],
-        followups: vec![],
-        birthdays: vec![],
-        open: vec![],
-    };
-    for n in notes
-        .iter()
-        .filter(|n| n.is_contact && !n.facts.is_inactive())
-    {
-        let facts = RuleFacts::of(n, today);
-        match next_due_of(&facts, today, o.default_cadence) {
-            Some(nd) => r.followups.extend(w.followup(n, nd, facts.last)),
-            None => r.cold.extend(w.cold(n, facts.last)),
+    let mut r = DueReport::new(o.today);
+    r.add(notes, o);
+    r.sorted()
+}
+
+impl DueReport {
+    /// No rows yet: [`DueReport::add`] the notes (in parts, in any order),
+    /// then [`DueReport::sorted`].
+    pub fn new(today: Date) -> DueReport {
+        DueReport {
+            today,
+            cold: vec![],
+            followups: vec![],
+            birthdays: vec![],
+            open: vec![],
         }
-        r.birthdays.extend(w.birthday(n));
-        r.open.extend(w.open_items(n));
     }
-    sort_report(&mut r);
-    r
+
+    /// Add the rows of `notes`.
+    pub fn add(&mut self, notes: &[Note], o: &DueOptions) {
+        let today = o.today;
+        let w = Window::new(o);
+        for n in notes
+            .iter()
+            .filter(|n| n.is_contact && !n.facts.is_inactive())
+        {
+            let facts = RuleFacts::of(n, today);
+            match next_due_of(&facts, today, o.default_cadence) {
+                Some(nd) => self.followups.extend(w.followup(n, nd, facts.last)),
+                None => self.cold.extend(w.cold(n, facts.last)),
+            }
+            self.birthdays.extend(w.birthday(n));
+            self.open.extend(w.open_items(n));
+        }
+    }
+
+    /// The rows in the report's order, which ends on the path: the same
+    /// whatever order the notes were added in.
+    pub fn sorted(mut self) -> DueReport {
+        sort_report(&mut self);
+        self
+    }
 }
 
 /// The question `due` answers for each contact: the options and the last
@@ -361,8 +380,12 @@ fn sort_report(r: &mut DueReport) {
             .then_with(|| a.name.cmp(&b.name))
             .then_with(|| a.path.cmp(&b.path))
     });
-    r.birthdays
-        .sort_by(|a, b| a.date.cmp(&b.date).then_with(|| a.name.cmp(&b.name)));
+    r.birthdays.sort_by(|a, b| {
+        a.date
+            .cmp(&b.date)
+            .then_with(|| a.name.cmp(&b.name))
+            .then_with(|| a.path.cmp(&b.path))
+    });
     r.open.sort_by(|a, b| {
         match (a.due, b.due) {
             (Some(x), Some(y)) => x.cmp(&y),
@@ -372,11 +395,13 @@ fn sort_report(r: &mut DueReport) {
         }
         .then_with(|| a.name.cmp(&b.name))
         .then(a.line.cmp(&b.line))
+        .then_with(|| a.path.cmp(&b.path))
     });
     r.cold.sort_by(|a, b| {
         a.last_contact
             .cmp(&b.last_contact)
             .then_with(|| a.name.cmp(&b.name))
+            .then_with(|| a.path.cmp(&b.path))
     });
 }
 

@@ -9,8 +9,10 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 
 use crate::concepts::Concepts;
+use crate::followup::DueReport;
 use crate::index::IndexError;
 use crate::index::disk::scan::ScanProblem;
+use crate::index::engine::columns::Ask;
 use crate::index::engine::query::{Hit, TopicMatch};
 use crate::index::engine::sync::{NoProgress, Progress, Report};
 use crate::index::engine::topic_terms::TopicValues;
@@ -53,6 +55,18 @@ fn e_owned(e: &IndexError) -> IndexError {
 /// when an answer looks wrong (docs/ARCHITECTURE.md, "Tests").
 pub fn whole_model() -> bool {
     std::env::var_os("RAPPORT_WHOLE_MODEL").is_some_and(|v| v == "1")
+}
+
+/// Listed notes `due` reads at once: 4096 slim notes are a few MiB, and a
+/// block of the store is still decompressed once per part.
+/// `RAPPORT_DUE_PART=N` reads N at a time instead, so that the tests see
+/// a report made of many parts on a small vault.
+fn due_part() -> usize {
+    std::env::var("RAPPORT_DUE_PART")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(4096)
 }
 
 /// What the caller asks for.
@@ -345,6 +359,33 @@ impl Session {
     /// instead (`RAPPORT_WHOLE_MODEL=1`, or changed notes laid over the index).
     pub fn due_notes(&self, o: &crate::followup::DueOptions) -> Result<Option<Vec<Note>>> {
         self.due_notes_at_most(o, usize::MAX)
+    }
+
+    /// The `due` report for `o` from the index's columns, the listed notes
+    /// read a part at a time (so a long report holds its rows, not every
+    /// listed note); `None` as for [`Session::due_notes`].
+    pub fn due_report(&self, o: &crate::followup::DueOptions) -> Result<Option<DueReport>> {
+        if whole_model() {
+            return Ok(None);
+        }
+        let ask = Ask {
+            inactive: &self.config.inactive_status,
+            journal: self.config.journal,
+            at_most: usize::MAX,
+            part: due_part(),
+        };
+        // a fresh report per attempt: `read` asks again after a repair
+        self.read(|v| {
+            let mut r = DueReport::new(o.today);
+            let found = v.due_notes_in_parts(o, &ask, &mut |mut part| {
+                for n in &mut part {
+                    self.finish(n);
+                }
+                r.add(&part, o);
+                Ok(())
+            })?;
+            Ok(found.then(|| r.sorted()))
+        })
     }
 
     /// [`Session::due_notes`], or `None` when more than `at_most` contacts

@@ -7,13 +7,21 @@
 
 use std::process::Command;
 
-use crate::harness::{TestVault, hold_writer};
+use crate::harness::{TestVault, hold_writer, run_cmd};
 
 /// Run `args` both ways; the outputs and exit codes must be identical.
 fn same(v: &TestVault, args: &[&str]) -> String {
     let want = v.run_whole_model(args);
     let got = v.run(args);
     assert_eq!(got, want, "rapport {args:?}: columns vs whole model");
+    // the listed notes read three at a time: a report of many parts
+    let mut parts = v.cmd(args);
+    parts.env("RAPPORT_DUE_PART", "3");
+    assert_eq!(
+        run_cmd(parts),
+        want,
+        "rapport {args:?}: columns in parts of 3 vs whole model"
+    );
     assert!(
         want.0 == 0 || want.0 == 1,
         "rapport {args:?} failed: {}",

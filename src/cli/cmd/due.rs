@@ -45,8 +45,8 @@ pub fn run(ctx: &mut Ctx, a: DueArgs) -> anyhow::Result<Exit> {
         cold: cold.or(s.config.cold_after),
         default_cadence: s.config.default_cadence,
     };
-    let (report, problems) = match s.due_notes(&opts)? {
-        Some(listed) => (due(&listed, &opts), troubles(&s.notes_with_errors()?)),
+    let (report, problems) = match s.due_report(&opts)? {
+        Some(report) => (report, troubles(&s.notes_with_errors()?)),
         None => {
             let notes = s.notes()?;
             (due(&notes, &opts), troubles(&notes))

@@ -406,6 +406,16 @@ fn listed(w: &Window<'_>, col: &SegColumns, d: DocId, today: i64, credit: i64) -
     w.lists(&facts, birthday, open)
 }
 
+/// What `due` asks of the columns besides its options: the vault's
+/// inactive statuses, whether journals credit contacts, the most listed
+/// contacts to read (more: none read) and the notes handed over at once.
+pub struct Ask<'a> {
+    pub inactive: &'a [String],
+    pub journal: bool,
+    pub at_most: usize,
+    pub part: usize,
+}
+
 impl IndexView {
     /// The notes the `due` report for `o` has rows for, in path order, with
     /// the journal credit (when `journal`) that decides their rows; the
@@ -418,8 +428,39 @@ impl IndexView {
         journal: bool,
         at_most: usize,
     ) -> Result<Option<Vec<Note>>> {
+        let mut all = Vec::new();
+        let ask = Ask {
+            inactive,
+            journal,
+            at_most,
+            part: usize::MAX,
+        };
+        let found = self.due_notes_in_parts(o, &ask, &mut |part| {
+            all.extend(part);
+            Ok(())
+        })?;
+        all.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(found.then_some(all))
+    }
+
+    /// [`Self::due_notes`] handed to `f` in parts of at most `ask.part`
+    /// notes (in index order; each part sorted by path), so that a long
+    /// report holds its rows, not every listed note. `false` (and nothing
+    /// handed) where `due_notes` answers `None`.
+    pub fn due_notes_in_parts(
+        &self,
+        o: &DueOptions,
+        ask: &Ask,
+        f: &mut dyn FnMut(Vec<Note>) -> Result<()>,
+    ) -> Result<bool> {
+        let Ask {
+            inactive,
+            journal,
+            at_most,
+            part,
+        } = *ask;
         if self.overlay.is_some() {
-            return Ok(None);
+            return Ok(false);
         }
         let searcher = self.searcher();
         let mut c = Columns::new(self, &searcher)?;
@@ -452,11 +493,14 @@ impl IndexView {
             }
         }
         if picked.len() > at_most {
-            return Ok(None);
+            return Ok(false);
         }
-        let mut notes = self.load_credited(&mut c, &picked, today)?;
-        notes.sort_by(|a, b| a.path.cmp(&b.path));
-        Ok(Some(notes))
+        for chunk in picked.chunks(part.max(1)) {
+            let mut notes = self.load_credited(&mut c, chunk, today)?;
+            notes.sort_by(|a, b| a.path.cmp(&b.path));
+            f(notes)?;
+        }
+        Ok(true)
     }
 
     /// Load the picked contacts with the journal entries that can decide
