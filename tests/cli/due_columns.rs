@@ -120,6 +120,17 @@ fn edge_cases(v: TestVault, stems: &[String]) -> TestVault {
     .note("journal/2026-11-21.md", "- [[Nobody Known]] and [[Jo Outside]]\n")
 }
 
+/// `rapport --no-sync --today TODAY [--json] CMD FLAGS…`
+fn command<'a>(today: &'a str, json: bool, cmd: &'a str, flags: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["--no-sync", "--today", today];
+    if json {
+        args.push("--json");
+    }
+    args.push(cmd);
+    args.extend_from_slice(flags);
+    args
+}
+
 /// Every output of `due` at several dates and with its flags.
 fn compare_all(v: &TestVault, stage: &str) {
     let mut listed = 0;
@@ -132,12 +143,7 @@ fn compare_all(v: &TestVault, stage: &str) {
             &["--days", "0", "--all", "--cold", "2w"][..],
         ] {
             for json in [false, true] {
-                let mut args = vec!["--no-sync", "--today", today];
-                if json {
-                    args.push("--json");
-                }
-                args.push("due");
-                args.extend_from_slice(flags);
+                let args = command(today, json, "due", flags);
                 listed += same(v, &args).lines().count();
             }
         }
@@ -156,12 +162,7 @@ fn compare_plans(v: &TestVault, stage: &str) {
     for today in ["2026-11-26", "2027-03-01"] {
         for flags in [&[][..], &["--days", "60", "--capacity", "3"][..]] {
             for json in [false, true] {
-                let mut args = vec!["--no-sync", "--today", today];
-                if json {
-                    args.push("--json");
-                }
-                args.push("plan");
-                args.extend_from_slice(flags);
+                let args = command(today, json, "plan", flags);
                 let out = same(v, &args);
                 if !json {
                     listed = listed.max(out.lines().filter(|l| l.ends_with(".md")).count());
@@ -341,12 +342,7 @@ fn plan_from_the_index_equals_the_whole_model() {
     for today in ["2026-11-26", "2026-12-24", "2027-03-01"] {
         for flags in [&[][..], &["--days", "60"][..], &["--capacity", "1"][..]] {
             for json in [false, true] {
-                let mut args = vec!["--no-sync", "--today", today];
-                if json {
-                    args.push("--json");
-                }
-                args.push("plan");
-                args.extend_from_slice(flags);
+                let args = command(today, json, "plan", flags);
                 shown += same(&v, &args).matches("introduce").count();
             }
         }

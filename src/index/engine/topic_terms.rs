@@ -383,39 +383,52 @@ impl IndexView {
     /// The active contacts with a value that can pair them, each with those
     /// values in the note's order (interests, then field), and where each
     /// document is among them (`usize::MAX`: not one). A value of a group
-    /// too big to pair anyone ([`Self::pairable_terms`]) is left out, and
-    /// so is a contact with no other: the pairs and what they share come
-    /// out the same, and at 100k notes few of the holders are read.
+    /// too big to pair anyone ([`too_big_groups`]) is left out, and so is a
+    /// contact with no other: the pairs and what they share come out the
+    /// same, and at 100k notes few candidates are made.
     fn candidates(
         &self,
         searcher: &Searcher,
         active: &[Vec<bool>],
         concepts: &Concepts,
     ) -> Result<(Vec<Candidate>, Vec<Vec<usize>>)> {
-        let pairable = self.pairable_terms(searcher, active, concepts)?;
         let segs = searcher.segment_readers();
-        // per segment: doc -> (position, value)
-        let mut found: Vec<BTreeMap<DocId, Vec<(u32, usize)>>> = vec![BTreeMap::new(); segs.len()];
-        let mut values: Vec<String> = Vec::new();
+        // each interest and field term: its value and (segment, document,
+        // position) of every active holder, in segment and document order
+        let mut terms: HashMap<Vec<u8>, Holders> = HashMap::new();
         let mut pos: Vec<u32> = Vec::new();
         self.each_term(
             searcher,
             self.fields.topic,
             IndexRecordOption::WithFreqsAndPositions,
-            |key| pairable.contains(key),
+            |key| matches!(kind_of(key), Some((Kind::Interest | Kind::Field, _))),
             |si, seg, key, p| {
-                let v = kind_of(key).map_or(&[][..], |(_, v)| v);
-                let vi = values.len();
-                values.push(String::from_utf8_lossy(v).into_owned());
+                let e = terms.entry(key.to_vec()).or_insert_with(|| {
+                    let v = kind_of(key).map_or(&[][..], |(_, v)| v);
+                    (String::from_utf8_lossy(v).into_owned(), Vec::new())
+                });
                 live_docs(seg, p, |d, p| {
                     if active[si].get(d as usize).copied().unwrap_or(false) {
                         p.positions(&mut pos);
-                        let e = found[si].entry(d).or_default();
-                        e.extend(pos.iter().map(|&x| (x, vi)));
+                        e.1.extend(pos.iter().map(|&x| (si, d, x)));
                     }
                 });
             },
         )?;
+        let big = too_big_groups(&terms, concepts);
+        // per segment: doc -> (position, value)
+        let mut found: Vec<BTreeMap<DocId, Vec<(u32, usize)>>> = vec![BTreeMap::new(); segs.len()];
+        let mut values: Vec<String> = Vec::new();
+        for (value, holders) in terms.into_values() {
+            if big.contains(&group_key(concepts, &value)) {
+                continue;
+            }
+            let vi = values.len();
+            values.push(value);
+            for (si, d, x) in holders {
+                found[si].entry(d).or_default().push((x, vi));
+            }
+        }
         let mut at: Vec<Vec<usize>> = segs
             .iter()
             .map(|s| vec![usize::MAX; s.max_doc() as usize])
@@ -436,50 +449,6 @@ impl IndexView {
             }
         }
         Ok((people, at))
-    }
-
-    /// The interest and field terms whose group (`topics::group_key`) may
-    /// be small enough to pair people: a term more than [`MAX_GROUP`]
-    /// active contacts hold makes its whole group too big (`topics::intros`
-    /// pairs no one by it and names it in no pair).
-    fn pairable_terms(
-        &self,
-        searcher: &Searcher,
-        active: &[Vec<bool>],
-        concepts: &Concepts,
-    ) -> Result<HashSet<Vec<u8>>> {
-        let mut held: HashMap<Vec<u8>, usize> = HashMap::new();
-        self.each_term(
-            searcher,
-            self.fields.topic,
-            IndexRecordOption::Basic,
-            |key| matches!(kind_of(key), Some((Kind::Interest | Kind::Field, _))),
-            |si, seg, key, p| {
-                let mut n = 0;
-                live_docs(seg, p, |d, _| {
-                    n += usize::from(active[si].get(d as usize).copied().unwrap_or(false));
-                });
-                *held.entry(key.to_vec()).or_default() += n;
-            },
-        )?;
-        let keyed: Vec<(Vec<u8>, usize, String)> = held
-            .into_iter()
-            .map(|(t, n)| {
-                let v = kind_of(&t).map_or(&[][..], |(_, v)| v);
-                let k = group_key(concepts, &String::from_utf8_lossy(v));
-                (t, n, k)
-            })
-            .collect();
-        let big: HashSet<&str> = keyed
-            .iter()
-            .filter(|(_, n, _)| *n > MAX_GROUP)
-            .map(|(_, _, k)| k.as_str())
-            .collect();
-        Ok(keyed
-            .iter()
-            .filter(|(_, _, k)| !big.contains(k.as_str()))
-            .map(|(t, _, _)| t.clone())
-            .collect())
     }
 
     /// The values of `docs` (sorted) of one segment in a text column.
@@ -580,4 +549,28 @@ impl IndexView {
         }
         Ok(())
     }
+}
+
+/// A topic term's value and (segment, document, position) of each of its
+/// active holders.
+type Holders = (String, Vec<(usize, DocId, u32)>);
+
+/// The group keys (`topics::group_key`) one of whose terms more than
+/// [`MAX_GROUP`] active contacts hold: the group is bigger still, so
+/// `topics::intros` pairs no one by it and names it in no pair. (A group
+/// big only with all its terms together is counted whole later.)
+fn too_big_groups(terms: &HashMap<Vec<u8>, Holders>, concepts: &Concepts) -> HashSet<String> {
+    terms
+        .values()
+        .filter(|(_, holders)| {
+            // (segment, doc) runs: a holder once however many positions
+            let mut docs = holders
+                .iter()
+                .map(|&(si, d, _)| (si, d))
+                .collect::<Vec<_>>();
+            docs.dedup();
+            docs.len() > MAX_GROUP
+        })
+        .map(|(value, _)| group_key(concepts, value))
+        .collect()
 }
