@@ -87,7 +87,7 @@ pub fn exchanges(n: &Note) -> Vec<Exchange> {
 }
 
 /// The introductions a note records (`gave: intro …`, also got), folded,
-/// for [`introduced`].
+/// for [`introduced_folded`].
 pub fn intro_texts(n: &Note) -> Vec<String> {
     exchanges(n)
         .into_iter()
@@ -96,18 +96,11 @@ pub fn intro_texts(n: &Note) -> Vec<String> {
         .collect()
 }
 
-/// Does one of these introductions name `other`?
-pub fn introduced(intro_texts: &[String], other: &Note) -> bool {
-    introduced_name(intro_texts, &other.name)
-}
-
-/// Does one of these introductions name the person called `name`?
-pub fn introduced_name(intro_texts: &[String], name: &str) -> bool {
-    if intro_texts.is_empty() {
-        return false;
-    }
-    let name = fold(name);
-    !name.is_empty() && intro_texts.iter().any(|t| t.contains(&name))
+/// Does one of these introductions name the person whose folded name
+/// (`names::fold`) is `folded_name`? (A caller comparing many
+/// introductions with many people folds each name once.)
+pub fn introduced_folded(intro_texts: &[String], folded_name: &str) -> bool {
+    !folded_name.is_empty() && intro_texts.iter().any(|t| t.contains(folded_name))
 }
 
 impl Way {

@@ -445,6 +445,8 @@ pub fn cast(notes: &[Note]) -> Cast {
     }
     let resolver = LinkResolver::new(notes);
     let mut linked: HashSet<(usize, usize)> = HashSet::new();
+    // each active contact's name folded once, when someone gave an intro
+    let mut folded: Vec<String> = Vec::new();
     for (i, n) in notes.iter().enumerate() {
         let Some(a) = at[i] else { continue };
         for l in &n.links {
@@ -460,8 +462,11 @@ pub fn cast(notes: &[Note]) -> Cast {
         if given.is_empty() {
             continue;
         }
+        if folded.is_empty() {
+            folded = active.iter().map(|&j| fold(&notes[j].name)).collect();
+        }
         for (b, &j) in active.iter().enumerate() {
-            if j != i && crate::ledger::introduced(&given, &notes[j]) {
+            if j != i && crate::ledger::introduced_folded(&given, &folded[b]) {
                 linked.insert((a.min(b), a.max(b)));
             }
         }

@@ -511,7 +511,7 @@ impl IndexView {
     }
 
     /// The pairs of candidates one of whom records introducing the other
-    /// (`ledger::introduced`): reads the notes with an introduction.
+    /// (`ledger::introduced_folded`): reads the notes with an introduction.
     fn linked_by_intros(
         &self,
         searcher: &Searcher,
@@ -521,6 +521,8 @@ impl IndexView {
     ) -> Result<()> {
         let dir = self.index_dir();
         let t = Term::from_field_text(self.fields.topic, INTRO);
+        // each candidate's name folded once, when someone gave an intro
+        let mut folded: Vec<String> = Vec::new();
         for (si, seg) in searcher.segment_readers().iter().enumerate() {
             let inv = seg
                 .inverted_index(self.fields.topic)
@@ -537,11 +539,14 @@ impl IndexView {
                     givers.push((d, a));
                 }
             });
+            if !givers.is_empty() && folded.is_empty() {
+                folded = people.iter().map(|c| fold(&c.name)).collect();
+            }
             for (d, a) in givers {
                 let n = self.note_of(searcher, DocAddress::new(si as u32, d))?;
                 let given = crate::ledger::intro_texts(&n);
-                for (b, other) in people.iter().enumerate() {
-                    if b != a && crate::ledger::introduced_name(&given, &other.name) {
+                for (b, other) in folded.iter().enumerate() {
+                    if b != a && crate::ledger::introduced_folded(&given, other) {
                         linked.insert((a.min(b), a.max(b)));
                     }
                 }
