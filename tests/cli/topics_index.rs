@@ -266,3 +266,27 @@ fn groups_too_big_to_pair_are_left_out_as_the_whole_model_does() {
         assert_eq!(v.run(args), v.run_whole_model(args), "{args:?}");
     }
 }
+
+/// When every group is too big to pair anyone, the index has no candidate
+/// and looks up no link or introduction: the answer is the whole model's.
+#[test]
+fn no_candidate_left_answers_as_the_whole_model_does() {
+    let mut v = TestVault::new();
+    for i in 0..260 {
+        let link = if i % 2 == 0 {
+            "\n[[Person 001]]\n"
+        } else {
+            "\n"
+        };
+        v = v.note(
+            &format!("people/p{i:03}.md"),
+            &format!("---\nname: Person {i:03}\ninterests: [chess]\n---\n{link}"),
+        );
+    }
+    v.ok(&["index"]);
+    let out = v.ok(&["intros"]);
+    assert!(out.contains("No introductions to suggest"), "{out}");
+    for args in [&["intros"][..], &["--json", "intros"], &["topics"]] {
+        assert_eq!(v.run(args), v.run_whole_model(args), "{args:?}");
+    }
+}

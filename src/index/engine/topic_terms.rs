@@ -283,6 +283,15 @@ impl IndexView {
         }
         let (active, count) = self.active_contacts(&searcher, inactive)?;
         let (mut people, at) = self.candidates(&searcher, &active, concepts)?;
+        if people.is_empty() {
+            // no one to pair (every group too big, or no values): no links
+            // or introductions to look up
+            return Ok(Some(Cast {
+                people,
+                linked: HashSet::new(),
+                active: count,
+            }));
+        }
         let mut linked = self.linked_by_links(&searcher, &at)?;
         self.linked_by_intros(&searcher, &at, &people, &mut linked)?;
         // path order, with the pairs renumbered to match
