@@ -98,9 +98,17 @@ fn answer(a: &LogEntry) -> Suggestion {
 /// What a brief of `n` suggests first when no introduction is asked for:
 /// its latest ask ([`brief_with`]'s order), without the rest of a brief.
 fn first_other_suggestion(n: &Note, today: Date) -> Option<Suggestion> {
+    past_entries(n, today)
+        .into_iter()
+        .find(|e| is_open_ask(e))
+        .map(answer)
+}
+
+/// The log entries of `n` up to `today`, latest first.
+fn past_entries(n: &Note, today: Date) -> Vec<&LogEntry> {
     let mut past: Vec<&LogEntry> = n.log.iter().filter(|e| e.date <= today).collect();
     past.sort_by_key(|e| std::cmp::Reverse((e.date, e.line)));
-    past.into_iter().find(|e| is_open_ask(e)).map(answer)
+    past
 }
 
 /// The brief of `notes[i]`.
@@ -130,8 +138,7 @@ pub fn brief_with(
 ) -> Brief {
     let n = &notes[i];
     let f = &n.facts;
-    let mut past: Vec<&LogEntry> = n.log.iter().filter(|e| e.date <= today).collect();
-    past.sort_by_key(|e| std::cmp::Reverse((e.date, e.line)));
+    let past = past_entries(n, today);
     let recent: Vec<LogEntry> = past.iter().take(3).map(|e| (*e).clone()).collect();
     let asks: Vec<LogEntry> = past
         .iter()

@@ -361,6 +361,16 @@ impl Session {
         self.due_notes_at_most(o, usize::MAX)
     }
 
+    /// What `due`'s columns are asked with this vault's config.
+    fn due_ask(&self, at_most: usize, part: usize) -> Ask<'_> {
+        Ask {
+            inactive: &self.config.inactive_status,
+            journal: self.config.journal,
+            at_most,
+            part,
+        }
+    }
+
     /// The `due` report for `o` from the index's columns, the listed notes
     /// read a part at a time (so a long report holds its rows, not every
     /// listed note); `None` as for [`Session::due_notes`].
@@ -368,12 +378,7 @@ impl Session {
         if whole_model() {
             return Ok(None);
         }
-        let ask = Ask {
-            inactive: &self.config.inactive_status,
-            journal: self.config.journal,
-            at_most: usize::MAX,
-            part: due_part(),
-        };
+        let ask = self.due_ask(usize::MAX, due_part());
         // a fresh report per attempt: `read` asks again after a repair
         self.read(|v| {
             let mut r = DueReport::new(o.today);
@@ -398,8 +403,8 @@ impl Session {
         if whole_model() {
             return Ok(None);
         }
-        let (inactive, journal) = (&self.config.inactive_status, self.config.journal);
-        let found = self.read(|v| v.due_notes(o, inactive, journal, at_most))?;
+        let ask = self.due_ask(at_most, usize::MAX);
+        let found = self.read(|v| v.due_notes(o, &ask))?;
         Ok(found.map(|mut notes| {
             for n in &mut notes {
                 self.finish(n);

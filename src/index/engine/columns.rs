@@ -418,24 +418,13 @@ pub struct Ask<'a> {
 
 impl IndexView {
     /// The notes the `due` report for `o` has rows for, in path order, with
-    /// the journal credit (when `journal`) that decides their rows; the
-    /// statuses in `inactive` end follow-ups. `None` when changed notes are
-    /// laid over the index: the caller reads the whole model then.
-    pub fn due_notes(
-        &self,
-        o: &DueOptions,
-        inactive: &[String],
-        journal: bool,
-        at_most: usize,
-    ) -> Result<Option<Vec<Note>>> {
+    /// the journal credit (when `ask.journal`) that decides their rows; the
+    /// statuses in `ask.inactive` end follow-ups. `None` when changed notes
+    /// are laid over the index (the caller reads the whole model then) or
+    /// more than `ask.at_most` contacts have rows.
+    pub fn due_notes(&self, o: &DueOptions, ask: &Ask) -> Result<Option<Vec<Note>>> {
         let mut all = Vec::new();
-        let ask = Ask {
-            inactive,
-            journal,
-            at_most,
-            part: usize::MAX,
-        };
-        let found = self.due_notes_in_parts(o, &ask, &mut |part| {
+        let found = self.due_notes_in_parts(o, ask, &mut |part| {
             all.extend(part);
             Ok(())
         })?;

@@ -14,7 +14,7 @@ use tantivy::{SegmentReader, Term};
 
 use crate::concepts::Concepts;
 use crate::index::IndexView;
-use crate::index::engine::terms::{live_docs, values_of_docs};
+use crate::index::engine::terms::live_docs;
 use crate::index::error::{IndexError, Result, tv_err};
 use crate::session::{self, Session};
 use crate::topics::{MAX_GROUP, Partners, Person, group_key, partner_keys};
@@ -91,11 +91,7 @@ impl IndexView {
         if docs.is_empty() {
             return Ok(());
         }
-        let column = seg.fast_fields().str("path").map_err(tv_err(&self.root))?;
-        let Some(column) = column else {
-            return Ok(());
-        };
-        let found = values_of_docs(&column, &docs).map_err(self.io_err())?;
+        let found = self.column_values(seg, "path", &docs)?;
         out.extend(
             found
                 .into_iter()
@@ -513,9 +509,7 @@ impl Tally<'_> {
         let mut out = Vec::new();
         for ((v, s), ds) in by_seg {
             let seg = &self.views[v].1.segment_readers()[s as usize];
-            let column = seg.fast_fields().str("path").map_err(tv_err(&errs.root))?;
-            let Some(column) = column else { continue };
-            let found = values_of_docs(&column, &ds).map_err(errs.io_err())?;
+            let found = errs.column_values(seg, "path", &ds)?;
             out.extend(
                 found
                     .into_iter()

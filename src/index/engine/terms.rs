@@ -101,6 +101,22 @@ pub(crate) fn values_of_docs(
     Ok(out)
 }
 
+impl IndexView {
+    /// [`values_of_docs`] of one segment's text column named `column`;
+    /// nothing when the segment has no such column.
+    pub(crate) fn column_values(
+        &self,
+        seg: &SegmentReader,
+        column: &str,
+        docs: &[DocId],
+    ) -> Result<Vec<(DocId, String)>> {
+        let Some(col) = seg.fast_fields().str(column).map_err(tv_err(&self.root))? else {
+            return Ok(Vec::new());
+        };
+        values_of_docs(&col, docs).map_err(|e| tv_err(&self.root)(e.into()))
+    }
+}
+
 /// Call `f` with every live document of a postings list (deleted ones are
 /// still in the postings until a merge), and the postings at it.
 pub(crate) fn live_docs(

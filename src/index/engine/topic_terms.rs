@@ -16,7 +16,7 @@ use tantivy::{DocAddress, DocId, Searcher, SegmentReader, TantivyDocument, Term}
 use crate::concepts::Concepts;
 use crate::index::IndexView;
 use crate::index::engine::schema::Fields;
-use crate::index::engine::terms::{live_docs, values_of_docs};
+use crate::index::engine::terms::live_docs;
 use crate::index::error::{Result, io_err, tv_err};
 use crate::topics::{Candidate, Carried, Cast, Kind, MAX_GROUP, group_key};
 use crate::vault::model::Status;
@@ -445,8 +445,13 @@ impl IndexView {
         let mut people = Vec::new();
         for (si, docs) in found.into_iter().enumerate() {
             let ds: Vec<DocId> = docs.keys().copied().collect();
-            let names = self.column_of(&segs[si], "name_column", &ds)?;
-            let paths = self.column_of(&segs[si], "path", &ds)?;
+            let column = |name| -> Result<HashMap<DocId, String>> {
+                Ok(self
+                    .column_values(&segs[si], name, &ds)?
+                    .into_iter()
+                    .collect())
+            };
+            let (names, paths) = (column("name_column")?, column("path")?);
             for (d, mut vs) in docs {
                 vs.sort_unstable();
                 at[si][d as usize] = people.len();
@@ -458,24 +463,6 @@ impl IndexView {
             }
         }
         Ok((people, at))
-    }
-
-    /// The values of `docs` (sorted) of one segment in a text column.
-    fn column_of(
-        &self,
-        seg: &SegmentReader,
-        name: &str,
-        docs: &[DocId],
-    ) -> Result<HashMap<DocId, String>> {
-        let col = seg
-            .fast_fields()
-            .str(name)
-            .map_err(tv_err(&self.index_dir()))?;
-        let Some(col) = col else {
-            return Ok(HashMap::new());
-        };
-        let found = values_of_docs(&col, docs).map_err(io_err(&self.index_dir()))?;
-        Ok(found.into_iter().collect())
     }
 
     /// The pairs of candidates one of whom links to a key of the other.
