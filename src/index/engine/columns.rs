@@ -88,7 +88,7 @@ fn num_birthday(v: u64) -> Option<Birthday> {
 }
 
 /// Write the follow-up facts of a note as read (`n`) into its document.
-pub fn add_due_facts(fields: &Fields, n: &Note, doc: &mut TantivyDocument) {
+pub fn add_due_facts(fields: &Fields, n: &Note, doc: &mut crate::index::engine::doc::NoteDoc) {
     let c = &fields.due;
     let f = &n.facts;
     doc.add_u64(c.contact, u64::from(n.is_contact));

@@ -4,6 +4,7 @@
 //! only code that imports tantivy, apart from the error type.
 
 pub(crate) mod columns;
+pub(crate) mod doc;
 pub(crate) mod one;
 pub(crate) mod problems;
 pub(crate) mod query;

@@ -224,7 +224,7 @@ pub fn in_memory(fields: &Fields, notes: &[(u64, Parsed)]) -> Result<(Index, Ind
     let index = Index::create_in_ram(fields.schema.clone());
     schema::register(index.tokenizers());
     let ram = Path::new("(changed notes)");
-    let mut w: tantivy::IndexWriter = index
+    let mut w: tantivy::IndexWriter<crate::index::engine::doc::NoteDoc> = index
         .writer_with_num_threads(1, 15_000_000)
         .map_err(tv_err(ram))?;
     for (hash, parsed) in notes {

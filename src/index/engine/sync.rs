@@ -9,13 +9,13 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use rayon::prelude::*;
 use serde::Serialize;
-use tantivy::schema::TantivyDocument;
 use tantivy::{Index, IndexWriter, Term};
 
 use crate::index::disk::diff::{Diff, Known, diff};
 use crate::index::disk::layout::{self, Paths, WriteLock};
 use crate::index::disk::scan::{Entry, Scan, Stat};
 use crate::index::disk::state::{State, Summary};
+use crate::index::engine::doc::NoteDoc;
 use crate::index::engine::schema::{Fields, Group};
 use crate::index::engine::store;
 use crate::index::error::{IndexError, Result, io_err, tv_err};
@@ -82,8 +82,8 @@ fn settled(stat: Stat, scan_start: i64) -> Option<Stat> {
 /// Build the index document of a parsed note. The text groups are the
 /// note's own words; what is stored (the model, kind, keys, links) is the
 /// note as the vault's reading rules read it.
-pub fn note_doc(fields: &Fields, parsed: &Parsed, hash: u64) -> TantivyDocument {
-    let mut doc = TantivyDocument::default();
+pub fn note_doc(fields: &Fields, parsed: &Parsed, hash: u64) -> NoteDoc {
+    let mut doc = NoteDoc::default();
     let mut n = parsed.note.clone();
     fields.reading.apply(&mut n);
     doc.add_text(fields.path, &n.path);
@@ -104,7 +104,7 @@ pub fn note_doc(fields: &Fields, parsed: &Parsed, hash: u64) -> TantivyDocument 
 
 /// The terms other notes and reports find a note by: its keys, the keys its
 /// links and (when dated) mentions point at, its problems' severities.
-fn add_facts(fields: &Fields, n: &Note, doc: &mut TantivyDocument) {
+fn add_facts(fields: &Fields, n: &Note, doc: &mut NoteDoc) {
     let mut terms = |f, keys: Vec<String>| {
         let mut seen: Vec<&str> = Vec::new();
         for k in &keys {
@@ -135,7 +135,7 @@ fn add_facts(fields: &Fields, n: &Note, doc: &mut TantivyDocument) {
 /// The terms `check` answers its vault-wide rules from: a contact's name
 /// keys (`checks::name_keys`) and whether a key or a link key of the note
 /// folds to nothing.
-fn add_check_facts(fields: &Fields, n: &Note, doc: &mut TantivyDocument) {
+fn add_check_facts(fields: &Fields, n: &Note, doc: &mut NoteDoc) {
     for k in crate::checks::name_keys(n) {
         doc.add_text(fields.names, &k);
     }
@@ -150,7 +150,7 @@ fn add_check_facts(fields: &Fields, n: &Note, doc: &mut TantivyDocument) {
 /// The terms a contact is found by for `show`/`brief NAME`: its keys as a
 /// NAME matches them, and its interest and field values (folded) for the
 /// introduction to suggest.
-fn add_contact_terms(fields: &Fields, n: &Note, doc: &mut TantivyDocument) {
+fn add_contact_terms(fields: &Fields, n: &Note, doc: &mut NoteDoc) {
     if !n.is_contact {
         return;
     }
@@ -171,41 +171,31 @@ fn add_contact_terms(fields: &Fields, n: &Note, doc: &mut TantivyDocument) {
 }
 
 /// The searchable text of each group: its fields' values in table order,
-/// one per line, from the note as written.
-fn add_groups(fields: &Fields, parsed: &Parsed, doc: &mut TantivyDocument) {
+/// one per line, from the note as written; held once for the group's folded
+/// and stemmed fields.
+fn add_groups(fields: &Fields, parsed: &Parsed, doc: &mut NoteDoc) {
     let n = &parsed.note;
-    let f = &n.facts;
-    let mut add = |g: Group, text: &str| {
-        if text.is_empty() {
-            return;
-        }
-        // Plain text per field: tantivy's compact document serialises
-        // pre-tokenized values as JSON, which costs more than tokenizing
-        // twice with the memoised analyzers (measured on 10k notes).
-        let v = fields.group(g);
-        doc.add_text(v.folded, text);
-        doc.add_text(v.stem, text);
-    };
-    let mut text: BTreeMap<Group, String> = BTreeMap::new();
-    text.insert(Group::Name, n.name.clone());
-    text.insert(Group::Extra, parsed.extra_text.clone());
-    for def in FIELDS {
-        let Some(g) = def.group.filter(|_| !matches!(def.slot, Slot::Name)) else {
-            continue;
-        };
-        let t = text.entry(g).or_default();
-        for v in values(def, f) {
-            if !t.is_empty() {
-                t.push('\n');
-            }
-            t.push_str(&v);
-        }
-    }
     for g in Group::ALL {
-        match g {
-            Group::Body => add(g, &parsed.body),
-            _ => add(g, text.get(&g).map_or("", String::as_str)),
+        let v = fields.group(g);
+        let both = [v.folded, v.stem];
+        if g == Group::Body {
+            doc.add_lines_to(&both, std::iter::once(parsed.body.as_str()));
+            continue;
         }
+        let first = match g {
+            Group::Name => Some(n.name.as_str()),
+            Group::Extra => Some(parsed.extra_text.as_str()),
+            _ => None,
+        };
+        let rest: Vec<String> = FIELDS
+            .iter()
+            .filter(|d| d.group == Some(g) && !matches!(d.slot, Slot::Name))
+            .flat_map(|d| values(d, &n.facts))
+            .collect();
+        doc.add_lines_to(
+            &both,
+            first.into_iter().chain(rest.iter().map(String::as_str)),
+        );
     }
 }
 
@@ -239,10 +229,31 @@ pub struct Writer {
     paths: Paths,
     fields: Fields,
     index: Index,
-    writer: Option<IndexWriter>,
+    writer: Option<IndexWriter<NoteDoc>>,
     state: BTreeMap<String, (Option<Stat>, u64, bool)>,
     opstamp: u64,
+    /// building a new index: its writer merges nothing ([`merge_policy`])
+    building: bool,
     _lock: WriteLock,
+}
+
+/// Segments of more documents than this are never merged by a sync (only a
+/// rebuild makes them, one per indexing thread each time its heap is full).
+const MERGE_AT_MOST_DOCS: usize = 2_500;
+
+/// How a writer merges segments. A build merges nothing: merging the
+/// segments it writes as it goes cost a fifth of a 100k rebuild (13.9 s ->
+/// 11.2 s, bench/PROFILE.md), and they are few (about one per 10k notes).
+/// Later syncs merge only their own small segments (an edit writes one of a
+/// single document), eight of about the same size at a time, so an edit
+/// never waits on a merge of the large segments a build left.
+fn merge_policy(building: bool) -> Box<dyn tantivy::merge_policy::MergePolicy> {
+    if building {
+        return Box::new(tantivy::merge_policy::NoMergePolicy);
+    }
+    let mut p = tantivy::merge_policy::LogMergePolicy::default();
+    p.set_max_docs_before_merge(MERGE_AT_MOST_DOCS);
+    Box::new(p)
 }
 
 struct Work<'a> {
@@ -334,6 +345,7 @@ impl Writer {
                     writer: None,
                     state: map,
                     opstamp: state.opstamp,
+                    building: false,
                     _lock: lock,
                 },
                 None,
@@ -347,6 +359,7 @@ impl Writer {
             writer: None,
             state: BTreeMap::new(),
             opstamp: 0,
+            building: true,
             _lock: lock,
         };
         let mut report = w.apply(scan, true, progress, &dir)?;
@@ -356,6 +369,7 @@ impl Writer {
         }
         store::swap_in(paths, &dir, fields)?;
         w.index = store::open_index(&paths.index, fields)?;
+        w.building = false;
         report.rebuilt = true;
         Ok((w, Some(report)))
     }
@@ -406,30 +420,31 @@ impl Writer {
             .collect()
     }
 
-    fn index_writer(&mut self, dir: &Path, threads: usize) -> Result<&IndexWriter> {
+    fn index_writer(&mut self, dir: &Path, threads: usize) -> Result<&IndexWriter<NoteDoc>> {
         if self.writer.is_none() {
             // 40 MB per thread: 60 MB made the 100k rebuild no faster and
             // its peak 50 MiB higher (bench/PROFILE.md)
             let heap = 40_000_000 * threads;
-            let w: IndexWriter =
-                self.index
-                    .writer_with_num_threads(threads, heap)
-                    .map_err(|e| match e {
-                        tantivy::TantivyError::LockFailure(
-                            tantivy::directory::error::LockError::LockBusy,
-                            _,
-                        ) => IndexError::Busy {
-                            path: dir.to_path_buf(),
-                        },
-                        e => IndexError::Tantivy {
-                            path: dir.to_path_buf(),
-                            source: e,
-                        },
-                    })?;
+            let w: IndexWriter<NoteDoc> = self
+                .index
+                .writer_with_num_threads(threads, heap)
+                .map_err(|e| match e {
+                    tantivy::TantivyError::LockFailure(
+                        tantivy::directory::error::LockError::LockBusy,
+                        _,
+                    ) => IndexError::Busy {
+                        path: dir.to_path_buf(),
+                    },
+                    e => IndexError::Tantivy {
+                        path: dir.to_path_buf(),
+                        source: e,
+                    },
+                })?;
             // files a writer killed mid-batch left behind (a delete file of
             // an uncommitted opstamp) would collide with this writer's own:
             // tantivy removes what no commit refers to (best effort)
             let _ = w.garbage_collect_files().wait();
+            w.set_merge_policy(merge_policy(self.building));
             self.writer = Some(w);
         }
         self.writer
@@ -645,5 +660,47 @@ impl Writer {
             layout::make_private(&dir);
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tantivy::index::SegmentId;
+
+    /// The segments a policy would merge, by their document counts.
+    fn merged(building: bool, sizes: &[u32]) -> Vec<Vec<u32>> {
+        let index = Index::create_in_ram(Fields::new().schema.clone());
+        let metas: Vec<_> = sizes
+            .iter()
+            .map(|&n| index.new_segment_meta(SegmentId::generate_random(), n))
+            .collect();
+        merge_policy(building)
+            .compute_merge_candidates(&metas)
+            .into_iter()
+            .map(|c| {
+                let mut docs: Vec<u32> =
+                    c.0.iter()
+                        .filter_map(|id| metas.iter().find(|m| m.id() == *id))
+                        .map(|m| m.max_doc())
+                        .collect();
+                docs.sort_unstable();
+                docs
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_build_merges_nothing_and_a_sync_only_its_own_small_segments() {
+        let built = [10_000, 9_800, 10_200, 9_900, 10_100, 9_700, 10_000, 9_950];
+        assert!(merged(true, &built).is_empty());
+        // eight segments of a rebuild's size: left as they are
+        assert!(merged(false, &built).is_empty());
+        // eight one-document segments of edits beside them: merged together
+        let mut sizes = built.to_vec();
+        sizes.extend([1; 8]);
+        assert_eq!(merged(false, &sizes), vec![vec![1; 8]]);
+        // seven are not yet worth a merge
+        assert!(merged(false, &sizes[..15]).is_empty());
     }
 }

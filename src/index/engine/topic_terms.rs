@@ -11,7 +11,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use tantivy::postings::{Postings, SegmentPostings};
 use tantivy::schema::{Field, IndexRecordOption, TextFieldIndexing, TextOptions};
-use tantivy::{DocAddress, DocId, Searcher, SegmentReader, TantivyDocument, Term};
+use tantivy::{DocAddress, DocId, Searcher, SegmentReader, Term};
 
 use crate::concepts::Concepts;
 use crate::index::IndexView;
@@ -63,7 +63,7 @@ fn kind_of(key: &[u8]) -> Option<(Kind, &[u8])> {
 }
 
 /// Write a note's name column and, for a contact, its topic terms.
-pub fn add_topic_terms(fields: &Fields, n: &Note, doc: &mut TantivyDocument) {
+pub fn add_topic_terms(fields: &Fields, n: &Note, doc: &mut crate::index::engine::doc::NoteDoc) {
     doc.add_text(fields.name, &n.name);
     if !n.is_contact {
         return;
