@@ -133,6 +133,25 @@ fn paths_of(segs: &[Seg<'_>], docs: &[(usize, DocId)]) -> Result<Vec<String>> {
     Ok(out)
 }
 
+/// Link keys no note answers to, and the (segment, document) holding them.
+type Dangling = (HashSet<String>, Vec<(usize, DocId)>);
+
+/// A term near the middle of a field's terms (from its largest segment),
+/// when there are enough to be worth two threads.
+fn middle_term(inv: &[Arc<InvertedIndexReader>]) -> Result<Option<Vec<u8>>> {
+    let Some(dict) = inv.iter().map(|i| i.terms()).max_by_key(|d| d.num_terms()) else {
+        return Ok(None);
+    };
+    let n = dict.num_terms();
+    if n < 64 {
+        return Ok(None);
+    }
+    let mut term = Vec::new();
+    let found = dict
+        .ord_to_term((n / 2) as u64, &mut term)
+        .map_err(io_err)?;
+    Ok(found.then_some(term))
+}
 /// Notes found at `docs` (index into `segs`, document), with their paths.
 fn note_refs(segs: &[Seg<'_>], docs: &[(usize, DocId)]) -> Result<Vec<NoteRef>> {
     let paths = paths_of(segs, docs)?;
@@ -361,9 +380,56 @@ impl<'v> Snapshot<'v> {
         let segs = self.segs(true)?;
         let links = self.inverted(&segs, Fact::Links)?;
         let keys = self.inverted(&segs, Fact::Keys)?;
+        // each link key is looked up in every segment's keys (a build leaves
+        // about one segment per 10k notes): the two halves of the link keys,
+        // in term order, on both cores
+        let mid = middle_term(&links)?;
+        let (low, high) = match &mid {
+            Some(m) => rayon::join(
+                || self.dangling_in(&segs, &links, &keys, (None, Some(m))),
+                || self.dangling_in(&segs, &links, &keys, (Some(m), None)),
+            ),
+            None => (
+                self.dangling_in(&segs, &links, &keys, (None, None)),
+                Ok(Default::default()),
+            ),
+        };
+        let (mut broken, mut docs) = low?;
+        let (high_broken, high_docs) = high?;
+        broken.extend(high_broken);
+        docs.extend(high_docs);
+        let mut holders = note_refs(&segs, &docs)?;
+        if self.count_with(Fact::Blank, "key")? == 0 {
+            let blank = self.notes_with(Fact::Blank, "link")?;
+            if !blank.is_empty() {
+                broken.insert(String::new());
+                holders.extend(blank);
+            }
+        }
+        Ok((broken, holders))
+    }
+
+    /// The link keys in `range` (from, up to but not including) that no
+    /// visible note answers to, and the documents holding them, in term order.
+    fn dangling_in(
+        &self,
+        segs: &[Seg<'_>],
+        links: &[Arc<InvertedIndexReader>],
+        keys: &[Arc<InvertedIndexReader>],
+        range: (Option<&[u8]>, Option<&[u8]>),
+    ) -> Result<Dangling> {
         let streams = links
             .iter()
-            .map(|i| i.terms().stream())
+            .map(|i| {
+                let mut r = i.terms().range();
+                if let Some(from) = range.0 {
+                    r = r.ge(from);
+                }
+                if let Some(to) = range.1 {
+                    r = r.lt(to);
+                }
+                r.into_stream()
+            })
             .collect::<std::io::Result<Vec<_>>>()
             .map_err(io_err)?;
         let mut merger = TermMerger::new(streams);
@@ -372,7 +438,7 @@ impl<'v> Snapshot<'v> {
         while merger.advance() {
             let text = String::from_utf8_lossy(merger.key()).into_owned();
             let key = Term::from_field_text(self.field(Fact::Keys), &text);
-            if self.any_holds(&segs, &keys, &key)? {
+            if self.any_holds(segs, keys, &key)? {
                 continue;
             }
             for (i, ti) in merger.current_segment_ords_and_term_infos() {
@@ -383,15 +449,7 @@ impl<'v> Snapshot<'v> {
             }
             broken.insert(text);
         }
-        let mut holders = note_refs(&segs, &docs)?;
-        if self.count_with(Fact::Blank, "key")? == 0 {
-            let blank = self.notes_with(Fact::Blank, "link")?;
-            if !blank.is_empty() {
-                broken.insert(String::new());
-                holders.extend(blank);
-            }
-        }
-        Ok((broken, holders))
+        Ok((broken, docs))
     }
 
     /// Does some visible note have `term` (in the field of `inv`)?
