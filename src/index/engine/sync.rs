@@ -232,28 +232,7 @@ pub struct Writer {
     writer: Option<IndexWriter<NoteDoc>>,
     state: BTreeMap<String, (Option<Stat>, u64, bool)>,
     opstamp: u64,
-    /// building a new index: its writer merges nothing ([`merge_policy`])
-    building: bool,
     _lock: WriteLock,
-}
-
-/// Segments of more documents than this are never merged by a sync (only a
-/// rebuild makes them, one per indexing thread each time its heap is full).
-const MERGE_AT_MOST_DOCS: usize = 2_500;
-
-/// How a writer merges segments. A build merges nothing: merging the
-/// segments it writes as it goes cost a fifth of a 100k rebuild (13.9 s ->
-/// 11.2 s, bench/PROFILE.md), and they are few (about one per 10k notes).
-/// Later syncs merge only their own small segments (an edit writes one of a
-/// single document), eight of about the same size at a time, so an edit
-/// never waits on a merge of the large segments a build left.
-fn merge_policy(building: bool) -> Box<dyn tantivy::merge_policy::MergePolicy> {
-    if building {
-        return Box::new(tantivy::merge_policy::NoMergePolicy);
-    }
-    let mut p = tantivy::merge_policy::LogMergePolicy::default();
-    p.set_max_docs_before_merge(MERGE_AT_MOST_DOCS);
-    Box::new(p)
 }
 
 struct Work<'a> {
@@ -345,7 +324,6 @@ impl Writer {
                     writer: None,
                     state: map,
                     opstamp: state.opstamp,
-                    building: false,
                     _lock: lock,
                 },
                 None,
@@ -359,7 +337,6 @@ impl Writer {
             writer: None,
             state: BTreeMap::new(),
             opstamp: 0,
-            building: true,
             _lock: lock,
         };
         let mut report = w.apply(scan, true, progress, &dir)?;
@@ -369,7 +346,6 @@ impl Writer {
         }
         store::swap_in(paths, &dir, fields)?;
         w.index = store::open_index(&paths.index, fields)?;
-        w.building = false;
         report.rebuilt = true;
         Ok((w, Some(report)))
     }
@@ -444,7 +420,6 @@ impl Writer {
             // an uncommitted opstamp) would collide with this writer's own:
             // tantivy removes what no commit refers to (best effort)
             let _ = w.garbage_collect_files().wait();
-            w.set_merge_policy(merge_policy(self.building));
             self.writer = Some(w);
         }
         self.writer
@@ -660,47 +635,5 @@ impl Writer {
             layout::make_private(&dir);
         }
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use tantivy::index::SegmentId;
-
-    /// The segments a policy would merge, by their document counts.
-    fn merged(building: bool, sizes: &[u32]) -> Vec<Vec<u32>> {
-        let index = Index::create_in_ram(Fields::new().schema.clone());
-        let metas: Vec<_> = sizes
-            .iter()
-            .map(|&n| index.new_segment_meta(SegmentId::generate_random(), n))
-            .collect();
-        merge_policy(building)
-            .compute_merge_candidates(&metas)
-            .into_iter()
-            .map(|c| {
-                let mut docs: Vec<u32> =
-                    c.0.iter()
-                        .filter_map(|id| metas.iter().find(|m| m.id() == *id))
-                        .map(|m| m.max_doc())
-                        .collect();
-                docs.sort_unstable();
-                docs
-            })
-            .collect()
-    }
-
-    #[test]
-    fn a_build_merges_nothing_and_a_sync_only_its_own_small_segments() {
-        let built = [10_000, 9_800, 10_200, 9_900, 10_100, 9_700, 10_000, 9_950];
-        assert!(merged(true, &built).is_empty());
-        // eight segments of a rebuild's size: left as they are
-        assert!(merged(false, &built).is_empty());
-        // eight one-document segments of edits beside them: merged together
-        let mut sizes = built.to_vec();
-        sizes.extend([1; 8]);
-        assert_eq!(merged(false, &sizes), vec![vec![1; 8]]);
-        // seven are not yet worth a merge
-        assert!(merged(false, &sizes[..15]).is_empty());
     }
 }
