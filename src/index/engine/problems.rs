@@ -152,6 +152,7 @@ fn middle_term(inv: &[Arc<InvertedIndexReader>]) -> Result<Option<Vec<u8>>> {
         .map_err(io_err)?;
     Ok(found.then_some(term))
 }
+
 /// Notes found at `docs` (index into `segs`, document), with their paths.
 fn note_refs(segs: &[Seg<'_>], docs: &[(usize, DocId)]) -> Result<Vec<NoteRef>> {
     let paths = paths_of(segs, docs)?;
@@ -380,9 +381,8 @@ impl<'v> Snapshot<'v> {
         let segs = self.segs(true)?;
         let links = self.inverted(&segs, Fact::Links)?;
         let keys = self.inverted(&segs, Fact::Keys)?;
-        // each link key is looked up in every segment's keys (a build leaves
-        // about one segment per 10k notes): the two halves of the link keys,
-        // in term order, on both cores
+        // each link key is looked up in every segment's keys: the two halves
+        // of the link keys, in term order, on both cores
         let mid = middle_term(&links)?;
         let (low, high) = match &mid {
             Some(m) => rayon::join(
