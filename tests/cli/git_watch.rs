@@ -134,36 +134,9 @@ fn git_commands_with_watch_running() {
 /// work tree that a user meets as "could not lstat" and runs again; so does
 /// this test, a few times. A watcher writing into the cache folder while git
 /// removes it makes git warn "Directory not empty" after stashing: done.
-/// `git stash pop` after [`stash_all`]. The stash's untracked part holds the
-/// cache folder the watcher has rebuilt meanwhile: git may fail to put the old
-/// one back ("could not restore untracked files"), after it has restored the
-/// notes, and keeps the stash; then it is dropped.
-fn stash_pop(v: &TestVault) {
-    let out = std::process::Command::new("git")
-        .current_dir(v.path())
-        .args(["stash", "pop", "-q"])
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .output()
-        .expect("run git");
-    if out.status.success() {
-        return;
-    }
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("could not restore untracked files from stash") && err.contains(".rapport/"),
-        "git stash pop: {err}"
-    );
-    v.git(&["stash", "drop", "-q"]);
-}
-
 fn stash_all(v: &TestVault) {
     for attempt in 0..5 {
-        let out = std::process::Command::new("git")
-            .current_dir(v.path())
-            .args(["stash", "--all", "-q"])
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .output()
-            .expect("run git");
+        let out = v.git_output(&["stash", "--all", "-q"]);
         let err = String::from_utf8_lossy(&out.stderr);
         // stashed, but the watcher wrote into the cache folder while git
         // removed it: the notes are stashed, the new cache stays
@@ -178,4 +151,21 @@ fn stash_all(v: &TestVault) {
         );
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
+}
+
+/// `git stash pop` after [`stash_all`]. The stash's untracked part holds the
+/// cache folder, which the watcher goes on writing: git may fail to put the old
+/// one back ("could not restore untracked files"), after it has restored the
+/// notes, and keeps the stash; then it is dropped.
+fn stash_pop(v: &TestVault) {
+    let out = v.git_output(&["stash", "pop", "-q"]);
+    if out.status.success() {
+        return;
+    }
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("could not restore untracked files from stash") && err.contains(".rapport/"),
+        "git stash pop: {err}"
+    );
+    v.git(&["stash", "drop", "-q"]);
 }

@@ -402,15 +402,20 @@ impl TestVault {
         to
     }
 
-    /// Run `git ARGS` in the vault; fail on error.
-    pub fn git(&self, args: &[&str]) -> String {
-        let out = Command::new("git")
+    /// Run `git ARGS` in the vault, whatever its exit status.
+    pub fn git_output(&self, args: &[&str]) -> std::process::Output {
+        Command::new("git")
             .current_dir(self.path())
             .args(args)
             .env("GIT_CONFIG_NOSYSTEM", "1")
             .env("GIT_TERMINAL_PROMPT", "0")
             .output()
-            .expect("run git");
+            .expect("run git")
+    }
+
+    /// Run `git ARGS` in the vault; fail on error.
+    pub fn git(&self, args: &[&str]) -> String {
+        let out = self.git_output(args);
         assert!(
             out.status.success(),
             "git {args:?}: {}",

@@ -19,6 +19,7 @@ use tantivy::{DocAddress, DocId, Searcher, SegmentReader, TantivyDocument, Term}
 
 use crate::followup::{DueOptions, RuleFacts, Window};
 use crate::index::IndexView;
+use crate::index::engine::doc::NoteDoc;
 use crate::index::engine::schema::{DueFields, Fields};
 use crate::index::engine::terms::live_docs;
 use crate::index::error::{Result, io_err, tv_err};
@@ -88,7 +89,7 @@ fn num_birthday(v: u64) -> Option<Birthday> {
 }
 
 /// Write the follow-up facts of a note as read (`n`) into its document.
-pub fn add_due_facts(fields: &Fields, n: &Note, doc: &mut crate::index::engine::doc::NoteDoc) {
+pub fn add_due_facts(fields: &Fields, n: &Note, doc: &mut NoteDoc) {
     let c = &fields.due;
     let f = &n.facts;
     doc.add_u64(c.contact, u64::from(n.is_contact));

@@ -153,6 +153,29 @@ fn middle_term(inv: &[Arc<InvertedIndexReader>]) -> Result<Option<Vec<u8>>> {
     Ok(found.then_some(term))
 }
 
+/// The terms of one field over every segment in term order, those in
+/// `range` only (from, up to but not including; `None`: unbounded).
+fn merged_terms<'a>(
+    inv: &'a [Arc<InvertedIndexReader>],
+    range: (Option<&[u8]>, Option<&[u8]>),
+) -> Result<TermMerger<'a>> {
+    let streams = inv
+        .iter()
+        .map(|i| {
+            let mut r = i.terms().range();
+            if let Some(from) = range.0 {
+                r = r.ge(from);
+            }
+            if let Some(to) = range.1 {
+                r = r.lt(to);
+            }
+            r.into_stream()
+        })
+        .collect::<std::io::Result<Vec<_>>>()
+        .map_err(io_err)?;
+    Ok(TermMerger::new(streams))
+}
+
 /// Notes found at `docs` (index into `segs`, document), with their paths.
 fn note_refs(segs: &[Seg<'_>], docs: &[(usize, DocId)]) -> Result<Vec<NoteRef>> {
     let paths = paths_of(segs, docs)?;
@@ -345,12 +368,7 @@ impl<'v> Snapshot<'v> {
     ) -> Result<Vec<(String, H)>> {
         let segs = self.segs(true)?;
         let inv = self.inverted(&segs, f)?;
-        let streams = inv
-            .iter()
-            .map(|i| i.terms().stream())
-            .collect::<std::io::Result<Vec<_>>>()
-            .map_err(io_err)?;
-        let mut merger = TermMerger::new(streams);
+        let mut merger = merged_terms(&inv, (None, None))?;
         let mut out = Vec::new();
         while merger.advance() {
             let infos: Vec<(usize, TermInfo)> =
@@ -418,21 +436,7 @@ impl<'v> Snapshot<'v> {
         keys: &[Arc<InvertedIndexReader>],
         range: (Option<&[u8]>, Option<&[u8]>),
     ) -> Result<Dangling> {
-        let streams = links
-            .iter()
-            .map(|i| {
-                let mut r = i.terms().range();
-                if let Some(from) = range.0 {
-                    r = r.ge(from);
-                }
-                if let Some(to) = range.1 {
-                    r = r.lt(to);
-                }
-                r.into_stream()
-            })
-            .collect::<std::io::Result<Vec<_>>>()
-            .map_err(io_err)?;
-        let mut merger = TermMerger::new(streams);
+        let mut merger = merged_terms(links, range)?;
         let mut broken = HashSet::new();
         let mut docs = Vec::new();
         while merger.advance() {

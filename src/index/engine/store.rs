@@ -15,6 +15,7 @@ use tantivy::{Index, IndexReader, ReloadPolicy};
 
 use crate::index::disk::layout::{Paths, create_private_dir, make_private, remove_any};
 use crate::index::disk::state::{State, Summary};
+use crate::index::engine::doc::NoteDoc;
 use crate::index::engine::schema::{self, Fields};
 use crate::index::engine::sync::note_doc;
 use crate::index::error::{IndexError, Result, io_err, tv_err};
@@ -224,7 +225,7 @@ pub fn in_memory(fields: &Fields, notes: &[(u64, Parsed)]) -> Result<(Index, Ind
     let index = Index::create_in_ram(fields.schema.clone());
     schema::register(index.tokenizers());
     let ram = Path::new("(changed notes)");
-    let mut w: tantivy::IndexWriter<crate::index::engine::doc::NoteDoc> = index
+    let mut w: tantivy::IndexWriter<NoteDoc> = index
         .writer_with_num_threads(1, 15_000_000)
         .map_err(tv_err(ram))?;
     for (hash, parsed) in notes {

@@ -15,6 +15,7 @@ use tantivy::{DocAddress, DocId, Searcher, SegmentReader, Term};
 
 use crate::concepts::Concepts;
 use crate::index::IndexView;
+use crate::index::engine::doc::NoteDoc;
 use crate::index::engine::schema::Fields;
 use crate::index::engine::terms::live_docs;
 use crate::index::error::{Result, io_err, tv_err};
@@ -63,7 +64,7 @@ fn kind_of(key: &[u8]) -> Option<(Kind, &[u8])> {
 }
 
 /// Write a note's name column and, for a contact, its topic terms.
-pub fn add_topic_terms(fields: &Fields, n: &Note, doc: &mut crate::index::engine::doc::NoteDoc) {
+pub fn add_topic_terms(fields: &Fields, n: &Note, doc: &mut NoteDoc) {
     doc.add_text(fields.name, &n.name);
     if !n.is_contact {
         return;
