@@ -37,7 +37,9 @@ pub fn colour_choice(color: ColorWhen) -> anstream::ColorChoice {
 }
 
 /// Collected output, written in one go at the end (so a closed pipe is one
-/// quiet error, not many).
+/// quiet error, not many, and a command that fails prints no half answer),
+/// unless the command said it [`Out::streams`]: then it is written in
+/// blocks as it is made.
 pub struct Out {
     pub json: bool,
     pub quiet: bool,
@@ -47,7 +49,15 @@ pub struct Out {
     buf: String,
     /// The answer may miss changes: JSON documents say `"stale": true`.
     stale: std::cell::Cell<bool>,
+    /// Write `buf` out whenever it holds a block ([`Out::streams`]).
+    streaming: bool,
+    /// What writing out met: a closed pipe ends the output quietly, any
+    /// other error is reported by [`Out::flush`].
+    written: io::Result<()>,
 }
+
+/// How much streamed output is collected before it is written.
+const BLOCK: usize = 64 * 1024;
 
 impl Out {
     pub fn new(json: bool, quiet: bool, color: ColorWhen) -> Out {
@@ -58,13 +68,47 @@ impl Out {
             choice,
             buf: String::new(),
             stale: std::cell::Cell::new(false),
+            streaming: false,
+            written: Ok(()),
         }
+    }
+
+    /// From here on, write the output in blocks as it is made: for an
+    /// answer that may run to megabytes (every row of `due` on a big vault),
+    /// once nothing that could fail is left to do. A pipe closed early
+    /// (`| head`) stops the writing quietly.
+    pub fn streams(&mut self) {
+        self.streaming = true;
     }
 
     pub fn line(&mut self, s: impl AsRef<str>) {
         let colour = self.choice != anstream::ColorChoice::Never;
         push_terminal_safe(&mut self.buf, s.as_ref(), colour);
         self.buf.push('\n');
+        self.write_block();
+    }
+
+    /// Write what is collected when streaming and a block is full.
+    fn write_block(&mut self) {
+        if self.streaming && self.buf.len() >= BLOCK {
+            self.write_out();
+        }
+    }
+
+    /// Write what is collected to stdout and forget it; after an error
+    /// nothing more is written.
+    fn write_out(&mut self) {
+        if self.written.is_ok() && !self.buf.is_empty() {
+            let out = io::stdout().lock();
+            self.written = if self.choice == anstream::ColorChoice::Never {
+                let mut s = out;
+                s.write_all(self.buf.as_bytes()).and_then(|()| s.flush())
+            } else {
+                let mut s = anstream::AutoStream::new(out, self.choice);
+                s.write_all(self.buf.as_bytes()).and_then(|()| s.flush())
+            };
+        }
+        self.buf.clear();
     }
 
     /// Text exactly as given, no newline added (calendars, scripts, man pages).
@@ -79,22 +123,30 @@ impl Out {
         format!("{style}{s}{style:#}")
     }
 
+    /// `v` as a pretty JSON document, made straight into the output (never
+    /// a second copy of it: a long report's document runs to megabytes).
     pub fn json<T: Serialize>(&mut self, v: &T) {
         // every document says first which shape it has (docs/json.md), and
         // whether it may miss changes; the fields keep their order
-        let s = serde_json::to_string_pretty(v).map(|body| {
-            let mut head = format!("{{\n  \"schema_version\": {JSON_SCHEMA_VERSION}");
-            if self.stale.get() {
-                head.push_str(",\n  \"stale\": true");
-            }
-            match body.strip_prefix("{\n") {
-                Some(rest) => format!("{head},\n{rest}"),
-                None if body == "{}" => format!("{head}\n}}"),
-                None => body,
-            }
-        });
-        let s = s.unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"));
-        self.line(s);
+        let mut head = format!("{{\n  \"schema_version\": {JSON_SCHEMA_VERSION}");
+        if self.stale.get() {
+            head.push_str(",\n  \"stale\": true");
+        }
+        let start = self.buf.len();
+        let mut sink = JsonSink {
+            out: self,
+            head: Some(head),
+            bytes: Vec::new(),
+        };
+        let made = serde_json::to_writer_pretty(&mut sink, v);
+        sink.drain(true);
+        if let Err(e) = made {
+            // what was not written yet is taken back
+            self.buf.truncate(start.min(self.buf.len()));
+            self.buf.push_str(&format!("{{\"error\":\"{e}\"}}"));
+        }
+        self.buf.push('\n');
+        self.write_block();
     }
 
     /// The answers of this command may miss recent changes.
@@ -103,26 +155,25 @@ impl Out {
     }
 
     /// Write everything to stdout. A closed pipe (`| head`) is not an error.
-    pub fn flush(self) -> io::Result<()> {
-        let out = io::stdout().lock();
-        let r = if self.choice == anstream::ColorChoice::Never {
-            let mut s = out;
-            s.write_all(self.buf.as_bytes()).and_then(|()| s.flush())
-        } else {
-            let mut s = anstream::AutoStream::new(out, self.choice);
-            s.write_all(self.buf.as_bytes()).and_then(|()| s.flush())
-        };
-        match r {
+    pub fn flush(mut self) -> io::Result<()> {
+        self.write_out();
+        match self.written {
             Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
             other => other,
         }
     }
 
     /// A table: rows of styled cells, columns padded to the widest cell.
-    pub fn table(&mut self, rows: &[Vec<(String, Style)>]) {
-        let ncols = rows.iter().map(Vec::len).max().unwrap_or(0);
-        let mut widths = vec![0; ncols];
-        for r in rows {
+    /// The rows are made twice, once to measure and once to write, so that
+    /// a long table is never held whole (give an iterator that makes each
+    /// row, not a list of them).
+    pub fn table<R: AsRef<[(String, Style)]>>(&mut self, rows: impl Iterator<Item = R> + Clone) {
+        let mut widths: Vec<usize> = Vec::new();
+        for r in rows.clone() {
+            let r = r.as_ref();
+            if widths.len() < r.len() {
+                widths.resize(r.len(), 0);
+            }
             // a row's last cell is not padded: its width is never used
             for (i, (c, _)) in r.iter().enumerate().take(r.len().saturating_sub(1)) {
                 widths[i] = widths[i].max(c.width());
@@ -132,6 +183,7 @@ impl Out {
         // styled into a new string, when it has no colour
         let mut line = String::new();
         for r in rows {
+            let r = r.as_ref();
             line.clear();
             for (i, (c, st)) in r.iter().enumerate() {
                 if i > 0 {
@@ -150,6 +202,7 @@ impl Out {
             let colour = self.choice != anstream::ColorChoice::Never;
             push_terminal_safe(&mut self.buf, line.trim_end(), colour);
             self.buf.push('\n');
+            self.write_block();
         }
     }
 
@@ -171,6 +224,55 @@ impl Out {
         }
         out.push_str(&text[pos..]);
         out
+    }
+}
+
+/// serde_json's output appended to [`Out`]'s buffer in blocks, made
+/// terminal-safe, with the document's head put in after its opening brace.
+struct JsonSink<'a> {
+    out: &'a mut Out,
+    /// Not placed yet: it goes in at the first block.
+    head: Option<String>,
+    bytes: Vec<u8>,
+}
+
+impl JsonSink<'_> {
+    /// Move what is collected (at the `end`, all of it) into the output.
+    fn drain(&mut self, end: bool) {
+        if let Some(head) = self.head.take() {
+            let first: Vec<u8> = self.bytes.drain(..self.bytes.len().min(2)).collect();
+            let opening = match first.as_slice() {
+                b"{\n" => format!("{head},\n"),
+                b"{}" => format!("{head}\n}}"),
+                other => String::from_utf8_lossy(other).into_owned(),
+            };
+            self.out.buf.push_str(&opening);
+        }
+        // an unfinished character stays for the next block
+        let upto = match std::str::from_utf8(&self.bytes) {
+            Ok(_) => self.bytes.len(),
+            Err(e) if e.error_len().is_none() && !end => e.valid_up_to(),
+            Err(_) => self.bytes.len(),
+        };
+        let text = String::from_utf8_lossy(&self.bytes[..upto]);
+        let colour = self.out.choice != anstream::ColorChoice::Never;
+        push_terminal_safe(&mut self.out.buf, &text, colour);
+        self.bytes.drain(..upto);
+        self.out.write_block();
+    }
+}
+
+impl Write for JsonSink<'_> {
+    fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+        self.bytes.extend_from_slice(b);
+        if self.bytes.len() >= BLOCK {
+            self.drain(false);
+        }
+        Ok(b.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
     }
 }
 
@@ -316,7 +418,8 @@ impl Progress for Bar {
 
 #[cfg(test)]
 mod tests {
-    use super::{ago, push_terminal_safe, rel_days};
+    use super::{JSON_SCHEMA_VERSION, Out, ago, push_terminal_safe, rel_days};
+    use crate::cli::args::ColorWhen;
 
     #[test]
     fn terminal_safe_text() {
@@ -348,6 +451,70 @@ mod tests {
             push_terminal_safe(&mut plain, input, false);
             assert!(!plain.contains('\u{1b}'), "{input:?}");
         }
+    }
+
+    /// The document as one string, the way `Out::json` made it before it
+    /// wrote in blocks.
+    fn whole_document(v: &serde_json::Value, stale: bool) -> String {
+        let body = serde_json::to_string_pretty(v).unwrap();
+        let mut head = format!("{{\n  \"schema_version\": {JSON_SCHEMA_VERSION}");
+        if stale {
+            head.push_str(",\n  \"stale\": true");
+        }
+        let doc = match body.strip_prefix("{\n") {
+            Some(rest) => format!("{head},\n{rest}"),
+            None if body == "{}" => format!("{head}\n}}"),
+            None => body,
+        };
+        let mut out = String::new();
+        push_terminal_safe(&mut out, &doc, false);
+        out.push('\n');
+        out
+    }
+
+    #[test]
+    fn json_made_in_blocks_is_the_whole_document() {
+        // characters of two and four bytes and a C1 control across the
+        // block boundaries (64 KiB), an empty object, an array, a scalar
+        let long = "ü🚣\u{9b}x".repeat(20_000);
+        let docs = [
+            serde_json::json!({"name": "Ada", "items": [1, 2, 3]}),
+            serde_json::json!({}),
+            serde_json::json!([{"text": long.clone()}, {"text": "ü".repeat(70_000)}]),
+            serde_json::json!({"text": long}),
+            serde_json::json!("just a string"),
+            serde_json::json!(7),
+        ];
+        for stale in [false, true] {
+            for v in &docs {
+                let mut o = Out::new(true, false, ColorWhen::Never);
+                if stale {
+                    o.mark_stale();
+                }
+                o.json(v);
+                assert!(o.buf == whole_document(v, stale), "{:.80}", v.to_string());
+            }
+        }
+    }
+
+    #[test]
+    fn a_character_split_between_writes_is_kept_whole() {
+        use std::io::Write;
+        let mut o = Out::new(true, false, ColorWhen::Never);
+        let mut sink = super::JsonSink {
+            out: &mut o,
+            head: None,
+            bytes: Vec::new(),
+        };
+        let text = format!("{}ü🚣", "a".repeat(super::BLOCK));
+        let bytes = text.as_bytes();
+        // the first block ends one byte into "ü"; the rest comes in pieces
+        let cut = super::BLOCK + 1;
+        sink.write_all(&bytes[..cut]).unwrap();
+        sink.write_all(&bytes[cut..cut + 3]).unwrap();
+        sink.write_all(&bytes[cut + 3..]).unwrap();
+        sink.drain(true);
+        assert!(o.buf == text);
     }
 
     #[test]

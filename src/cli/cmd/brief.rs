@@ -2,8 +2,6 @@
 //! with notes about the person's interests (found by search) as things to
 //! share.
 
-use serde_json::json;
-
 use crate::brief::{
     Brief, Planned, Suggestion, brief as make_brief, brief_with, plan as make_plan, plan_with,
 };
@@ -207,6 +205,30 @@ fn long_plan(
 /// Up to this many listed contacts, `plan` answers from the index.
 const PLAN_FROM_INDEX: usize = 32;
 
+/// `plan --json`: its keys in alphabetical order, as they always were.
+#[derive(serde::Serialize)]
+struct PlanDoc<'a> {
+    capacity: usize,
+    days: i64,
+    plan: Sorted<'a>,
+    today: jiff::civil::Date,
+}
+
+/// The plan's entries with their keys in alphabetical order, each made a
+/// JSON value only as it is written (a long plan is never copied whole).
+struct Sorted<'a>(&'a [Planned]);
+
+impl serde::Serialize for Sorted<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error, SerializeSeq};
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for p in self.0 {
+            seq.serialize_element(&serde_json::to_value(p).map_err(S::Error::custom)?)?;
+        }
+        seq.end()
+    }
+}
+
 pub fn plan(ctx: &mut Ctx, a: PlanArgs) -> anyhow::Result<Exit> {
     let PlanArgs { capacity, days } = a;
     if !(1..=366).contains(&days) {
@@ -234,13 +256,15 @@ pub fn plan(ctx: &mut Ctx, a: PlanArgs) -> anyhow::Result<Exit> {
     } else {
         Exit::Ok
     };
+    // the plan is made; on a big vault it lists thousands
+    ctx.out.streams();
     if ctx.out.json {
-        ctx.out.json(&json!({
-            "today": s.today(),
-            "days": days,
-            "capacity": capacity,
-            "plan": list,
-        }));
+        ctx.out.json(&PlanDoc {
+            capacity,
+            days,
+            plan: Sorted(&list),
+            today: s.today(),
+        });
         return Ok(exit);
     }
     let o = &mut ctx.out;

@@ -52,6 +52,8 @@ pub fn run(ctx: &mut Ctx, a: DueArgs) -> anyhow::Result<Exit> {
             (due(&notes, &opts), troubles(&notes))
         }
     };
+    // every row is known: on a big vault they run to megabytes
+    ctx.out.streams();
     if ctx.out.json {
         ctx.out.json(&WithProblems {
             answer: &report,
@@ -76,7 +78,7 @@ pub fn run(ctx: &mut Ctx, a: DueArgs) -> anyhow::Result<Exit> {
     Ok(Exit::Ok)
 }
 
-/// One styled table row per cell.
+/// One table row: a styled cell per column.
 type Row = Vec<(String, Style)>;
 
 /// "last 3 weeks ago" style age of a contact date.
@@ -91,29 +93,26 @@ fn followups_section(o: &mut Out, items: &[FollowUp], today: Date) {
         return;
     }
     o.line(o.styled(BOLD, "Follow-ups"));
-    let rows: Vec<Row> = items
-        .iter()
-        .map(|f| {
-            let st = if f.status == Status::Overdue {
-                RED
-            } else {
-                YELLOW
-            };
-            let last = match f.last_contact {
-                Some(l) => format!("last {}", since(today, l)),
-                None => "no contact yet".into(),
-            };
-            vec![
-                ("  ".to_string() + &f.name, BOLD),
-                (f.due.to_string(), PLAIN),
-                (rel_days(f.days, "overdue"), st),
-                (reason_text(f.reason).to_string(), DIM),
-                (last, PLAIN),
-                (truncate(f.talking_point.as_deref().unwrap_or(""), 60), DIM),
-            ]
-        })
-        .collect();
-    o.table(&rows);
+    let rows = items.iter().map(|f| -> Row {
+        let st = if f.status == Status::Overdue {
+            RED
+        } else {
+            YELLOW
+        };
+        let last = match f.last_contact {
+            Some(l) => format!("last {}", since(today, l)),
+            None => "no contact yet".into(),
+        };
+        vec![
+            ("  ".to_string() + &f.name, BOLD),
+            (f.due.to_string(), PLAIN),
+            (rel_days(f.days, "overdue"), st),
+            (reason_text(f.reason).to_string(), DIM),
+            (last, PLAIN),
+            (truncate(f.talking_point.as_deref().unwrap_or(""), 60), DIM),
+        ]
+    });
+    o.table(rows);
 }
 
 /// Birthdays in the window, the next three days highlighted.
@@ -123,21 +122,18 @@ fn birthdays_section(o: &mut Out, items: &[BirthdayItem]) {
     }
     o.line("");
     o.line(o.styled(BOLD, "Birthdays"));
-    let rows: Vec<Row> = items
-        .iter()
-        .map(|b| {
-            vec![
-                ("  ".to_string() + &b.name, BOLD),
-                (b.date.to_string(), PLAIN),
-                (
-                    rel_days(b.days, "ago"),
-                    if b.days <= 3 { YELLOW } else { PLAIN },
-                ),
-                (b.age.map(|a| format!("turns {a}")).unwrap_or_default(), DIM),
-            ]
-        })
-        .collect();
-    o.table(&rows);
+    let rows = items.iter().map(|b| -> Row {
+        vec![
+            ("  ".to_string() + &b.name, BOLD),
+            (b.date.to_string(), PLAIN),
+            (
+                rel_days(b.days, "ago"),
+                if b.days <= 3 { YELLOW } else { PLAIN },
+            ),
+            (b.age.map(|a| format!("turns {a}")).unwrap_or_default(), DIM),
+        ]
+    });
+    o.table(rows);
 }
 
 /// Open items with their due dates (when dated) and where they are written.
@@ -147,23 +143,20 @@ fn open_section(o: &mut Out, items: &[OpenEntry]) {
     }
     o.line("");
     o.line(o.styled(BOLD, "Open items"));
-    let rows: Vec<Row> = items
-        .iter()
-        .map(|i| {
-            let (when, st) = match i.days {
-                Some(d) if d < 0 => (rel_days(d, "overdue"), RED),
-                Some(d) => (rel_days(d, "overdue"), YELLOW),
-                None => (String::new(), PLAIN),
-            };
-            vec![
-                ("  ".to_string() + &i.name, BOLD),
-                (when, st),
-                (truncate(&i.text, 70), PLAIN),
-                (format!("{}:{}", i.path, i.line), MAGENTA),
-            ]
-        })
-        .collect();
-    o.table(&rows);
+    let rows = items.iter().map(|i| -> Row {
+        let (when, st) = match i.days {
+            Some(d) if d < 0 => (rel_days(d, "overdue"), RED),
+            Some(d) => (rel_days(d, "overdue"), YELLOW),
+            None => (String::new(), PLAIN),
+        };
+        vec![
+            ("  ".to_string() + &i.name, BOLD),
+            (when, st),
+            (truncate(&i.text, 70), PLAIN),
+            (format!("{}:{}", i.path, i.line), MAGENTA),
+        ]
+    });
+    o.table(rows);
 }
 
 /// Contacts going cold: the last contact and the note.
@@ -173,19 +166,16 @@ fn cold_section(o: &mut Out, items: &[ColdEntry], today: Date) {
     }
     o.line("");
     o.line(o.styled(BOLD, "Losing touch"));
-    let rows: Vec<Row> = items
-        .iter()
-        .map(|c| {
-            let last = c
-                .last_contact
-                .map(|l| format!("last {l} ({})", since(today, l)))
-                .unwrap_or_else(|| "no contact recorded".into());
-            vec![
-                ("  ".to_string() + &c.name, BOLD),
-                (last, DIM),
-                (c.path.clone(), MAGENTA),
-            ]
-        })
-        .collect();
-    o.table(&rows);
+    let rows = items.iter().map(|c| -> Row {
+        let last = c
+            .last_contact
+            .map(|l| format!("last {l} ({})", since(today, l)))
+            .unwrap_or_else(|| "no contact recorded".into());
+        vec![
+            ("  ".to_string() + &c.name, BOLD),
+            (last, DIM),
+            (c.path.clone(), MAGENTA),
+        ]
+    });
+    o.table(rows);
 }

@@ -1,6 +1,5 @@
 //! `topics` and `intros` (docs/commands.md, "topics", "intros").
 
-use anstyle::Style;
 use serde::Serialize;
 
 use crate::cli::Ctx;
@@ -46,26 +45,25 @@ pub fn run_topics(ctx: &mut Ctx) -> anyhow::Result<Exit> {
         }),
         None => topics(&s.notes()?, &concepts),
     };
+    // the answer is known; it names every holder of every value
+    ctx.out.streams();
     if ctx.out.json {
         ctx.out.json(&Topics { topics: t });
         return Ok(Exit::Ok);
     }
-    let rows: Vec<Vec<(String, Style)>> = t
-        .iter()
-        .map(|t| {
-            let mut shown = t.topic.clone();
-            if t.spellings.len() > 1 {
-                shown = format!("{shown} ({})", t.spellings[1..].join(", "));
-            }
-            vec![
-                (shown, BOLD),
-                (kind(t.kind).to_string(), DIM),
-                (t.contacts.len().to_string(), CYAN),
-                (t.contacts.join(", "), PLAIN),
-            ]
-        })
-        .collect();
-    ctx.out.table(&rows);
+    let rows = t.iter().map(|t| {
+        let mut shown = t.topic.clone();
+        if t.spellings.len() > 1 {
+            shown = format!("{shown} ({})", t.spellings[1..].join(", "));
+        }
+        vec![
+            (shown, BOLD),
+            (kind(t.kind).to_string(), DIM),
+            (t.contacts.len().to_string(), CYAN),
+            (t.contacts.join(", "), PLAIN),
+        ]
+    });
+    ctx.out.table(rows);
     Ok(Exit::Ok)
 }
 
@@ -98,18 +96,15 @@ pub fn run_intros(ctx: &mut Ctx, a: IntrosArgs) -> anyhow::Result<Exit> {
     if pairs.is_empty() && !ctx.out.quiet {
         ctx.out.line("No introductions to suggest: everyone who shares an interest or field is already linked.");
     }
-    let rows: Vec<Vec<(String, Style)>> = pairs
-        .iter()
-        .map(|p| {
-            vec![
-                (p.a.name.clone(), BOLD),
-                ("↔".to_string(), DIM),
-                (p.b.name.clone(), BOLD),
-                (p.shared.join(", "), CYAN),
-            ]
-        })
-        .collect();
-    ctx.out.table(&rows);
+    let rows = pairs.iter().map(|p| {
+        vec![
+            (p.a.name.clone(), BOLD),
+            ("↔".to_string(), DIM),
+            (p.b.name.clone(), BOLD),
+            (p.shared.join(", "), CYAN),
+        ]
+    });
+    ctx.out.table(rows);
     trouble_line(&mut ctx.out, &problems);
     Ok(Exit::Ok)
 }
