@@ -238,16 +238,41 @@ pub fn plan_with<E>(
     default_cadence: Option<Cadence>,
     partner: impl FnMut(usize) -> Result<Option<(Person, Vec<String>)>, E>,
 ) -> Result<Vec<Planned>, E> {
+    let mut list = plan_part(notes, today, days, default_cadence, partner)?;
+    rank(&mut list, capacity);
+    Ok(list)
+}
+
+/// The entries of [`plan_with`] for the contacts of `notes`, each with its
+/// suggestion, not ranked: a long plan is made a part of the listed notes
+/// at a time and ranked once ([`rank`]). An entry depends on its own note
+/// only, so the parts make the same entries as the whole.
+pub fn plan_part<E>(
+    notes: &[Note],
+    today: Date,
+    days: i64,
+    default_cadence: Option<Cadence>,
+    partner: impl FnMut(usize) -> Result<Option<(Person, Vec<String>)>, E>,
+) -> Result<Vec<Planned>, E> {
     let report = due(notes, &DueOptions::window(today, days, default_cadence));
     let mut list = reasons(notes, &report, today, default_cadence);
+    suggest(&mut list, notes, today, partner)?;
+    Ok(list)
+}
+
+/// Most pressing first (then by name and path), and the week each one
+/// falls in at `capacity` people a week.
+pub fn rank(list: &mut [Planned], capacity: usize) {
     list.sort_by(|a, b| {
         b.score
             .total_cmp(&a.score)
             .then_with(|| a.name.cmp(&b.name))
             .then_with(|| a.path.cmp(&b.path))
     });
-    schedule(&mut list, notes, today, capacity, partner)?;
-    Ok(list)
+    let capacity = capacity.max(1);
+    for (rank, p) in list.iter_mut().enumerate() {
+        p.week = rank / capacity;
+    }
 }
 
 /// One entry per person in the `due` report, with every reason to reach
@@ -312,24 +337,20 @@ fn reasons(
     by_path.into_values().collect()
 }
 
-/// Spreads the ranked list over periods of `capacity` people and gives
-/// each person one suggestion: the first of their brief other than an
-/// introduction, else the best introduction across the vault.
-fn schedule<E>(
+/// Gives each person one suggestion: the first of their brief other than
+/// an introduction, else the best introduction across the vault.
+fn suggest<E>(
     list: &mut [Planned],
     notes: &[Note],
     today: Date,
-    capacity: usize,
     mut partner: impl FnMut(usize) -> Result<Option<(Person, Vec<String>)>, E>,
 ) -> Result<(), E> {
-    let capacity = capacity.max(1);
     let index: HashMap<&str, usize> = notes
         .iter()
         .enumerate()
         .map(|(i, n)| (n.path.as_str(), i))
         .collect();
-    for (rank, p) in list.iter_mut().enumerate() {
-        p.week = rank / capacity;
+    for p in list.iter_mut() {
         let Some(&i) = index.get(p.path.as_str()) else {
             continue;
         };

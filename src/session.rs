@@ -375,21 +375,35 @@ impl Session {
     /// read a part at a time (so a long report holds its rows, not every
     /// listed note); `None` as for [`Session::due_notes`].
     pub fn due_report(&self, o: &crate::followup::DueOptions) -> Result<Option<DueReport>> {
+        let report = self.due_parts(o, || DueReport::new(o.today), |r, part| r.add(&part, o))?;
+        Ok(report.map(DueReport::sorted))
+    }
+
+    /// An answer made from the notes [`Session::due_notes`] gives, handed
+    /// to `add` a part at a time and dropped after it (so a long answer
+    /// holds what it makes of them, not every listed note); `start` makes a
+    /// fresh answer for each attempt (`read` asks again after a repair).
+    /// `None` as for [`Session::due_notes`].
+    pub fn due_parts<A>(
+        &self,
+        o: &crate::followup::DueOptions,
+        start: impl Fn() -> A,
+        mut add: impl FnMut(&mut A, Vec<Note>),
+    ) -> Result<Option<A>> {
         if whole_model() {
             return Ok(None);
         }
         let ask = self.due_ask(usize::MAX, due_part());
-        // a fresh report per attempt: `read` asks again after a repair
         self.read(|v| {
-            let mut r = DueReport::new(o.today);
+            let mut answer = start();
             let found = v.due_notes_in_parts(o, &ask, &mut |mut part| {
                 for n in &mut part {
                     self.finish(n);
                 }
-                r.add(&part, o);
+                add(&mut answer, part);
                 Ok(())
             })?;
-            Ok(found.then(|| r.sorted()))
+            Ok(found.then_some(answer))
         })
     }
 

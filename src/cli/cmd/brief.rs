@@ -3,7 +3,8 @@
 //! share.
 
 use crate::brief::{
-    Brief, Planned, Suggestion, brief as make_brief, brief_with, plan as make_plan, plan_with,
+    Brief, Planned, Suggestion, brief as make_brief, brief_with, plan as make_plan, plan_part,
+    plan_with, rank,
 };
 use crate::cli::Ctx;
 use crate::cli::args::{BriefArgs, PlanArgs};
@@ -184,13 +185,20 @@ fn long_plan(
     concepts: &Concepts,
 ) -> anyhow::Result<Vec<Planned>> {
     let (today, days, cadence) = (window.today, window.days, window.default_cadence);
-    if let Some(listed) = s.due_notes(window)?
-        && let Some(cast) = s.intro_cast(concepts)?
-    {
+    // each part of the listed notes made into its entries and dropped
+    if let Some(cast) = s.intro_cast(concepts)? {
         let mut partners = Partners::of(&cast, concepts);
-        return plan_with(&listed, today, days, capacity, cadence, |i| {
-            Ok(partners.best(&listed[i].path))
-        });
+        let made = s.due_parts(window, Vec::new, |list, part| {
+            let entries: Result<_, std::convert::Infallible> =
+                plan_part(&part, today, days, cadence, |i| {
+                    Ok(partners.best(&part[i].path))
+                });
+            list.extend(entries.unwrap_or_else(|never| match never {}));
+        })?;
+        if let Some(mut list) = made {
+            rank(&mut list, capacity);
+            return Ok(list);
+        }
     }
     Ok(make_plan(
         &s.notes()?,
