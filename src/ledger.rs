@@ -87,7 +87,7 @@ pub fn exchanges(n: &Note) -> Vec<Exchange> {
 }
 
 /// The introductions a note records (`gave: intro …`, also got), folded,
-/// for [`introduced_folded`].
+/// for [`introduced_among`].
 pub fn intro_texts(n: &Note) -> Vec<String> {
     exchanges(n)
         .into_iter()
@@ -97,10 +97,32 @@ pub fn intro_texts(n: &Note) -> Vec<String> {
 }
 
 /// Does one of these introductions name the person whose folded name
-/// (`names::fold`) is `folded_name`? (A caller comparing many
-/// introductions with many people folds each name once.)
-pub fn introduced_folded(intro_texts: &[String], folded_name: &str) -> bool {
+/// (`names::fold`) is `folded_name`?
+fn introduced_folded(intro_texts: &[String], folded_name: &str) -> bool {
     !folded_name.is_empty() && intro_texts.iter().any(|t| t.contains(folded_name))
+}
+
+/// The people among `names` whom one of the introductions `given` (a
+/// giver's [`intro_texts`]) names, the giver `me` left out, by their
+/// place in `names`. The names are folded once, by `fold_all`, on the
+/// first call that has an introduction to compare them with (`folded`
+/// keeps them for the next giver).
+pub fn introduced_among(
+    given: &[String],
+    me: usize,
+    folded: &mut Option<Vec<String>>,
+    fold_all: impl FnOnce() -> Vec<String>,
+) -> Vec<usize> {
+    if given.is_empty() {
+        return Vec::new();
+    }
+    folded
+        .get_or_insert_with(fold_all)
+        .iter()
+        .enumerate()
+        .filter(|&(b, name)| b != me && introduced_folded(given, name))
+        .map(|(b, _)| b)
+        .collect()
 }
 
 impl Way {

@@ -446,7 +446,7 @@ pub fn cast(notes: &[Note]) -> Cast {
     let resolver = LinkResolver::new(notes);
     let mut linked: HashSet<(usize, usize)> = HashSet::new();
     // each active contact's name folded once, when someone gave an intro
-    let mut folded: Vec<String> = Vec::new();
+    let mut folded = None;
     for (i, n) in notes.iter().enumerate() {
         let Some(a) = at[i] else { continue };
         for l in &n.links {
@@ -459,16 +459,10 @@ pub fn cast(notes: &[Note]) -> Cast {
             }
         }
         let given = crate::ledger::intro_texts(n);
-        if given.is_empty() {
-            continue;
-        }
-        if folded.is_empty() {
-            folded = active.iter().map(|&j| fold(&notes[j].name)).collect();
-        }
-        for (b, &j) in active.iter().enumerate() {
-            if j != i && crate::ledger::introduced_folded(&given, &folded[b]) {
-                linked.insert((a.min(b), a.max(b)));
-            }
+        for b in crate::ledger::introduced_among(&given, a, &mut folded, || {
+            active.iter().map(|&j| fold(&notes[j].name)).collect()
+        }) {
+            linked.insert((a.min(b), a.max(b)));
         }
     }
     let people = active

@@ -508,7 +508,7 @@ impl IndexView {
     }
 
     /// The pairs of candidates one of whom records introducing the other
-    /// (`ledger::introduced_folded`): reads the notes with an introduction.
+    /// (`ledger::introduced_among`): reads the notes with an introduction.
     fn linked_by_intros(
         &self,
         searcher: &Searcher,
@@ -519,7 +519,7 @@ impl IndexView {
         let dir = self.index_dir();
         let t = Term::from_field_text(self.fields.topic, INTRO);
         // each candidate's name folded once, when someone gave an intro
-        let mut folded: Vec<String> = Vec::new();
+        let mut folded = None;
         for (si, seg) in searcher.segment_readers().iter().enumerate() {
             let inv = seg
                 .inverted_index(self.fields.topic)
@@ -536,16 +536,13 @@ impl IndexView {
                     givers.push((d, a));
                 }
             });
-            if !givers.is_empty() && folded.is_empty() {
-                folded = people.iter().map(|c| fold(&c.name)).collect();
-            }
             for (d, a) in givers {
                 let n = self.note_of(searcher, DocAddress::new(si as u32, d))?;
                 let given = crate::ledger::intro_texts(&n);
-                for (b, other) in folded.iter().enumerate() {
-                    if b != a && crate::ledger::introduced_folded(&given, other) {
-                        linked.insert((a.min(b), a.max(b)));
-                    }
+                for b in crate::ledger::introduced_among(&given, a, &mut folded, || {
+                    people.iter().map(|c| fold(&c.name)).collect()
+                }) {
+                    linked.insert((a.min(b), a.max(b)));
                 }
             }
         }
