@@ -23,10 +23,16 @@ fn reason_text(r: Reason) -> &'static str {
 }
 
 fn truncate(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
+    // no more bytes than `max` is no more characters either
+    if s.len() <= max || s.char_indices().nth(max).is_none() {
         return s.to_string();
     }
-    let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+    let cut = s
+        .char_indices()
+        .nth(max.saturating_sub(1))
+        .map_or(s.len(), |(i, _)| i);
+    let mut t = String::with_capacity(cut + '…'.len_utf8());
+    t.push_str(&s[..cut]);
     t.push('…');
     t
 }
@@ -178,4 +184,28 @@ fn cold_section(o: &mut Out, items: &[ColdEntry], today: Date) {
         ]
     });
     o.table(rows);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::truncate;
+
+    #[test]
+    fn truncate_keeps_whole_characters() {
+        let old = |s: &str, max: usize| -> String {
+            if s.chars().count() <= max {
+                return s.to_string();
+            }
+            let mut t: String = s.chars().take(max.saturating_sub(1)).collect();
+            t.push('…');
+            t
+        };
+        for s in ["", "abc", "Müller trifft 🚣 am See", "ééééé", "abcdef"] {
+            for max in 0..12 {
+                assert_eq!(truncate(s, max), old(s, max), "{s:?} {max}");
+            }
+        }
+        assert_eq!(truncate("ééééé", 5), "ééééé");
+        assert_eq!(truncate("ééééé", 4), "ééé…");
+    }
 }
