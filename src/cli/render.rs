@@ -291,7 +291,7 @@ fn own_sgr(params: &str) -> bool {
 fn push_terminal_safe(buf: &mut String, s: &str, colour: bool) {
     // every C0 and C1 control (the one-byte CSI U+009B is one) but \n and \t
     let risky = |c: char| is_control_except(c, &['\n', '\t']);
-    if !s.chars().any(risky) {
+    if !may_be_risky(s) {
         buf.push_str(s);
         return;
     }
@@ -319,6 +319,19 @@ fn push_terminal_safe(buf: &mut String, s: &str, colour: bool) {
         }
         rest = &rest[c.len_utf8()..];
     }
+}
+
+/// Does `s` hold a control character other than `\n` and `\t`? The same
+/// answer as asking each character, read as bytes: the C0 set and DEL are
+/// one byte each, and the C1 set is `0xC2 0x80..=0x9F` in UTF-8 (`0xC2` is
+/// never a continuation byte). Every line of output is asked.
+fn may_be_risky(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.iter().enumerate().any(|(i, &x)| {
+        (x < 0x20 && x != b'\n' && x != b'\t')
+            || x == 0x7f
+            || (x == 0xc2 && b.get(i + 1).is_some_and(|y| (0x80..=0x9f).contains(y)))
+    })
 }
 
 /// Text for a one-line message on stderr, with no control characters.
@@ -515,6 +528,22 @@ mod tests {
         sink.write_all(&bytes[cut + 3..]).unwrap();
         sink.drain(true);
         assert!(o.buf == text);
+    }
+
+    #[test]
+    fn risky_bytes_are_risky_characters() {
+        let risky = |s: &str| {
+            s.chars()
+                .any(|c| super::is_control_except(c, &['\n', '\t']))
+        };
+        // every character up to U+0800 alone and between others
+        for c in (0..0x800u32).filter_map(char::from_u32) {
+            for s in [c.to_string(), format!("aé{c}🚣"), format!("{c}\u{c2a0}")] {
+                assert_eq!(super::may_be_risky(&s), risky(&s), "{s:?}");
+            }
+        }
+        assert!(!super::may_be_risky("Müller\tnbsp\u{a0} 🚣\n"));
+        assert!(super::may_be_risky("x\u{9b}31m"));
     }
 
     #[test]
