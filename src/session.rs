@@ -353,14 +353,6 @@ impl Session {
         Ok(notes)
     }
 
-    /// The notes the `due` report for `o` has rows for, with the journal
-    /// credit that decides them, read from the index's columns
-    /// (`IndexView::due_notes`); `None` when the whole model must be read
-    /// instead (`RAPPORT_WHOLE_MODEL=1`, or changed notes laid over the index).
-    pub fn due_notes(&self, o: &crate::followup::DueOptions) -> Result<Option<Vec<Note>>> {
-        self.due_notes_at_most(o, usize::MAX)
-    }
-
     /// What `due`'s columns are asked with this vault's config.
     fn due_ask(&self, at_most: usize, part: usize) -> Ask<'_> {
         Ask {
@@ -373,17 +365,17 @@ impl Session {
 
     /// The `due` report for `o` from the index's columns, the listed notes
     /// read a part at a time (so a long report holds its rows, not every
-    /// listed note); `None` as for [`Session::due_notes`].
+    /// listed note); `None` as for [`Session::due_notes_at_most`].
     pub fn due_report(&self, o: &crate::followup::DueOptions) -> Result<Option<DueReport>> {
         let report = self.due_parts(o, || DueReport::new(o.today), |r, part| r.add(&part, o))?;
         Ok(report.map(DueReport::sorted))
     }
 
-    /// An answer made from the notes [`Session::due_notes`] gives, handed
+    /// An answer made from the notes [`Session::due_notes_at_most`] gives, handed
     /// to `add` a part at a time and dropped after it (so a long answer
     /// holds what it makes of them, not every listed note); `start` makes a
     /// fresh answer for each attempt (`read` asks again after a repair).
-    /// `None` as for [`Session::due_notes`].
+    /// `None` as for [`Session::due_notes_at_most`].
     pub fn due_parts<A>(
         &self,
         o: &crate::followup::DueOptions,
@@ -407,8 +399,12 @@ impl Session {
         })
     }
 
-    /// [`Session::due_notes`], or `None` when more than `at_most` contacts
-    /// have rows (before any note is read).
+    /// The notes the `due` report for `o` has rows for, with the journal
+    /// credit that decides them, read from the index's columns
+    /// (`IndexView::due_notes`); `None` when the whole model must be read
+    /// instead (`RAPPORT_WHOLE_MODEL=1`, or changed notes laid over the
+    /// index), or when more than `at_most` contacts have rows (before any
+    /// note is read).
     pub fn due_notes_at_most(
         &self,
         o: &crate::followup::DueOptions,

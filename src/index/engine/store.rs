@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
 use tantivy::directory::{
-    Directory, DirectoryLock, FileHandle, FileSlice, Lock, META_LOCK, MmapDirectory, OwnedBytes,
+    Directory, DirectoryLock, FileHandle, Lock, META_LOCK, MmapDirectory, OwnedBytes,
     WatchCallback, WatchHandle, WritePtr,
 };
 use tantivy::{Index, IndexReader, ReloadPolicy};
@@ -167,12 +167,8 @@ impl Directory for Dir {
         }
         self.mmap.get_file_handle(path)
     }
-    fn open_read(&self, path: &Path) -> std::result::Result<FileSlice, OpenReadError> {
-        if StoreFile::is_store(path) {
-            return self.get_file_handle(path).map(FileSlice::new);
-        }
-        self.mmap.open_read(path)
-    }
+    // `open_read` is tantivy's own (the handle of `get_file_handle`, in a
+    // slice), as it is for the mapped folder
     fn delete(&self, path: &Path) -> std::result::Result<(), DeleteError> {
         self.mmap.delete(path)
     }
